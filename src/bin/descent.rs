@@ -1,0 +1,5 @@
+//! `descent`: the command-line tool.
+
+fn main() {
+    println!("descent {}", env!("CARGO_PKG_VERSION"));
+}

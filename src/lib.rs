@@ -1,0 +1,16 @@
+//! Descent: an interactive visualizer of optimization algorithms for machine learning.
+//!
+//! The core is plain Rust and compiles both natively and to WebAssembly:
+//! [`problem`] defines differentiable objectives, [`optim`] the optimizers that
+//! step on them, [`run`] the loop that records their histories and [`render`]
+//! the pictures of landscapes and paths. The browser glue lives in `web`
+//! (compiled for `wasm32` only); the command-line tool in `src/bin/descent.rs`.
+
+pub mod error;
+pub mod optim;
+pub mod param;
+pub mod problem;
+pub mod render;
+pub mod run;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,63 @@
+use nalgebra::{DMatrix, Matrix2};
+
+use super::{Landscape, Objective, Window};
+
+/// The ill-conditioned quadratic f = ½(u² + κ v²), where (u, v) is (x, y)
+/// rotated by `angle` degrees: its Hessian has eigenvalues 1 and κ.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quadratic {
+    hessian: Matrix2<f64>,
+}
+
+impl Quadratic {
+    /// The quadratic with condition number `kappa` and axes rotated by `angle_degrees`.
+    pub fn new(kappa: f64, angle_degrees: f64) -> Self {
+        let (s, c) = angle_degrees.to_radians().sin_cos();
+        // Rows of the rotation are the u and v axes: u = c x + s y, v = −s x + c y.
+        let rotation = Matrix2::new(c, s, -s, c);
+        let scale = Matrix2::new(1.0, 0.0, 0.0, kappa);
+        Self {
+            hessian: rotation.transpose() * scale * rotation,
+        }
+    }
+}
+
+impl Objective for Quadratic {
+    fn dim(&self) -> usize {
+        2
+    }
+
+    fn value(&self, x: &[f64]) -> f64 {
+        let h = &self.hessian;
+        0.5 * (h[(0, 0)] * x[0] * x[0] + 2.0 * h[(0, 1)] * x[0] * x[1] + h[(1, 1)] * x[1] * x[1])
+    }
+
+    fn gradient(&self, x: &[f64], grad: &mut [f64]) {
+        let h = &self.hessian;
+        grad[0] = h[(0, 0)] * x[0] + h[(0, 1)] * x[1];
+        grad[1] = h[(1, 0)] * x[0] + h[(1, 1)] * x[1];
+    }
+
+    fn hessian(&self, _x: &[f64]) -> DMatrix<f64> {
+        DMatrix::from_iterator(2, 2, self.hessian.iter().copied())
+    }
+}
+
+impl Landscape for Quadratic {
+    fn window(&self) -> Window {
+        Window {
+            x_min: -3.0,
+            x_max: 3.0,
+            y_min: -2.0,
+            y_max: 2.0,
+        }
+    }
+
+    fn default_start(&self) -> [f64; 2] {
+        [-2.5, 1.5]
+    }
+
+    fn minima(&self) -> Vec<[f64; 2]> {
+        vec![[0.0, 0.0]]
+    }
+}

@@ -1,0 +1,62 @@
+use nalgebra::DMatrix;
+
+use super::{Landscape, Objective, Window};
+
+/// Rosenbrock's banana valley f = (a − x)² + b (y − x²)², minimum at (a, a²).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rosenbrock {
+    a: f64,
+    b: f64,
+}
+
+impl Rosenbrock {
+    /// The Rosenbrock function with parameters `a` and `b`.
+    pub fn new(a: f64, b: f64) -> Self {
+        Self { a, b }
+    }
+}
+
+impl Objective for Rosenbrock {
+    fn dim(&self) -> usize {
+        2
+    }
+
+    fn value(&self, x: &[f64]) -> f64 {
+        let (p, q) = (x[0], x[1]);
+        (self.a - p).powi(2) + self.b * (q - p * p).powi(2)
+    }
+
+    fn gradient(&self, x: &[f64], grad: &mut [f64]) {
+        let (p, q) = (x[0], x[1]);
+        let valley = q - p * p;
+        grad[0] = -2.0 * (self.a - p) - 4.0 * self.b * p * valley;
+        grad[1] = 2.0 * self.b * valley;
+    }
+
+    fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
+        let (p, q) = (x[0], x[1]);
+        let b = self.b;
+        let xx = 2.0 - 4.0 * b * q + 12.0 * b * p * p;
+        let xy = -4.0 * b * p;
+        DMatrix::from_row_slice(2, 2, &[xx, xy, xy, 2.0 * b])
+    }
+}
+
+impl Landscape for Rosenbrock {
+    fn window(&self) -> Window {
+        Window {
+            x_min: -2.0,
+            x_max: 2.0,
+            y_min: -1.0,
+            y_max: 3.0,
+        }
+    }
+
+    fn default_start(&self) -> [f64; 2] {
+        [-1.2, 1.0]
+    }
+
+    fn minima(&self) -> Vec<[f64; 2]> {
+        vec![[self.a, self.a * self.a]]
+    }
+}

@@ -1,0 +1,45 @@
+use nalgebra::DMatrix;
+
+use super::{Landscape, Objective, Window};
+
+/// The saddle f = x² − y²: a stationary point at the origin that is no minimum.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Saddle;
+
+impl Objective for Saddle {
+    fn dim(&self) -> usize {
+        2
+    }
+
+    fn value(&self, x: &[f64]) -> f64 {
+        x[0] * x[0] - x[1] * x[1]
+    }
+
+    fn gradient(&self, x: &[f64], grad: &mut [f64]) {
+        grad[0] = 2.0 * x[0];
+        grad[1] = -2.0 * x[1];
+    }
+
+    fn hessian(&self, _x: &[f64]) -> DMatrix<f64> {
+        DMatrix::from_row_slice(2, 2, &[2.0, 0.0, 0.0, -2.0])
+    }
+}
+
+impl Landscape for Saddle {
+    fn window(&self) -> Window {
+        Window {
+            x_min: -2.0,
+            x_max: 2.0,
+            y_min: -2.0,
+            y_max: 2.0,
+        }
+    }
+
+    fn default_start(&self) -> [f64; 2] {
+        [-1.8, 0.05]
+    }
+
+    fn minima(&self) -> Vec<[f64; 2]> {
+        Vec::new()
+    }
+}

@@ -1,0 +1,224 @@
+//! Axes, optimizer paths and markers drawn with plotters over any backend.
+//!
+//! The landscape image is put under the plot area separately (one call on a
+//! canvas, a blit in a bitmap); this module draws everything on top of it.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::view::Layout;
+
+/// The colours of text and axes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Theme {
+    /// Tick labels and axis names.
+    pub text: RGBColor,
+    /// Axis lines and ticks.
+    pub axis: RGBColor,
+}
+
+impl Theme {
+    /// Dark text on a light page.
+    pub const LIGHT: Theme = Theme {
+        text: RGBColor(40, 40, 48),
+        axis: RGBColor(90, 90, 100),
+    };
+}
+
+/// One optimizer path to draw, animated up to step `shown`.
+#[derive(Clone, Copy, Debug)]
+pub struct PathView<'a> {
+    /// Every point the run visited, the start first.
+    pub points: &'a [Vec<f64>],
+    /// How many steps of it are revealed (the current step of the animation).
+    pub shown: usize,
+    /// The run's colour.
+    pub color: RGBColor,
+    /// Whether the run ended by diverging (its last point gets a cross).
+    pub diverged: bool,
+}
+
+/// Draws axes and paths over the plot area of `layout` on `root`.
+pub fn draw_overlay<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    layout: &Layout,
+    paths: &[PathView<'_>],
+    theme: &Theme,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (width, height) = root.dim_in_pixel();
+    let plot = layout.plot;
+    let view = layout.view;
+    let s = layout.scale;
+    let mut chart = ChartBuilder::on(root)
+        .margin_top(plot.top)
+        .margin_right(width.saturating_sub(plot.left + plot.width))
+        .x_label_area_size(height.saturating_sub(plot.top + plot.height))
+        .y_label_area_size(plot.left)
+        .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)?;
+    let label_font = ("sans-serif", 12.0 * s).into_font().color(&theme.text);
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(7)
+        .y_labels(7)
+        .label_style(label_font)
+        .axis_style(theme.axis)
+        .x_label_formatter(&|v| format!("{v:.1}"))
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .draw()?;
+
+    let clip = Clip::around(&layout.view);
+    for path in paths {
+        let shown = path.shown.min(path.points.len().saturating_sub(1));
+        let points: Vec<(f64, f64)> = path
+            .points
+            .iter()
+            .map(|p| (p[0], p[1]))
+            .take_while(|(x, y)| x.is_finite() && y.is_finite())
+            .collect();
+        let ghost = path.color.mix(0.35).stroke_width((1.0 * s).max(1.0) as u32);
+        let solid = path.color.stroke_width((2.0 * s).max(1.0) as u32);
+        for (i, pair) in points.windows(2).enumerate() {
+            if let Some((a, b)) = clip.segment(pair[0], pair[1]) {
+                let style = if i < shown { solid } else { ghost };
+                chart.draw_series(std::iter::once(PathElement::new(vec![a, b], style)))?;
+            }
+        }
+        let radius = (2.5 * s) as i32;
+        let visible = |p: &&(f64, f64)| clip.contains(**p);
+        chart.draw_series(
+            points
+                .iter()
+                .take(shown + 1)
+                .filter(visible)
+                .map(|&p| Circle::new(p, radius, path.color.filled())),
+        )?;
+        if let Some(&start) = points.first().filter(visible) {
+            chart.draw_series(std::iter::once(Circle::new(
+                start,
+                (5.0 * s) as i32,
+                WHITE.stroke_width((2.0 * s) as u32),
+            )))?;
+        }
+        if let Some(&current) = points.get(shown.min(points.len().saturating_sub(1))).filter(visible) {
+            chart.draw_series(std::iter::once(Circle::new(
+                current,
+                (5.0 * s) as i32,
+                path.color.filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Circle::new(
+                current,
+                (5.0 * s) as i32,
+                WHITE.stroke_width((1.5 * s).max(1.0) as u32),
+            )))?;
+        }
+        if path.diverged && shown + 1 >= path.points.len() {
+            if let Some(&last) = points.last().filter(visible) {
+                chart.draw_series(std::iter::once(Cross::new(
+                    last,
+                    (7.0 * s) as i32,
+                    RED.stroke_width((3.0 * s) as u32),
+                )))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The view enlarged by a tenth on each side: segments are clipped to it so
+/// that far-away points (a diverging run) never reach the backend.
+#[derive(Clone, Copy, Debug)]
+struct Clip {
+    x: (f64, f64),
+    y: (f64, f64),
+}
+
+impl Clip {
+    fn around(view: &crate::problem::Window) -> Self {
+        let (mx, my) = (
+            0.1 * (view.x_max - view.x_min),
+            0.1 * (view.y_max - view.y_min),
+        );
+        Self {
+            x: (view.x_min - mx, view.x_max + mx),
+            y: (view.y_min - my, view.y_max + my),
+        }
+    }
+
+    fn contains(&self, (x, y): (f64, f64)) -> bool {
+        (self.x.0..=self.x.1).contains(&x) && (self.y.0..=self.y.1).contains(&y)
+    }
+
+    /// The part of segment a→b inside the box (Liang–Barsky), if any.
+    fn segment(&self, a: (f64, f64), b: (f64, f64)) -> Option<((f64, f64), (f64, f64))> {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+        for (p, q) in [
+            (-dx, a.0 - self.x.0),
+            (dx, self.x.1 - a.0),
+            (-dy, a.1 - self.y.0),
+            (dy, self.y.1 - a.1),
+        ] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return None;
+                }
+            } else {
+                let t = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(t);
+                } else {
+                    t1 = t1.min(t);
+                }
+            }
+        }
+        (t0 <= t1).then(|| {
+            (
+                (a.0 + t0 * dx, a.1 + t0 * dy),
+                (a.0 + t1 * dx, a.1 + t1 * dy),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::Window;
+
+    const UNIT: Window = Window {
+        x_min: 0.0,
+        x_max: 1.0,
+        y_min: 0.0,
+        y_max: 1.0,
+    };
+
+    #[test]
+    fn segments_are_clipped_to_the_enlarged_view() {
+        let clip = Clip::around(&UNIT);
+        let (a, b) = clip.segment((0.5, 0.5), (1e6, 0.5)).unwrap();
+        assert_eq!(a, (0.5, 0.5));
+        assert!((b.0 - 1.1).abs() < 1e-12 && b.1 == 0.5);
+        assert!(clip.segment((5.0, 5.0), (6.0, 7.0)).is_none());
+    }
+
+    #[test]
+    fn overlay_draws_on_svg() {
+        let layout = Layout::fit((300, 200), &UNIT, &Default::default(), 1.0);
+        let points = vec![vec![0.1, 0.1], vec![0.5, 0.5], vec![0.9, 0.2]];
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (300, 200)).into_drawing_area();
+            let path = PathView {
+                points: &points,
+                shown: 1,
+                color: RGBColor(230, 60, 40),
+                diverged: false,
+            };
+            draw_overlay(&root, &layout, &[path], &Theme::LIGHT).unwrap();
+            root.present().unwrap();
+        }
+        assert!(svg.contains("<circle"), "markers missing: {svg}");
+        assert!(svg.contains("#E63C28"), "path colour missing");
+    }
+}

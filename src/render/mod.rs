@@ -1,0 +1,11 @@
+//! Pictures of landscapes and optimizer paths, independent of where they are shown.
+//!
+//! [`landscape`] computes the heatmap with contour lines as an RGBA buffer, once
+//! per problem change; [`chart`] draws axes and paths over it with plotters on
+//! any backend (the page's canvas, SVG or PNG files); [`view`] maps plane
+//! coordinates to pixels.
+
+pub mod chart;
+pub mod color;
+pub mod landscape;
+pub mod view;

@@ -1,0 +1,111 @@
+//! Every problem's analytic gradient and Hessian agree with central finite
+//! differences at random points and random parameter values.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeMap;
+
+use descent::param::ParamSpec;
+use descent::problem::registry::{build, PROBLEMS};
+use descent::problem::Landscape;
+use proptest::prelude::*;
+
+/// Maps u in [0, 1] onto the parameter's range, logarithmically where declared.
+fn param_value(spec: &ParamSpec, u: f64) -> f64 {
+    if spec.log_scale {
+        (spec.min.ln() + u * (spec.max.ln() - spec.min.ln())).exp()
+    } else {
+        spec.min + u * (spec.max - spec.min)
+    }
+}
+
+fn problem_at(index: usize, us: &[f64]) -> (Box<dyn Landscape>, String) {
+    let entry = &PROBLEMS[index % PROBLEMS.len()];
+    let params: BTreeMap<String, f64> = entry
+        .params
+        .iter()
+        .zip(us)
+        .map(|(spec, &u)| (spec.name.to_string(), param_value(spec, u)))
+        .collect();
+    let label = format!("{} {:?}", entry.name, params);
+    (build(entry.name, &params).expect("params are in range"), label)
+}
+
+fn point_in_window(problem: &dyn Landscape, u: f64, v: f64) -> [f64; 2] {
+    let w = problem.window();
+    [
+        w.x_min + u * (w.x_max - w.x_min),
+        w.y_min + v * (w.y_max - w.y_min),
+    ]
+}
+
+fn close(analytic: f64, numeric: f64, scale: f64) -> bool {
+    (analytic - numeric).abs() <= 1e-6 * scale.max(1.0)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn gradient_matches_central_differences(
+        index in 0usize..64,
+        us in prop::collection::vec(0.0f64..1.0, 4),
+        u in 0.0f64..1.0,
+        v in 0.0f64..1.0,
+    ) {
+        let (problem, label) = problem_at(index, &us);
+        let x = point_in_window(problem.as_ref(), u, v);
+        let mut grad = [0.0; 2];
+        problem.gradient(&x, &mut grad);
+        let scale = grad.iter().fold(problem.value(&x).abs(), |m, g| m.max(g.abs()));
+        for i in 0..2 {
+            let h = 1e-5 * x[i].abs().max(1.0);
+            let (mut plus, mut minus) = (x, x);
+            plus[i] += h;
+            minus[i] -= h;
+            let numeric = (problem.value(&plus) - problem.value(&minus)) / (2.0 * h);
+            prop_assert!(close(grad[i], numeric, scale),
+                "{label} at {x:?}: ∂{i} analytic {} numeric {numeric}", grad[i]);
+        }
+    }
+
+    #[test]
+    fn hessian_matches_central_differences_of_the_gradient(
+        index in 0usize..64,
+        us in prop::collection::vec(0.0f64..1.0, 4),
+        u in 0.0f64..1.0,
+        v in 0.0f64..1.0,
+    ) {
+        let (problem, label) = problem_at(index, &us);
+        let x = point_in_window(problem.as_ref(), u, v);
+        let hessian = problem.hessian(&x);
+        let scale = hessian.iter().fold(0.0f64, |m, h| m.max(h.abs()));
+        for j in 0..2 {
+            let h = 1e-5 * x[j].abs().max(1.0);
+            let (mut plus, mut minus) = (x, x);
+            plus[j] += h;
+            minus[j] -= h;
+            let (mut g_plus, mut g_minus) = ([0.0; 2], [0.0; 2]);
+            problem.gradient(&plus, &mut g_plus);
+            problem.gradient(&minus, &mut g_minus);
+            for i in 0..2 {
+                let numeric = (g_plus[i] - g_minus[i]) / (2.0 * h);
+                prop_assert!(close(hessian[(i, j)], numeric, scale),
+                    "{label} at {x:?}: H[{i},{j}] analytic {} numeric {numeric}", hessian[(i, j)]);
+            }
+        }
+        prop_assert!((hessian[(0, 1)] - hessian[(1, 0)]).abs() <= 1e-12 * scale.max(1.0),
+            "{label}: Hessian not symmetric");
+    }
+}
+
+#[test]
+fn known_minima_are_stationary() {
+    for entry in PROBLEMS {
+        let problem = build(entry.name, &BTreeMap::new()).unwrap();
+        for m in problem.minima() {
+            let mut grad = [0.0; 2];
+            problem.gradient(&m, &mut grad);
+            assert!(grad.iter().all(|g| g.abs() < 1e-12), "{}: ∇f{m:?} = {grad:?}", entry.name);
+        }
+    }
+}
