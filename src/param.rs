@@ -31,7 +31,10 @@ impl ParamSpec {
     /// Checks one value against the declared range; `field` names it in the error.
     pub fn check(&self, field: &str, value: f64) -> Result<f64, FieldError> {
         if !value.is_finite() {
-            return Err(FieldError::new(field, format!("must be a finite number, got {value}")));
+            return Err(FieldError::new(
+                field,
+                format!("must be a finite number, got {value}"),
+            ));
         }
         if value < self.min || value > self.max {
             return Err(FieldError::new(

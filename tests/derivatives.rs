@@ -27,7 +27,10 @@ fn problem_at(index: usize, us: &[f64]) -> (Box<dyn Landscape>, String) {
         .map(|(spec, &u)| (spec.name.to_string(), param_value(spec, u)))
         .collect();
     let label = format!("{} {:?}", entry.name, params);
-    (build(entry.name, &params).expect("params are in range"), label)
+    (
+        build(entry.name, &params).expect("params are in range"),
+        label,
+    )
 }
 
 fn point_in_window(problem: &dyn Landscape, u: f64, v: f64) -> [f64; 2] {
@@ -105,7 +108,11 @@ fn known_minima_are_stationary() {
         for m in problem.minima() {
             let mut grad = [0.0; 2];
             problem.gradient(&m, &mut grad);
-            assert!(grad.iter().all(|g| g.abs() < 1e-12), "{}: ∇f{m:?} = {grad:?}", entry.name);
+            assert!(
+                grad.iter().all(|g| g.abs() < 1e-12),
+                "{}: ∇f{m:?} = {grad:?}",
+                entry.name
+            );
         }
     }
 }

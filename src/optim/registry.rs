@@ -34,7 +34,9 @@ pub struct OptimizerEntry {
 
 impl std::fmt::Debug for OptimizerEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OptimizerEntry").field("name", &self.name).finish()
+        f.debug_struct("OptimizerEntry")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -56,7 +58,8 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[OptimizerEntry {
     family: Family::FirstOrder,
     params: &[LR],
     equations: "xₖ₊₁ = xₖ − α ∇f(xₖ)",
-    reference: "Cauchy (1847), Méthode générale pour la résolution des systèmes d'équations simultanées",
+    reference:
+        "Cauchy (1847), Méthode générale pour la résolution des systèmes d'équations simultanées",
     build: |p, dim| Box::new(GradientDescent::new(p.get("lr"), dim)),
 }];
 
@@ -77,7 +80,10 @@ pub fn build(
         let known: Vec<&str> = OPTIMIZERS.iter().map(|o| o.name).collect();
         return Err(SpecError::single(
             format!("{scope}.optimizer"),
-            format!("unknown optimizer '{name}'; known optimizers: {}", known.join(", ")),
+            format!(
+                "unknown optimizer '{name}'; known optimizers: {}",
+                known.join(", ")
+            ),
         ));
     };
     let values = resolve(entry.params, params, scope).map_err(|errors| SpecError { errors })?;

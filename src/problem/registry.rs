@@ -21,7 +21,9 @@ pub struct ProblemEntry {
 
 impl std::fmt::Debug for ProblemEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProblemEntry").field("name", &self.name).finish()
+        f.debug_struct("ProblemEntry")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -100,7 +102,10 @@ pub fn build(name: &str, params: &BTreeMap<String, f64>) -> Result<Box<dyn Lands
         let known: Vec<&str> = PROBLEMS.iter().map(|p| p.name).collect();
         return Err(SpecError::single(
             "problem.name",
-            format!("unknown problem '{name}'; known problems: {}", known.join(", ")),
+            format!(
+                "unknown problem '{name}'; known problems: {}",
+                known.join(", ")
+            ),
         ));
     };
     let values = resolve(entry.params, params, "problem").map_err(|errors| SpecError { errors })?;

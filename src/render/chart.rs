@@ -100,7 +100,10 @@ pub fn draw_overlay<DB: DrawingBackend>(
                 WHITE.stroke_width((2.0 * s) as u32),
             )))?;
         }
-        if let Some(&current) = points.get(shown.min(points.len().saturating_sub(1))).filter(visible) {
+        if let Some(&current) = points
+            .get(shown.min(points.len().saturating_sub(1)))
+            .filter(visible)
+        {
             chart.draw_series(std::iter::once(Circle::new(
                 current,
                 (5.0 * s) as i32,
@@ -172,12 +175,10 @@ impl Clip {
                 }
             }
         }
-        (t0 <= t1).then(|| {
-            (
-                (a.0 + t0 * dx, a.1 + t0 * dy),
-                (a.0 + t1 * dx, a.1 + t1 * dy),
-            )
-        })
+        (t0 <= t1).then_some((
+            (a.0 + t0 * dx, a.1 + t0 * dy),
+            (a.0 + t1 * dx, a.1 + t1 * dy),
+        ))
     }
 }
 

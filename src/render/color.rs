@@ -112,7 +112,10 @@ mod tests {
     #[test]
     fn valley_shaped_samples_get_a_log_scale() {
         let samples: Vec<f64> = (0..100).map(|i| f64::from(i).powi(4)).collect();
-        assert!(matches!(ColorScale::fit(&samples).kind, ScaleKind::Log { .. }));
+        assert!(matches!(
+            ColorScale::fit(&samples).kind,
+            ScaleKind::Log { .. }
+        ));
         let even: Vec<f64> = (0..100).map(f64::from).collect();
         assert_eq!(ColorScale::fit(&even).kind, ScaleKind::Linear);
     }

@@ -68,7 +68,13 @@ pub fn render(
         let [r, g, b] = colormap.at(t);
         pixel.copy_from_slice(&[r, g, b, 255]);
     }
-    draw_contours(&mut pixmap, &positions, width as usize, height as usize, line_width);
+    draw_contours(
+        &mut pixmap,
+        &positions,
+        width as usize,
+        height as usize,
+        line_width,
+    );
     LandscapeImage {
         width,
         height,
@@ -165,7 +171,10 @@ mod tests {
         let image = render(&problem, &window, 101, 101, 1.0);
         let brightness = |col: usize, row: usize| {
             let i = (row * 101 + col) * 4;
-            image.rgba[i..i + 3].iter().map(|&c| u32::from(c)).sum::<u32>()
+            image.rgba[i..i + 3]
+                .iter()
+                .map(|&c| u32::from(c))
+                .sum::<u32>()
         };
         // (1, 1) is the pixel in the middle; (0, 2) is the top-left corner.
         assert!(brightness(50, 50) < brightness(0, 0));

@@ -1,0 +1,59 @@
+# Descent's two commands:
+#   make serve  installs the build tools, builds the release bundle and serves it at http://127.0.0.1:8080
+#   make test   installs the test tools and runs every suite
+# Both work on a fresh Debian machine with rustup/cargo, node/npm and apt, and are fast the second time.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# Trunk must never fetch tools or check for updates: it finds them all on PATH.
+export TRUNK_OFFLINE := true
+export TRUNK_SKIP_VERSION_CHECK := true
+export CHROMEDRIVER := /usr/bin/chromedriver
+
+TRUNK_VERSION := 0.21.14
+WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := chromium chromium-driver mesa-vulkan-drivers
+
+.PHONY: serve test build setup-build setup-test fmt clippy test-native test-wasm test-e2e
+
+serve: setup-build
+	trunk serve --release --address 127.0.0.1 --port 8080
+
+test: setup-build setup-test fmt clippy test-native test-wasm test-e2e
+	@echo "All suites passed."
+
+build: setup-build
+	trunk build --release
+
+setup-build: node_modules/.installed
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@[ "$$(trunk --version 2>/dev/null)" = "trunk $(TRUNK_VERSION)" ] || cargo install --locked trunk --version $(TRUNK_VERSION)
+	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	cargo fetch
+
+setup-test:
+	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+fmt:
+	cargo fmt --check
+
+clippy:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --no-default-features --all-targets -- -D warnings
+
+test-native:
+	cargo test
+
+test-wasm:
+	cargo test --target wasm32-unknown-unknown --no-default-features --test web
+
+test-e2e: build
+	node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,35 @@
+//! Small typed helpers over `web_sys` for finding elements and listening to events.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Event, EventTarget};
+
+/// The element with `id`, cast to `T`, or an error naming the id.
+pub fn element<T: JsCast>(document: &Document, id: &str) -> Result<T, JsValue> {
+    document
+        .get_element_by_id(id)
+        .ok_or_else(|| JsValue::from_str(&format!("the page has no element #{id}")))?
+        .dyn_into::<T>()
+        .map_err(|_| JsValue::from_str(&format!("element #{id} has the wrong type")))
+}
+
+/// Calls `handler` on every `event` of `target`, for the life of the page.
+pub fn listen(
+    target: &EventTarget,
+    event: &str,
+    handler: impl FnMut(Event) + 'static,
+) -> Result<(), JsValue> {
+    let closure = Closure::<dyn FnMut(Event)>::new(handler);
+    target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref())?;
+    closure.forget();
+    Ok(())
+}
+
+/// Shows `err` in the page's status line and the console.
+pub fn report_error(document: &Document, err: &JsValue) {
+    let text = err.as_string().unwrap_or_else(|| format!("{err:?}"));
+    web_sys::console::error_1(&JsValue::from_str(&text));
+    if let Some(status) = document.get_element_by_id("status") {
+        status.set_text_content(Some(&text));
+    }
+}

@@ -1,0 +1,55 @@
+// Launches Debian's headless Chromium through Playwright with the flags this machine needs.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+export const OUTPUT_DIR = new URL('../../test-output/e2e/', import.meta.url).pathname;
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** A fresh browser (Playwright gives it a new, empty profile directory). */
+export async function launchBrowser(extraFlags = []) {
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [...FLAGS, ...extraFlags],
+  });
+}
+
+/** Opens `url` in a new page that records console errors and uncaught exceptions. */
+export async function openPage(browser, url, viewport = { width: 1280, height: 800 }) {
+  const page = await browser.newPage({ viewport });
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  return { page, errors };
+}
+
+/** Summary of the canvas's pixels: how many distinct colours and a cheap checksum. */
+export async function canvasPixels(page, selector) {
+  return page.$eval(selector, (canvas) => {
+    const { width, height } = canvas;
+    const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    const colours = new Set();
+    let checksum = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const rgb = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+      if (colours.size < 5000) colours.add(rgb);
+      checksum = (checksum * 31 + rgb) % 2147483647;
+    }
+    return { width, height, colours: colours.size, checksum };
+  });
+}

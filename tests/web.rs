@@ -1,0 +1,87 @@
+//! Browser glue, tested in headless Chromium with wasm-bindgen-test.
+#![cfg(target_arch = "wasm32")]
+
+mod reference_run;
+
+use descent::problem::{Landscape, Rosenbrock};
+use descent::render::chart::{draw_overlay, PathView, Theme};
+use descent::render::landscape;
+use descent::render::view::{Layout, Margins};
+use descent::web::canvas;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlCanvasElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn new_canvas(width: u32, height: u32) -> HtmlCanvasElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvas: HtmlCanvasElement = document
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    canvas.set_width(width);
+    canvas.set_height(height);
+    document.body().unwrap().append_child(&canvas).unwrap();
+    canvas
+}
+
+#[wasm_bindgen_test]
+fn landscape_image_reaches_the_canvas_unchanged() {
+    let problem = Rosenbrock::new(1.0, 100.0);
+    let image = landscape::render(&problem, &problem.window(), 64, 48, 1.0);
+    let canvas = new_canvas(64, 48);
+    let context = canvas::context_2d(&canvas).unwrap();
+    context
+        .put_image_data(&canvas::image_data(&image).unwrap(), 0.0, 0.0)
+        .unwrap();
+    let back = context
+        .get_image_data(0.0, 0.0, 64.0, 48.0)
+        .unwrap()
+        .data()
+        .0;
+    assert_eq!(back, image.rgba);
+}
+
+#[wasm_bindgen_test]
+fn overlay_draws_the_path_through_plotters_canvas() {
+    let canvas = new_canvas(320, 240);
+    let problem = Rosenbrock::new(1.0, 100.0);
+    let layout = Layout::fit((320, 240), &problem.window(), &Margins::default(), 1.0);
+    let points: Vec<Vec<f64>> = (0..=20)
+        .map(|i| vec![-1.5 + 0.1 * f64::from(i), 0.5])
+        .collect();
+    let root = CanvasBackend::with_canvas_object(canvas.clone())
+        .unwrap()
+        .into_drawing_area();
+    let path = PathView {
+        points: &points,
+        shown: 20,
+        color: RGBColor(255, 0, 0),
+        diverged: false,
+    };
+    draw_overlay(&root, &layout, &[path], &Theme::LIGHT).unwrap();
+    root.present().unwrap();
+    let context = canvas::context_2d(&canvas).unwrap();
+    let (px, py) = layout.to_pixel(-0.5, 0.5);
+    let pixel = context
+        .get_image_data(px.round(), py.round(), 1.0, 1.0)
+        .unwrap()
+        .data()
+        .0;
+    assert!(
+        pixel[0] > 200 && pixel[1] < 60 && pixel[2] < 60,
+        "pixel on the path is {pixel:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_same_run_gives_the_same_bits_as_natively() {
+    assert_eq!(
+        reference_run::final_point_bits(),
+        reference_run::FINAL_POINT_BITS
+    );
+}
