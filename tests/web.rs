@@ -63,7 +63,7 @@ fn overlay_draws_the_path_through_plotters_canvas() {
         color: RGBColor(255, 0, 0),
         diverged: false,
     };
-    draw_overlay(&root, &layout, &[path], &Theme::LIGHT).unwrap();
+    draw_overlay(&root, &layout, &problem.minima(), &[path], &Theme::LIGHT).unwrap();
     root.present().unwrap();
     let context = canvas::context_2d(&canvas).unwrap();
     let (px, py) = layout.to_pixel(-0.5, 0.5);

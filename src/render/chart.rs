@@ -38,10 +38,12 @@ pub struct PathView<'a> {
     pub diverged: bool,
 }
 
-/// Draws axes and paths over the plot area of `layout` on `root`.
+/// Draws axes, the problem's known `minima` (as small crosses) and paths over
+/// the plot area of `layout` on `root`.
 pub fn draw_overlay<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     layout: &Layout,
+    minima: &[[f64; 2]],
     paths: &[PathView<'_>],
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -68,6 +70,13 @@ pub fn draw_overlay<DB: DrawingBackend>(
         .draw()?;
 
     let clip = Clip::around(&layout.view);
+    chart.draw_series(
+        minima
+            .iter()
+            .map(|m| (m[0], m[1]))
+            .filter(|&m| clip.contains(m))
+            .map(|m| Cross::new(m, (5.0 * s) as i32, WHITE.stroke_width((2.0 * s) as u32))),
+    )?;
     for path in paths {
         let shown = path.shown.min(path.points.len().saturating_sub(1));
         let points: Vec<(f64, f64)> = path
@@ -76,7 +85,7 @@ pub fn draw_overlay<DB: DrawingBackend>(
             .map(|p| (p[0], p[1]))
             .take_while(|(x, y)| x.is_finite() && y.is_finite())
             .collect();
-        let ghost = path.color.mix(0.35).stroke_width((1.0 * s).max(1.0) as u32);
+        let ghost = path.color.mix(0.5).stroke_width((1.0 * s).max(1.0) as u32);
         let solid = path.color.stroke_width((2.0 * s).max(1.0) as u32);
         for (i, pair) in points.windows(2).enumerate() {
             if let Some((a, b)) = clip.segment(pair[0], pair[1]) {
@@ -216,7 +225,7 @@ mod tests {
                 color: RGBColor(230, 60, 40),
                 diverged: false,
             };
-            draw_overlay(&root, &layout, &[path], &Theme::LIGHT).unwrap();
+            draw_overlay(&root, &layout, &[[0.5, 0.5]], &[path], &Theme::LIGHT).unwrap();
             root.present().unwrap();
         }
         assert!(svg.contains("<circle"), "markers missing: {svg}");

@@ -137,7 +137,7 @@ fn draw_contours(pixmap: &mut Pixmap, positions: &[f64], w: usize, h: usize, lin
         return;
     };
     let mut paint = Paint::default();
-    paint.set_color_rgba8(255, 255, 255, 90);
+    paint.set_color_rgba8(255, 255, 255, 120);
     paint.anti_alias = true;
     let stroke = Stroke {
         width: line_width,

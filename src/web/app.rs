@@ -279,8 +279,14 @@ impl App {
             color: PATH_COLOR,
             diverged: self.history.status == Status::Diverged,
         };
-        draw_overlay(&root, &layout, &[path], &Theme::LIGHT)
-            .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
+        draw_overlay(
+            &root,
+            &layout,
+            &self.problem.minima(),
+            &[path],
+            &Theme::LIGHT,
+        )
+        .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
         root.present()
             .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))
     }
