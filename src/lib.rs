@@ -10,7 +10,9 @@ pub mod error;
 pub mod optim;
 pub mod param;
 pub mod problem;
+pub mod random;
 pub mod render;
 pub mod run;
+pub mod spec;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

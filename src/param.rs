@@ -1,78 +1,279 @@
-//! Declared numeric parameters (of problems and optimizers) and their validation.
+//! Declared parameters (of problems and optimizers) and their validation.
 //!
-//! A [`ParamSpec`] says what a parameter is called, its default, its allowed
-//! range and whether a slider for it should be logarithmic. The page builds its
-//! controls from these declarations and every input is checked against them.
+//! A [`ParamSpec`] says what a parameter is called, its symbol, its default
+//! and what values it takes: a real number in a range (with a linear or
+//! logarithmic slider), a whole number, a switch, or one of a few named
+//! choices. The page builds its controls from these declarations, the CLI
+//! lists them, and every input is checked against them.
 
 use std::collections::BTreeMap;
 
+use serde_json::Value as Json;
+
 use crate::error::FieldError;
 
-/// The declaration of one numeric parameter.
+/// What values a parameter takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ParamKind {
+    /// A real number in `[min, max]`.
+    Real {
+        /// The smallest accepted value.
+        min: f64,
+        /// The largest accepted value.
+        max: f64,
+        /// Whether a slider for it moves on a logarithmic scale.
+        log_scale: bool,
+    },
+    /// A whole number in `[min, max]`.
+    Integer {
+        /// The smallest accepted value.
+        min: u32,
+        /// The largest accepted value.
+        max: u32,
+    },
+    /// On or off.
+    Flag,
+    /// One of a few named options.
+    Choice(&'static [&'static str]),
+}
+
+/// A parameter's value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    /// A real or whole number.
+    Number(f64),
+    /// A switch.
+    Flag(bool),
+    /// A named option.
+    Choice(&'static str),
+}
+
+impl Value {
+    /// The value as JSON, as it is written in specs.
+    pub fn to_json(self) -> Json {
+        match self {
+            Value::Number(v) => serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number),
+            Value::Flag(b) => Json::Bool(b),
+            Value::Choice(s) => Json::String(s.to_string()),
+        }
+    }
+}
+
+/// The declaration of one parameter.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ParamSpec {
     /// The key used in specs and URLs, for example `kappa` or `lr`.
     pub name: &'static str,
-    /// The symbol shown next to its control, for example `κ` or `α`.
+    /// The symbol shown next to its control and in the equations, for example `κ` or `α`.
     pub symbol: &'static str,
     /// The value used when the parameter is left out.
-    pub default: f64,
-    /// The smallest accepted value.
-    pub min: f64,
-    /// The largest accepted value.
-    pub max: f64,
-    /// Whether a slider for it moves on a logarithmic scale.
-    pub log_scale: bool,
+    pub default: Value,
+    /// What values it takes.
+    pub kind: ParamKind,
     /// One line saying what the parameter does.
     pub doc: &'static str,
 }
 
 impl ParamSpec {
-    /// Checks one value against the declared range; `field` names it in the error.
-    pub fn check(&self, field: &str, value: f64) -> Result<f64, FieldError> {
-        if !value.is_finite() {
-            return Err(FieldError::new(
-                field,
-                format!("must be a finite number, got {value}"),
-            ));
+    /// A real parameter on a linear scale.
+    pub const fn real(
+        name: &'static str,
+        symbol: &'static str,
+        default: f64,
+        min: f64,
+        max: f64,
+        doc: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            symbol,
+            default: Value::Number(default),
+            kind: ParamKind::Real {
+                min,
+                max,
+                log_scale: false,
+            },
+            doc,
         }
-        if value < self.min || value > self.max {
-            return Err(FieldError::new(
-                field,
-                format!("must lie in [{}, {}], got {value}", self.min, self.max),
-            ));
+    }
+
+    /// A positive real parameter on a logarithmic scale (rates, epsilons).
+    pub const fn log(
+        name: &'static str,
+        symbol: &'static str,
+        default: f64,
+        min: f64,
+        max: f64,
+        doc: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            symbol,
+            default: Value::Number(default),
+            kind: ParamKind::Real {
+                min,
+                max,
+                log_scale: true,
+            },
+            doc,
         }
-        Ok(value)
+    }
+
+    /// A whole-number parameter.
+    pub const fn integer(
+        name: &'static str,
+        symbol: &'static str,
+        default: u32,
+        min: u32,
+        max: u32,
+        doc: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            symbol,
+            default: Value::Number(default as f64),
+            kind: ParamKind::Integer { min, max },
+            doc,
+        }
+    }
+
+    /// A switch.
+    pub const fn flag(name: &'static str, default: bool, doc: &'static str) -> Self {
+        Self {
+            name,
+            symbol: name,
+            default: Value::Flag(default),
+            kind: ParamKind::Flag,
+            doc,
+        }
+    }
+
+    /// A choice among `options`; `default` must be one of them.
+    pub const fn choice(
+        name: &'static str,
+        default: &'static str,
+        options: &'static [&'static str],
+        doc: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            symbol: name,
+            default: Value::Choice(default),
+            kind: ParamKind::Choice(options),
+            doc,
+        }
+    }
+
+    /// Checks a JSON value against the declaration; `field` names it in errors.
+    pub fn check(&self, field: &str, given: &Json) -> Result<Value, FieldError> {
+        let err = |message: String| Err(FieldError::new(field, message));
+        match self.kind {
+            ParamKind::Real { min, max, .. } => {
+                let Some(v) = given.as_f64() else {
+                    return err(format!("must be a number, got {given}"));
+                };
+                if !(min..=max).contains(&v) {
+                    return err(format!("must lie in [{min}, {max}], got {v}"));
+                }
+                Ok(Value::Number(v))
+            }
+            ParamKind::Integer { min, max } => {
+                let v = given.as_f64().unwrap_or(f64::NAN);
+                if v.fract() != 0.0 || !v.is_finite() {
+                    return err(format!("must be a whole number, got {given}"));
+                }
+                if v < f64::from(min) || v > f64::from(max) {
+                    return err(format!("must lie in [{min}, {max}], got {v}"));
+                }
+                Ok(Value::Number(v))
+            }
+            ParamKind::Flag => match given.as_bool() {
+                Some(b) => Ok(Value::Flag(b)),
+                None => err(format!("must be true or false, got {given}")),
+            },
+            ParamKind::Choice(options) => {
+                let found = given
+                    .as_str()
+                    .and_then(|s| options.iter().find(|o| **o == s));
+                match found {
+                    Some(option) => Ok(Value::Choice(option)),
+                    None => err(format!("must be one of {}, got {given}", options.join(", "))),
+                }
+            }
+        }
+    }
+
+    /// A one-line description of the accepted values, for listings and errors.
+    pub fn describe_kind(&self) -> String {
+        match self.kind {
+            ParamKind::Real { min, max, log_scale } => {
+                format!("in [{min}, {max}]{}", if log_scale { ", log" } else { "" })
+            }
+            ParamKind::Integer { min, max } => format!("whole number in [{min}, {max}]"),
+            ParamKind::Flag => "true or false".to_string(),
+            ParamKind::Choice(options) => format!("one of {}", options.join(", ")),
+        }
     }
 }
 
 /// Values of declared parameters, looked up by name.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParamValues {
-    values: BTreeMap<&'static str, f64>,
+    values: BTreeMap<&'static str, Value>,
 }
 
 impl ParamValues {
-    /// The value of `name`; the declarations guarantee every declared name is present.
-    pub fn get(&self, name: &str) -> f64 {
-        self.values.get(name).copied().unwrap_or(f64::NAN)
+    /// The number called `name` (NaN if it is not a declared number).
+    pub fn number(&self, name: &str) -> f64 {
+        match self.values.get(name) {
+            Some(Value::Number(v)) => *v,
+            _ => f64::NAN,
+        }
+    }
+
+    /// The whole number called `name` (0 if it is not a declared number).
+    pub fn count(&self, name: &str) -> usize {
+        let v = self.number(name);
+        if v.is_finite() && v >= 0.0 {
+            v as usize
+        } else {
+            0
+        }
+    }
+
+    /// The switch called `name` (false if it is not a declared switch).
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(self.values.get(name), Some(Value::Flag(true)))
+    }
+
+    /// The option chosen for `name` (empty if it is not a declared choice).
+    pub fn choice(&self, name: &str) -> &'static str {
+        match self.values.get(name) {
+            Some(Value::Choice(s)) => s,
+            _ => "",
+        }
+    }
+
+    /// Every value, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, Value)> + '_ {
+        self.values.iter().map(|(k, v)| (*k, *v))
     }
 }
 
-/// Resolves user-given values against declarations: defaults fill the gaps,
-/// unknown names and out-of-range values are all reported, each prefixed by `scope`.
+/// Resolves user-given values against declarations: defaults fill the gaps;
+/// unknown names, wrong types and out-of-range values are all reported, each
+/// field prefixed by `scope`.
 pub fn resolve(
     specs: &[ParamSpec],
-    given: &BTreeMap<String, f64>,
+    given: &BTreeMap<String, Json>,
     scope: &str,
 ) -> Result<ParamValues, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let mut values = BTreeMap::new();
     for name in given.keys() {
         if !specs.iter().any(|s| s.name == name) {
             let known: Vec<&str> = specs.iter().map(|s| s.name).collect();
             let hint = if known.is_empty() {
-                "takes no parameters".to_string()
+                "this takes no parameters".to_string()
             } else {
                 format!("known parameters: {}", known.join(", "))
             };
@@ -82,9 +283,13 @@ pub fn resolve(
             ));
         }
     }
+    let mut values = BTreeMap::new();
     for spec in specs {
-        let value = given.get(spec.name).copied().unwrap_or(spec.default);
-        match spec.check(&format!("{scope}.{}", spec.name), value) {
+        let checked = match given.get(spec.name) {
+            Some(json) => spec.check(&format!("{scope}.{}", spec.name), json),
+            None => Ok(spec.default),
+        };
+        match checked {
             Ok(v) => {
                 values.insert(spec.name, v);
             }
@@ -98,44 +303,77 @@ pub fn resolve(
     }
 }
 
+/// Numbers as JSON values, for callers that hold plain numbers.
+pub fn numbers(pairs: &[(&str, f64)]) -> BTreeMap<String, Json> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), Value::Number(*v).to_json()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
-    const SPECS: &[ParamSpec] = &[ParamSpec {
-        name: "kappa",
-        symbol: "κ",
-        default: 10.0,
-        min: 1.0,
-        max: 1000.0,
-        log_scale: true,
-        doc: "condition number",
-    }];
+    const SPECS: &[ParamSpec] = &[
+        ParamSpec::log("kappa", "κ", 10.0, 1.0, 1000.0, "condition number"),
+        ParamSpec::flag("nesterov", false, "look-ahead gradient"),
+        ParamSpec::choice("beta", "pr+", &["pr+", "fr"], "formula for β"),
+        ParamSpec::integer("history", "m", 10, 1, 50, "pairs kept"),
+    ];
+
+    fn given(value: Json) -> BTreeMap<String, Json> {
+        serde_json::from_value(value).unwrap()
+    }
 
     #[test]
     fn defaults_fill_missing_values() {
         let values = resolve(SPECS, &BTreeMap::new(), "problem").unwrap();
-        assert_eq!(values.get("kappa"), 10.0);
+        assert_eq!(values.number("kappa"), 10.0);
+        assert!(!values.flag("nesterov"));
+        assert_eq!(values.choice("beta"), "pr+");
+        assert_eq!(values.count("history"), 10);
+    }
+
+    #[test]
+    fn given_values_of_every_kind_are_read() {
+        let values = resolve(
+            SPECS,
+            &given(json!({"kappa": 50, "nesterov": true, "beta": "fr", "history": 3})),
+            "runs[0]",
+        )
+        .unwrap();
+        assert_eq!(values.number("kappa"), 50.0);
+        assert!(values.flag("nesterov"));
+        assert_eq!(values.choice("beta"), "fr");
+        assert_eq!(values.count("history"), 3);
     }
 
     #[test]
     fn every_bad_field_is_reported() {
-        let given = BTreeMap::from([("kappa".to_string(), 0.5), ("kapa".to_string(), 3.0)]);
-        let errors = resolve(SPECS, &given, "problem").unwrap_err();
+        let errors = resolve(
+            SPECS,
+            &given(json!({"kappa": 0.5, "kapa": 3, "nesterov": "yes", "beta": "hs", "history": 2.5})),
+            "problem",
+        )
+        .unwrap_err();
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             text,
             vec![
-                "problem.kapa: unknown parameter; known parameters: kappa",
+                "problem.kapa: unknown parameter; known parameters: kappa, nesterov, beta, history",
                 "problem.kappa: must lie in [1, 1000], got 0.5",
+                "problem.nesterov: must be true or false, got \"yes\"",
+                "problem.beta: must be one of pr+, fr, got \"hs\"",
+                "problem.history: must be a whole number, got 2.5",
             ]
         );
     }
 
     #[test]
-    fn non_finite_values_are_rejected() {
-        let given = BTreeMap::from([("kappa".to_string(), f64::NAN)]);
-        let errors = resolve(SPECS, &given, "problem").unwrap_err();
-        assert_eq!(errors[0].message, "must be a finite number, got NaN");
+    fn wrong_types_are_reported() {
+        let errors = resolve(SPECS, &given(json!({"kappa": "ten"})), "p").unwrap_err();
+        assert_eq!(errors[0].to_string(), "p.kappa: must be a number, got \"ten\"");
     }
 }

@@ -1,13 +1,20 @@
-//! The runner: steps an optimizer from a start point and records its history.
+//! The runner: steps optimizers from a start point and records their histories.
 //!
 //! The runner owns the loop and its stopping rules; optimizers only know how
 //! to take one step. A run stops early when it diverges (a non-finite value or
-//! a point farther than [`DIVERGENCE_RADIUS`] from the origin).
+//! a point farther than [`DIVERGENCE_RADIUS`] from the origin) or, if the
+//! spec sets a tolerance, when the gradient norm falls below it.
 
 use serde::Serialize;
+use serde_json::Value as Json;
 
-use crate::optim::Optimizer;
-use crate::problem::Objective;
+use crate::error::SpecError;
+use crate::optim::schedule::Schedule;
+use crate::optim::{Evaluations, Optimizer, Oracle};
+use crate::problem::registry as problems;
+use crate::problem::{Landscape, Objective};
+use crate::random;
+use crate::spec::{Averaging, RunSpec, Spec};
 
 /// A point farther than this from the origin counts as divergence.
 pub const DIVERGENCE_RADIUS: f64 = 1e6;
@@ -18,8 +25,28 @@ pub const DIVERGENCE_RADIUS: f64 = 1e6;
 pub enum Status {
     /// It took every step it was asked for.
     Finished,
+    /// Its gradient norm fell below the tolerance.
+    Converged,
     /// It produced a non-finite value or left the divergence radius.
     Diverged,
+}
+
+/// A remark about one step (a modified Hessian, a refused step).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Note {
+    /// The step it concerns (1 is the first step).
+    pub step: usize,
+    /// What happened.
+    pub text: String,
+}
+
+/// The averaged iterates of a run (Polyak averaging).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AveragedPath {
+    /// x̄ₜ for every t.
+    pub points: Vec<Vec<f64>>,
+    /// f(x̄ₜ).
+    pub loss: Vec<f64>,
 }
 
 /// Everything recorded about one run, one entry per point visited.
@@ -31,39 +58,72 @@ pub struct History {
     pub loss: Vec<f64>,
     /// The gradient's Euclidean norm at each point.
     pub grad_norm: Vec<f64>,
-    /// The learning rate of each step (one fewer than points).
+    /// The step size of each step (one fewer than points).
     pub lr: Vec<f64>,
+    /// The trust-region radius after each step, for trust-region methods.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub radius: Vec<f64>,
+    /// The damping λ after each step, for Levenberg–Marquardt methods.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub damping: Vec<f64>,
+    /// Remarks about individual steps.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     /// How the run ended.
     pub status: Status,
     /// The step at which the run diverged, if it did.
     pub diverged_at: Option<usize>,
+    /// The averaged path, if averaging was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub averaged: Option<AveragedPath>,
 }
 
 impl History {
     /// The number of steps taken.
     pub fn steps(&self) -> usize {
-        self.points.len() - 1
+        self.points.len().saturating_sub(1)
     }
 }
 
-/// Runs `optimizer` on `objective` for up to `steps` steps from `start`.
-pub fn run(
+/// How one run is driven.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plan<'a> {
+    /// The start point.
+    pub start: &'a [f64],
+    /// The most steps to take.
+    pub steps: usize,
+    /// The base learning rate (NaN for methods without one).
+    pub lr: f64,
+    /// How the learning rate changes over the steps.
+    pub schedule: Schedule,
+    /// Stop once the gradient norm is at most this.
+    pub tolerance: Option<f64>,
+    /// Polyak averaging of the iterates.
+    pub averaging: Option<Averaging>,
+}
+
+/// Runs `optimizer` on `objective` through `oracle` as `plan` says.
+pub fn trace(
     objective: &dyn Objective,
+    oracle: &mut Oracle<'_>,
     optimizer: &mut dyn Optimizer,
-    start: &[f64],
-    steps: usize,
+    plan: &Plan<'_>,
 ) -> History {
-    let mut x = start.to_vec();
+    let mut x = plan.start.to_vec();
     let mut grad = vec![0.0; x.len()];
     let mut history = History {
-        points: Vec::with_capacity(steps + 1),
-        loss: Vec::with_capacity(steps + 1),
-        grad_norm: Vec::with_capacity(steps + 1),
-        lr: Vec::with_capacity(steps),
+        points: Vec::with_capacity(plan.steps + 1),
+        loss: Vec::with_capacity(plan.steps + 1),
+        grad_norm: Vec::with_capacity(plan.steps + 1),
+        lr: Vec::with_capacity(plan.steps),
+        radius: Vec::new(),
+        damping: Vec::new(),
+        notes: Vec::new(),
         status: Status::Finished,
         diverged_at: None,
+        averaged: None,
     };
-    let mut record = |x: &[f64], history: &mut History| -> bool {
+    let mut record = |x: &[f64], history: &mut History| -> (bool, f64) {
         let loss = objective.value(x);
         objective.gradient(x, &mut grad);
         let grad_norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
@@ -71,21 +131,151 @@ pub fn run(
         history.points.push(x.to_vec());
         history.loss.push(loss);
         history.grad_norm.push(grad_norm);
-        loss.is_finite() && grad_norm.is_finite() && radius <= DIVERGENCE_RADIUS
+        let finite = loss.is_finite() && grad_norm.is_finite() && radius <= DIVERGENCE_RADIUS;
+        (finite, grad_norm)
     };
-    if !record(&x, &mut history) {
+    let converged = |g: f64| plan.tolerance.is_some_and(|t| g <= t);
+    let (ok, g0) = record(&x, &mut history);
+    if !ok {
         history.status = Status::Diverged;
         history.diverged_at = Some(0);
-        return history;
-    }
-    for step in 1..=steps {
-        let info = optimizer.step(&mut x, objective);
-        history.lr.push(info.lr);
-        if !record(&x, &mut history) {
-            history.status = Status::Diverged;
-            history.diverged_at = Some(step);
-            break;
+    } else if converged(g0) {
+        history.status = Status::Converged;
+    } else {
+        for step in 1..=plan.steps {
+            let lr = plan.schedule.lr(plan.lr, step - 1);
+            let info = optimizer.step(&mut x, oracle, lr);
+            history.lr.push(info.lr);
+            if let Some(r) = info.radius {
+                history.radius.push(r);
+            }
+            if let Some(d) = info.damping {
+                history.damping.push(d);
+            }
+            if let Some(text) = info.note {
+                history.notes.push(Note { step, text });
+            }
+            let (ok, g) = record(&x, &mut history);
+            if !ok {
+                history.status = Status::Diverged;
+                history.diverged_at = Some(step);
+                break;
+            }
+            if converged(g) {
+                history.status = Status::Converged;
+                break;
+            }
         }
     }
+    history.averaged = plan.averaging.map(|a| average(objective, &history.points, a));
     history
+}
+
+/// Polyak averages of `points` and their losses.
+fn average(objective: &dyn Objective, points: &[Vec<f64>], averaging: Averaging) -> AveragedPath {
+    let mut mean = points.first().cloned().unwrap_or_default();
+    let mut out = Vec::with_capacity(points.len());
+    for (t, p) in points.iter().enumerate() {
+        let w = match averaging {
+            Averaging::Uniform => 1.0 / (t as f64 + 1.0),
+            Averaging::Exponential { decay } => {
+                if t == 0 {
+                    1.0
+                } else {
+                    1.0 - decay
+                }
+            }
+        };
+        for (m, v) in mean.iter_mut().zip(p) {
+            *m += w * (v - *m);
+        }
+        out.push(mean.clone());
+    }
+    let loss = out.iter().map(|p| objective.value(p)).collect();
+    AveragedPath { points: out, loss }
+}
+
+/// One run's result, as the CLI prints it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunResult {
+    /// The optimizer's registry name.
+    pub optimizer: &'static str,
+    /// The run's label.
+    pub label: String,
+    /// The run, step by step.
+    #[serde(flatten)]
+    pub history: History,
+    /// What the run asked of the objective.
+    #[serde(skip)]
+    pub evaluations: Evaluations,
+}
+
+/// An experiment's result: the problem and every run.
+#[derive(Debug, Serialize)]
+pub struct Outcome {
+    /// The problem as specified (name and given parameters).
+    pub problem: Json,
+    /// The start point used.
+    pub start: [f64; 2],
+    /// Each run, in spec order.
+    pub runs: Vec<RunResult>,
+    /// The problem itself, for drawing.
+    #[serde(skip)]
+    pub landscape: Box<dyn Landscape>,
+}
+
+impl std::fmt::Debug for dyn Landscape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Landscape").field("window", &self.window()).finish()
+    }
+}
+
+/// Builds the problem of `spec` (its data drawn from the spec's seed).
+pub fn build_problem(spec: &Spec) -> Result<Box<dyn Landscape>, SpecError> {
+    problems::build(spec.problem.entry.name, &spec.problem.params, spec.seed)
+}
+
+/// Runs one run of `spec` on `landscape`; `index` picks its random stream.
+pub fn run_one(spec: &Spec, landscape: &dyn Landscape, run: &RunSpec, index: usize) -> Result<RunResult, SpecError> {
+    let scope = format!("runs[{index}]");
+    let start = spec.start.unwrap_or_else(|| landscape.default_start());
+    let mut optimizer = run
+        .optimizer
+        .build(landscape.dim(), &scope)
+        .map_err(|e| SpecError { errors: vec![e] })?;
+    let mut oracle = Oracle::new(landscape, spec.noise, spec.batch_size, random::stream(spec.seed, index as u64));
+    let plan = Plan {
+        start: &start,
+        steps: spec.steps,
+        lr: run.optimizer.lr(),
+        schedule: run.schedule.as_ref().map_or(Schedule::Constant, |s| s.0),
+        tolerance: spec.tolerance,
+        averaging: run.averaging,
+    };
+    let history = trace(landscape, &mut oracle, optimizer.as_mut(), &plan);
+    Ok(RunResult {
+        optimizer: run.optimizer.entry.name,
+        label: run.label.clone(),
+        history,
+        evaluations: oracle.evaluations,
+    })
+}
+
+/// Runs every run of `spec`.
+pub fn run_spec(spec: &Spec) -> Result<Outcome, SpecError> {
+    let landscape = build_problem(spec)?;
+    let start = spec.start.unwrap_or_else(|| landscape.default_start());
+    let runs = spec
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, run)| run_one(spec, landscape.as_ref(), run, i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let problem = spec.to_value().get("problem").cloned().unwrap_or(Json::Null);
+    Ok(Outcome {
+        problem,
+        start,
+        runs,
+        landscape,
+    })
 }

@@ -1,25 +1,127 @@
-//! Optimizers: each takes one step at a time on an [`Objective`].
+//! Optimizers: each takes one step at a time.
 //!
 //! Optimizer code works on parameter vectors of any length, so the same code
-//! that walks a 2D landscape trains a neural network. [`registry`] lists every
-//! optimizer with its hyperparameters, equations and reference.
+//! that walks a 2D landscape trains a neural network. First-order methods are
+//! written as a [`FirstOrder`] update rule (gradient in, parameters updated,
+//! with `torch.optim`'s semantics) and wrapped by [`GradientMethod`], which
+//! fetches the gradient; methods that need more than a gradient (line
+//! searches, Hessians, residuals, per-sample gradients) implement
+//! [`Optimizer`] directly. [`registry`] lists every optimizer.
 
+mod adaptive;
+mod adam;
+mod cg;
 mod gd;
+mod least_squares;
+pub mod linesearch;
+mod newton;
+mod oracle;
+mod quasi_newton;
 pub mod registry;
+pub mod schedule;
+mod sgd;
+mod sign;
+mod trust_region;
+mod variance_reduced;
 
-pub use gd::GradientDescent;
+pub use adam::{Adam, Adamax, NAdam, RAdam};
+pub use adaptive::{Adadelta, Adagrad, RmsProp};
+pub use cg::{CgFormula, NonlinearCg};
+pub use gd::{GradientDescent, LineSearchKind};
+pub use least_squares::{Damping, GaussNewton, LevenbergMarquardt};
+pub use newton::{DampedNewton, Newton};
+pub use oracle::{Evaluations, Noise, Oracle};
+pub use quasi_newton::{Bfgs, Lbfgs};
+pub use sgd::Sgd;
+pub use sign::{Lion, SignSgd};
+pub use trust_region::{Subproblem, TrustRegion};
+pub use variance_reduced::{Sag, Svrg};
 
-use crate::problem::Objective;
-
-/// What one step used, for the history.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// What one step did, for the history and the page.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StepInfo {
-    /// The learning rate (step size) the step was taken with.
+    /// The step size used: the learning rate, or the length a line search chose.
     pub lr: f64,
+    /// The trust-region radius after the step, for trust-region methods.
+    pub radius: Option<f64>,
+    /// The damping λ after the step, for Levenberg–Marquardt methods.
+    pub damping: Option<f64>,
+    /// Anything the user should know about this step (a modified Hessian, a rejected step).
+    pub note: Option<String>,
+}
+
+impl StepInfo {
+    /// A step with step size `lr` and nothing else to report.
+    pub fn with_lr(lr: f64) -> Self {
+        Self {
+            lr,
+            ..Self::default()
+        }
+    }
 }
 
 /// A method that moves parameters one step at a time.
 pub trait Optimizer {
-    /// Moves `params` one step on `objective`, updating the optimizer's state.
-    fn step(&mut self, params: &mut [f64], objective: &dyn Objective) -> StepInfo;
+    /// Moves `x` one step, asking `oracle` for what it needs; `lr` is this
+    /// step's learning rate from the schedule (methods without one ignore it).
+    fn step(&mut self, x: &mut [f64], oracle: &mut Oracle<'_>, lr: f64) -> StepInfo;
+}
+
+/// A first-order update rule: the state of the method and how it turns a
+/// gradient into a change of the parameters.
+pub trait FirstOrder {
+    /// Updates `params` in place from `grad` with learning rate `lr`.
+    fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64);
+}
+
+/// An [`Optimizer`] that feeds a [`FirstOrder`] rule with stochastic gradients.
+pub struct GradientMethod<R> {
+    rule: R,
+    grad: Vec<f64>,
+}
+
+impl<R: FirstOrder> GradientMethod<R> {
+    /// Wraps `rule` for parameter vectors of length `dim`.
+    pub fn new(rule: R, dim: usize) -> Self {
+        Self {
+            rule,
+            grad: vec![0.0; dim],
+        }
+    }
+}
+
+impl<R: FirstOrder> Optimizer for GradientMethod<R> {
+    fn step(&mut self, x: &mut [f64], oracle: &mut Oracle<'_>, lr: f64) -> StepInfo {
+        oracle.stochastic_gradient(x, &mut self.grad);
+        self.rule.update(x, &self.grad, lr);
+        StepInfo::with_lr(lr)
+    }
+}
+
+/// `torch.lerp(a, b, w)`: a + w (b − a), computed as PyTorch does for either size of w.
+pub(crate) fn lerp(a: f64, b: f64, w: f64) -> f64 {
+    if w.abs() < 0.5 {
+        a + w * (b - a)
+    } else {
+        b - (b - a) * (1.0 - w)
+    }
+}
+
+/// g + λ p: L2 weight decay folded into the gradient, as `torch.optim` does.
+pub(crate) fn with_weight_decay(grad: f64, param: f64, weight_decay: f64) -> f64 {
+    if weight_decay != 0.0 {
+        grad + weight_decay * param
+    } else {
+        grad
+    }
+}
+
+/// The dot product of two vectors.
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The Euclidean norm of a vector.
+pub(crate) fn norm(a: &[f64]) -> f64 {
+    dot(a, a).sqrt()
 }

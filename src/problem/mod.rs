@@ -1,21 +1,47 @@
 //! Differentiable objectives and the 2D test functions of the lectures.
 //!
 //! [`Objective`] is what optimizers see: a value, an analytic gradient and an
-//! analytic Hessian over a parameter vector of any length. [`Landscape`] adds
-//! what the page needs to draw a 2D problem: a plot window, a start point and
-//! the known minima. [`registry`] lists every problem with its parameters.
+//! analytic Hessian over a parameter vector of any length, plus, where the
+//! objective is a sum of squares, its residuals and their Jacobian, and where
+//! it is an average over data, its per-sample gradients. [`Landscape`] adds
+//! what the page needs to draw a 2D problem. [`registry`] lists every problem.
 
+mod classic;
+mod peaks;
 mod quadratic;
+mod rastrigin;
 pub mod registry;
+mod regression;
 mod rosenbrock;
-mod saddle;
+mod saddles;
 
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
+pub use classic::{Beale, Booth, Himmelblau, SixHumpCamel};
+pub use peaks::{peaks, Peaks};
 pub use quadratic::Quadratic;
+pub use rastrigin::Rastrigin;
+pub use regression::Regression;
 pub use rosenbrock::Rosenbrock;
-pub use saddle::Saddle;
+pub use saddles::{MonkeySaddle, Saddle};
+
+/// Residuals r(x) and their Jacobian J(x) of an objective written as f = Σᵢ rᵢ(x)².
+#[derive(Clone, Debug, PartialEq)]
+pub struct Residuals {
+    /// The residual vector r(x).
+    pub r: DVector<f64>,
+    /// The Jacobian ∂r/∂x, one row per residual.
+    pub jacobian: DMatrix<f64>,
+}
+
+/// An objective that is the mean of per-sample terms, f = (1/N) Σᵢ fᵢ.
+pub trait FiniteSum {
+    /// The number of samples N.
+    fn samples(&self) -> usize;
+    /// Adds the gradient of sample `i`'s term at `x` into `grad`.
+    fn add_sample_gradient(&self, i: usize, x: &[f64], grad: &mut [f64]);
+}
 
 /// A twice-differentiable function of a parameter vector.
 pub trait Objective {
@@ -27,6 +53,14 @@ pub trait Objective {
     fn gradient(&self, x: &[f64], grad: &mut [f64]);
     /// The Hessian at `x`, a symmetric `dim × dim` matrix.
     fn hessian(&self, x: &[f64]) -> DMatrix<f64>;
+    /// The residual form f = Σ rᵢ², for objectives that are sums of squares.
+    fn residuals(&self, _x: &[f64]) -> Option<Residuals> {
+        None
+    }
+    /// The per-sample view, for objectives that average over data.
+    fn finite_sum(&self) -> Option<&dyn FiniteSum> {
+        None
+    }
 }
 
 /// A rectangle of the plane, `[x_min, x_max] × [y_min, y_max]`.
@@ -43,6 +77,16 @@ pub struct Window {
 }
 
 impl Window {
+    /// The square `[-half, half]²`.
+    pub const fn square(half: f64) -> Self {
+        Self {
+            x_min: -half,
+            x_max: half,
+            y_min: -half,
+            y_max: half,
+        }
+    }
+
     /// Width over height.
     pub fn aspect(&self) -> f64 {
         (self.x_max - self.x_min) / (self.y_max - self.y_min)
@@ -57,4 +101,43 @@ pub trait Landscape: Objective {
     fn default_start(&self) -> [f64; 2];
     /// The known local and global minima (empty when there are none).
     fn minima(&self) -> Vec<[f64; 2]>;
+}
+
+/// The 2 × 2 symmetric matrix `[[xx, xy], [xy, yy]]`.
+pub(crate) fn sym2(xx: f64, xy: f64, yy: f64) -> DMatrix<f64> {
+    DMatrix::from_row_slice(2, 2, &[xx, xy, xy, yy])
+}
+
+/// Residuals and Jacobian of a 2D sum of squares from per-residual
+/// `(r, ∂r/∂x, ∂r/∂y)` triples.
+pub(crate) fn residuals2(terms: &[(f64, f64, f64)]) -> Residuals {
+    Residuals {
+        r: DVector::from_iterator(terms.len(), terms.iter().map(|t| t.0)),
+        jacobian: DMatrix::from_fn(terms.len(), 2, |i, j| {
+            if j == 0 {
+                terms[i].1
+            } else {
+                terms[i].2
+            }
+        }),
+    }
+}
+
+/// The Hessian of Σ rᵢ²: 2(JᵀJ + Σ rᵢ ∇²rᵢ), from the residual form and the
+/// residuals' own second derivatives `(xx, xy, yy)`.
+pub(crate) fn sum_of_squares_hessian(res: &Residuals, second: &[(f64, f64, f64)]) -> DMatrix<f64> {
+    let mut h = res.jacobian.transpose() * &res.jacobian;
+    for (ri, (xx, xy, yy)) in res.r.iter().zip(second) {
+        h[(0, 0)] += ri * xx;
+        h[(0, 1)] += ri * xy;
+        h[(1, 0)] += ri * xy;
+        h[(1, 1)] += ri * yy;
+    }
+    h * 2.0
+}
+
+/// The gradient of Σ rᵢ²: 2 Jᵀ r.
+pub(crate) fn sum_of_squares_gradient(res: &Residuals, grad: &mut [f64]) {
+    let g = res.jacobian.transpose() * &res.r * 2.0;
+    grad.copy_from_slice(g.as_slice());
 }

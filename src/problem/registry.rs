@@ -2,7 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{Landscape, Quadratic, Rosenbrock, Saddle};
+use serde_json::Value as Json;
+
+use super::{
+    Beale, Booth, Himmelblau, Landscape, MonkeySaddle, Peaks, Quadratic, Rastrigin, Regression,
+    Rosenbrock, Saddle, SixHumpCamel,
+};
 use crate::error::SpecError;
 use crate::param::{resolve, ParamSpec, ParamValues};
 
@@ -16,14 +21,16 @@ pub struct ProblemEntry {
     pub formula: &'static str,
     /// Its parameters.
     pub params: &'static [ParamSpec],
-    build: fn(&ParamValues) -> Box<dyn Landscape>,
+    /// Whether it is a sum of squares (Gauss–Newton and Levenberg–Marquardt apply).
+    pub least_squares: bool,
+    /// Whether it averages over data (mini-batches, SVRG and SAG apply).
+    pub finite_sum: bool,
+    build: fn(&ParamValues, u64) -> Box<dyn Landscape>,
 }
 
 impl std::fmt::Debug for ProblemEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProblemEntry")
-            .field("name", &self.name)
-            .finish()
+        f.debug_struct("ProblemEntry").field("name", &self.name).finish()
     }
 }
 
@@ -34,59 +41,108 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         label: "Ill-conditioned quadratic",
         formula: "f = ½(u² + κ v²),  (u, v) = (x, y) rotated by θ",
         params: &[
-            ParamSpec {
-                name: "kappa",
-                symbol: "κ",
-                default: 10.0,
-                min: 1.0,
-                max: 1000.0,
-                log_scale: true,
-                doc: "condition number: ratio of the Hessian's eigenvalues",
-            },
-            ParamSpec {
-                name: "angle",
-                symbol: "θ",
-                default: 30.0,
-                min: -180.0,
-                max: 180.0,
-                log_scale: false,
-                doc: "rotation of the axes, in degrees",
-            },
+            ParamSpec::log("kappa", "κ", 10.0, 1.0, 1000.0, "condition number: ratio of the Hessian's eigenvalues"),
+            ParamSpec::real("angle", "θ", 30.0, -180.0, 180.0, "rotation of the axes, in degrees"),
         ],
-        build: |p| Box::new(Quadratic::new(p.get("kappa"), p.get("angle"))),
+        least_squares: true,
+        finite_sum: false,
+        build: |p, _| Box::new(Quadratic::new(p.number("kappa"), p.number("angle"))),
     },
     ProblemEntry {
         name: "rosenbrock",
         label: "Rosenbrock",
         formula: "f = (a − x)² + b (y − x²)²",
         params: &[
-            ParamSpec {
-                name: "a",
-                symbol: "a",
-                default: 1.0,
-                min: -2.0,
-                max: 2.0,
-                log_scale: false,
-                doc: "the minimum sits at (a, a²)",
-            },
-            ParamSpec {
-                name: "b",
-                symbol: "b",
-                default: 100.0,
-                min: 0.1,
-                max: 1000.0,
-                log_scale: true,
-                doc: "steepness of the valley walls",
-            },
+            ParamSpec::real("a", "a", 1.0, -2.0, 2.0, "the minimum sits at (a, a²)"),
+            ParamSpec::log("b", "b", 100.0, 0.1, 1000.0, "steepness of the valley walls"),
         ],
-        build: |p| Box::new(Rosenbrock::new(p.get("a"), p.get("b"))),
+        least_squares: true,
+        finite_sum: false,
+        build: |p, _| Box::new(Rosenbrock::new(p.number("a"), p.number("b"))),
     },
     ProblemEntry {
         name: "saddle",
         label: "Saddle",
         formula: "f = x² − y²",
         params: &[],
-        build: |_| Box::new(Saddle),
+        least_squares: false,
+        finite_sum: false,
+        build: |_, _| Box::new(Saddle),
+    },
+    ProblemEntry {
+        name: "monkey-saddle",
+        label: "Monkey saddle",
+        formula: "f = x³ − 3xy²",
+        params: &[],
+        least_squares: false,
+        finite_sum: false,
+        build: |_, _| Box::new(MonkeySaddle),
+    },
+    ProblemEntry {
+        name: "himmelblau",
+        label: "Himmelblau",
+        formula: "f = (x² + y − 11)² + (x + y² − 7)²",
+        params: &[],
+        least_squares: true,
+        finite_sum: false,
+        build: |_, _| Box::new(Himmelblau),
+    },
+    ProblemEntry {
+        name: "beale",
+        label: "Beale",
+        formula: "f = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
+        params: &[],
+        least_squares: true,
+        finite_sum: false,
+        build: |_, _| Box::new(Beale),
+    },
+    ProblemEntry {
+        name: "booth",
+        label: "Booth",
+        formula: "f = (x + 2y − 7)² + (2x + y − 5)²",
+        params: &[],
+        least_squares: true,
+        finite_sum: false,
+        build: |_, _| Box::new(Booth),
+    },
+    ProblemEntry {
+        name: "rastrigin",
+        label: "Rastrigin",
+        formula: "f = 2A + Σᵢ (xᵢ² − A cos 2πxᵢ)",
+        params: &[ParamSpec::real("A", "A", 10.0, 0.0, 50.0, "amplitude of the ripples")],
+        least_squares: false,
+        finite_sum: false,
+        build: |p, _| Box::new(Rastrigin::new(p.number("A"))),
+    },
+    ProblemEntry {
+        name: "six-hump-camel",
+        label: "Six-hump camel",
+        formula: "f = (4 − 2.1x² + x⁴/3)x² + xy + (4y² − 4)y²",
+        params: &[],
+        least_squares: false,
+        finite_sum: false,
+        build: |_, _| Box::new(SixHumpCamel),
+    },
+    ProblemEntry {
+        name: "peaks",
+        label: "Peaks (MATLAB)",
+        formula: "f = 3(1 − x)² e^(−x² − (y+1)²) − 10(x/5 − x³ − y⁵) e^(−x² − y²) − ⅓ e^(−(x+1)² − y²)",
+        params: &[],
+        least_squares: false,
+        finite_sum: false,
+        build: |_, _| Box::new(Peaks),
+    },
+    ProblemEntry {
+        name: "regression",
+        label: "Linear regression (finite sum)",
+        formula: "f(w, b) = (1/N) Σᵢ ½ (w xᵢ + b − yᵢ)²,  yᵢ = 2xᵢ − 1 + σεᵢ",
+        params: &[
+            ParamSpec::integer("samples", "N", 100, 2, 100_000, "number of data points"),
+            ParamSpec::real("noise", "σ", 0.5, 0.0, 5.0, "standard deviation of the label noise"),
+        ],
+        least_squares: true,
+        finite_sum: true,
+        build: |p, seed| Box::new(Regression::new(p.count("samples"), p.number("noise"), seed)),
     },
 ];
 
@@ -95,21 +151,27 @@ pub fn find(name: &str) -> Option<&'static ProblemEntry> {
     PROBLEMS.iter().find(|p| p.name == name)
 }
 
-/// Builds problem `name` with the given parameters (defaults fill the gaps),
-/// reporting an unknown name or every bad parameter.
-pub fn build(name: &str, params: &BTreeMap<String, f64>) -> Result<Box<dyn Landscape>, SpecError> {
-    let Some(entry) = find(name) else {
-        let known: Vec<&str> = PROBLEMS.iter().map(|p| p.name).collect();
-        return Err(SpecError::single(
-            "problem.name",
-            format!(
-                "unknown problem '{name}'; known problems: {}",
-                known.join(", ")
-            ),
-        ));
-    };
+/// Builds problem `name` with the given parameters (defaults fill the gaps)
+/// and data drawn from `seed`, reporting an unknown name or every bad parameter.
+pub fn build(
+    name: &str,
+    params: &BTreeMap<String, Json>,
+    seed: u64,
+) -> Result<Box<dyn Landscape>, SpecError> {
+    let entry = find_or_error(name)?;
     let values = resolve(entry.params, params, "problem").map_err(|errors| SpecError { errors })?;
-    Ok((entry.build)(&values))
+    Ok((entry.build)(&values, seed))
+}
+
+/// The registry entry called `name`, or an error listing the known names.
+pub fn find_or_error(name: &str) -> Result<&'static ProblemEntry, SpecError> {
+    find(name).ok_or_else(|| {
+        let known: Vec<&str> = PROBLEMS.iter().map(|p| p.name).collect();
+        SpecError::single(
+            "problem.name",
+            format!("unknown problem '{name}'; known problems: {}", known.join(", ")),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -117,21 +179,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_problem_builds_with_defaults() {
+    fn every_problem_builds_with_defaults_and_its_flags_are_true() {
         for entry in PROBLEMS {
-            let problem = build(entry.name, &BTreeMap::new()).unwrap();
+            let problem = build(entry.name, &BTreeMap::new(), 0).unwrap();
             assert_eq!(problem.dim(), 2, "{}", entry.name);
+            let x = problem.default_start();
+            assert_eq!(problem.residuals(&x).is_some(), entry.least_squares, "{}", entry.name);
+            assert_eq!(problem.finite_sum().is_some(), entry.finite_sum, "{}", entry.name);
         }
     }
 
     #[test]
     fn unknown_problem_names_the_known_ones() {
-        let Err(err) = build("rosenbrok", &BTreeMap::new()) else {
+        let Err(err) = build("rosenbrok", &BTreeMap::new(), 0) else {
             panic!("an unknown name must be an error");
         };
-        assert_eq!(
-            err.to_string(),
-            "problem.name: unknown problem 'rosenbrok'; known problems: quadratic, rosenbrock, saddle"
-        );
+        assert!(err
+            .to_string()
+            .starts_with("problem.name: unknown problem 'rosenbrok'; known problems: quadratic, rosenbrock, saddle"));
     }
 }

@@ -1,6 +1,6 @@
 use nalgebra::DMatrix;
 
-use super::{Landscape, Objective, Window};
+use super::{residuals2, sym2, Landscape, Objective, Residuals, Window};
 
 /// Rosenbrock's banana valley f = (a − x)² + b (y − x²)², minimum at (a, a²).
 #[derive(Clone, Debug, PartialEq)]
@@ -36,9 +36,17 @@ impl Objective for Rosenbrock {
     fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
         let (p, q) = (x[0], x[1]);
         let b = self.b;
-        let xx = 2.0 - 4.0 * b * q + 12.0 * b * p * p;
-        let xy = -4.0 * b * p;
-        DMatrix::from_row_slice(2, 2, &[xx, xy, xy, 2.0 * b])
+        sym2(2.0 - 4.0 * b * q + 12.0 * b * p * p, -4.0 * b * p, 2.0 * b)
+    }
+
+    /// r = (a − x, √b (y − x²)).
+    fn residuals(&self, x: &[f64]) -> Option<Residuals> {
+        let (p, q) = (x[0], x[1]);
+        let sb = self.b.sqrt();
+        Some(residuals2(&[
+            (self.a - p, -1.0, 0.0),
+            (sb * (q - p * p), -2.0 * sb * p, sb),
+        ]))
     }
 }
 

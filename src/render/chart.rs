@@ -36,6 +36,10 @@ pub struct PathView<'a> {
     pub color: RGBColor,
     /// Whether the run ended by diverging (its last point gets a cross).
     pub diverged: bool,
+    /// The name shown in the legend, if any.
+    pub label: Option<&'a str>,
+    /// Whether each visited point gets a marker (off for averaged paths).
+    pub markers: bool,
 }
 
 /// Draws axes, the problem's known `minima` (as small crosses) and paths over
@@ -95,6 +99,9 @@ pub fn draw_overlay<DB: DrawingBackend>(
         }
         let radius = (2.5 * s) as i32;
         let visible = |p: &&(f64, f64)| clip.contains(**p);
+        if !path.markers {
+            continue;
+        }
         chart.draw_series(
             points
                 .iter()
@@ -133,6 +140,45 @@ pub fn draw_overlay<DB: DrawingBackend>(
                 )))?;
             }
         }
+    }
+    draw_legend(root, layout, paths, theme)
+}
+
+/// A box in the plot's top-left corner naming each labelled path in its colour.
+fn draw_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    layout: &Layout,
+    paths: &[PathView<'_>],
+    theme: &Theme,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let labelled: Vec<(&str, RGBColor)> = paths
+        .iter()
+        .filter_map(|p| p.label.map(|l| (l, p.color)))
+        .collect();
+    if labelled.is_empty() {
+        return Ok(());
+    }
+    let s = layout.scale;
+    let line = (18.0 * s) as i32;
+    let (left, top) = (
+        layout.plot.left as i32 + (8.0 * s) as i32,
+        layout.plot.top as i32 + (8.0 * s) as i32,
+    );
+    let longest = labelled.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+    let width = (30.0 * s) as i32 + (7.5 * s * longest as f64) as i32;
+    let height = line * labelled.len() as i32 + (8.0 * s) as i32;
+    root.draw(&Rectangle::new(
+        [(left, top), (left + width, top + height)],
+        WHITE.mix(0.85).filled(),
+    ))?;
+    let font = ("sans-serif", 13.0 * s).into_font().color(&theme.text);
+    for (i, (label, color)) in labelled.iter().enumerate() {
+        let y = top + (4.0 * s) as i32 + line * i as i32;
+        root.draw(&Rectangle::new(
+            [(left + (6.0 * s) as i32, y + (4.0 * s) as i32), (left + (20.0 * s) as i32, y + (12.0 * s) as i32)],
+            color.filled(),
+        ))?;
+        root.draw(&Text::new(label.to_string(), (left + (26.0 * s) as i32, y + (1.0 * s) as i32), font.clone()))?;
     }
     Ok(())
 }
@@ -224,11 +270,14 @@ mod tests {
                 shown: 1,
                 color: RGBColor(230, 60, 40),
                 diverged: false,
+                label: Some("GD"),
+                markers: true,
             };
             draw_overlay(&root, &layout, &[[0.5, 0.5]], &[path], &Theme::LIGHT).unwrap();
             root.present().unwrap();
         }
         assert!(svg.contains("<circle"), "markers missing: {svg}");
         assert!(svg.contains("#E63C28"), "path colour missing");
+        assert!(svg.contains(">GD<"), "legend missing");
     }
 }

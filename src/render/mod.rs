@@ -7,5 +7,6 @@
 
 pub mod chart;
 pub mod color;
+pub mod figure;
 pub mod landscape;
 pub mod view;

@@ -1,0 +1,54 @@
+use super::{with_weight_decay, FirstOrder};
+
+/// Stochastic gradient descent with momentum, as `torch.optim.SGD`:
+/// g ← ∇f + λθ;  b ← μ b + (1 − τ) g (b = g on the first step);
+/// d = g + μ b with Nesterov, else d = b;  θ ← θ − α d.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sgd {
+    momentum: f64,
+    dampening: f64,
+    nesterov: bool,
+    weight_decay: f64,
+    buffer: Option<Vec<f64>>,
+}
+
+impl Sgd {
+    /// SGD with momentum μ, dampening τ, Nesterov's look-ahead and weight decay λ.
+    pub fn new(momentum: f64, dampening: f64, nesterov: bool, weight_decay: f64) -> Self {
+        Self {
+            momentum,
+            dampening,
+            nesterov,
+            weight_decay,
+            buffer: None,
+        }
+    }
+
+    /// The momentum buffer b (the velocity), once a step has been taken.
+    pub fn velocity(&self) -> Option<&[f64]> {
+        self.buffer.as_deref()
+    }
+}
+
+impl FirstOrder for Sgd {
+    fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
+        let first = self.buffer.is_none();
+        let buffer = self.buffer.get_or_insert_with(|| vec![0.0; params.len()]);
+        for ((p, &g), b) in params.iter_mut().zip(grad).zip(buffer.iter_mut()) {
+            let mut d = with_weight_decay(g, *p, self.weight_decay);
+            if self.momentum != 0.0 {
+                *b = if first {
+                    d
+                } else {
+                    self.momentum * *b + (1.0 - self.dampening) * d
+                };
+                d = if self.nesterov {
+                    d + self.momentum * *b
+                } else {
+                    *b
+                };
+            }
+            *p -= lr * d;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! A whole experiment drawn on any plotters backend: the landscape, every
+//! run's path (and averaged path) and a legend. `descent plot` uses it for
+//! SVG and PNG files; the page draws the same overlay on its canvas.
+
+use plotters::coord::Shift;
+use plotters::element::BitMapElement;
+use plotters::prelude::*;
+
+use super::chart::{draw_overlay, PathView, Theme};
+use super::landscape;
+use super::view::{Layout, Margins};
+use crate::run::{Outcome, Status};
+
+/// Colours for runs, in order (Tableau 10, legible on viridis).
+pub const PALETTE: [RGBColor; 10] = [
+    RGBColor(255, 99, 71),
+    RGBColor(255, 255, 255),
+    RGBColor(255, 179, 0),
+    RGBColor(0, 191, 255),
+    RGBColor(255, 105, 180),
+    RGBColor(50, 205, 50),
+    RGBColor(186, 85, 211),
+    RGBColor(255, 140, 0),
+    RGBColor(220, 20, 60),
+    RGBColor(135, 206, 250),
+];
+
+/// The colour of run number `index`.
+pub fn run_color(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
+}
+
+/// Draws `outcome` over all of `root`, with sizes scaled by `scale`.
+pub fn draw_outcome<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    outcome: &Outcome,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let layout = Layout::fit(root.dim_in_pixel(), &outcome.landscape.window(), &Margins::default(), scale);
+    let image = landscape::render(
+        outcome.landscape.as_ref(),
+        &layout.view,
+        layout.plot.width,
+        layout.plot.height,
+        scale as f32,
+    );
+    let rgb: Vec<u8> = image.rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    if let Some(element) = BitMapElement::with_owned_buffer(
+        (layout.plot.left as i32, layout.plot.top as i32),
+        (image.width, image.height),
+        rgb,
+    ) {
+        root.draw(&element)?;
+    }
+    let mut paths = Vec::new();
+    for (i, run) in outcome.runs.iter().enumerate() {
+        let color = run_color(i);
+        if let Some(averaged) = &run.history.averaged {
+            paths.push(PathView {
+                points: &averaged.points,
+                shown: averaged.points.len(),
+                color: towards_black(color),
+                diverged: false,
+                label: None,
+                markers: false,
+            });
+        }
+        paths.push(PathView {
+            points: &run.history.points,
+            shown: run.history.points.len(),
+            color,
+            diverged: run.history.status == Status::Diverged,
+            label: Some(&run.label),
+            markers: true,
+        });
+    }
+    draw_overlay(root, &layout, &outcome.landscape.minima(), &paths, &Theme::LIGHT)
+}
+
+/// A darker shade of `color`, for a run's averaged path.
+pub fn towards_black(color: RGBColor) -> RGBColor {
+    RGBColor(color.0 / 2, color.1 / 2, color.2 / 2)
+}
