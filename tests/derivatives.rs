@@ -4,33 +4,33 @@
 
 use std::collections::BTreeMap;
 
-use descent::param::ParamSpec;
+use descent::param::{ParamKind, ParamSpec};
+use serde_json::Value as Json;
 use descent::problem::registry::{build, PROBLEMS};
 use descent::problem::Landscape;
 use proptest::prelude::*;
 
-/// Maps u in [0, 1] onto the parameter's range, logarithmically where declared.
-fn param_value(spec: &ParamSpec, u: f64) -> f64 {
-    if spec.log_scale {
-        (spec.min.ln() + u * (spec.max.ln() - spec.min.ln())).exp()
-    } else {
-        spec.min + u * (spec.max - spec.min)
+/// Maps u in [0, 1] onto a numeric parameter's range, logarithmically where declared.
+fn param_value(spec: &ParamSpec, u: f64) -> Option<Json> {
+    match spec.kind {
+        ParamKind::Real { min, max, log_scale: true } => Some(Json::from((min.ln() + u * (max.ln() - min.ln())).exp())),
+        ParamKind::Real { min, max, .. } => Some(Json::from(min + u * (max - min))),
+        // Whole-number parameters size data sets; keep them small for speed.
+        ParamKind::Integer { min, .. } => Some(Json::from(min + (u * 50.0) as u32)),
+        _ => None,
     }
 }
 
 fn problem_at(index: usize, us: &[f64]) -> (Box<dyn Landscape>, String) {
     let entry = &PROBLEMS[index % PROBLEMS.len()];
-    let params: BTreeMap<String, f64> = entry
+    let params: BTreeMap<String, Json> = entry
         .params
         .iter()
         .zip(us)
-        .map(|(spec, &u)| (spec.name.to_string(), param_value(spec, u)))
+        .filter_map(|(spec, &u)| param_value(spec, u).map(|v| (spec.name.to_string(), v)))
         .collect();
     let label = format!("{} {:?}", entry.name, params);
-    (
-        build(entry.name, &params).expect("params are in range"),
-        label,
-    )
+    (build(entry.name, &params, 1).expect("params are in range"), label)
 }
 
 fn point_in_window(problem: &dyn Landscape, u: f64, v: f64) -> [f64; 2] {
@@ -104,7 +104,7 @@ proptest! {
 #[test]
 fn known_minima_are_stationary() {
     for entry in PROBLEMS {
-        let problem = build(entry.name, &BTreeMap::new()).unwrap();
+        let problem = build(entry.name, &BTreeMap::new(), 0).unwrap();
         for m in problem.minima() {
             let mut grad = [0.0; 2];
             problem.gradient(&m, &mut grad);

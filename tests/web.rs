@@ -62,6 +62,8 @@ fn overlay_draws_the_path_through_plotters_canvas() {
         shown: 20,
         color: RGBColor(255, 0, 0),
         diverged: false,
+        label: None,
+        markers: true,
     };
     draw_overlay(&root, &layout, &problem.minima(), &[path], &Theme::LIGHT).unwrap();
     root.present().unwrap();
