@@ -165,7 +165,7 @@ fn draw_legend<DB: DrawingBackend>(
         layout.plot.top as i32 + (8.0 * s) as i32,
     );
     let longest = labelled.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
-    let width = (30.0 * s) as i32 + (7.5 * s * longest as f64) as i32;
+    let width = (36.0 * s) as i32 + (8.5 * s * longest as f64) as i32;
     let height = line * labelled.len() as i32 + (8.0 * s) as i32;
     root.draw(&Rectangle::new(
         [(left, top), (left + width, top + height)],

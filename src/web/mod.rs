@@ -6,6 +6,7 @@
 
 mod app;
 pub mod canvas;
+pub mod controls;
 mod dom;
 
 use wasm_bindgen::prelude::*;

@@ -79,9 +79,9 @@ test('step, reset, the learning-rate slider and the problem picker update the pi
   assert.equal(await stepCounter(page), 0);
 
   const atDefault = await canvasPixels(page, '#landscape');
-  await page.fill('#lr', '560');
-  const lrText = await page.textContent('#lr-value');
-  assert.notEqual(lrText, '0.15');
+  assert.equal(await page.inputValue('#opt-lr-value'), '0.15');
+  await page.fill('#opt-lr', '560');
+  assert.notEqual(await page.inputValue('#opt-lr-value'), '0.15');
   await page.waitForFunction(
     (sum) => {
       const c = document.querySelector('#landscape');
@@ -94,14 +94,57 @@ test('step, reset, the learning-rate slider and the problem picker update the pi
   );
 
   // A rate far beyond 2/κ makes the quadratic diverge; the page says so.
-  await page.fill('#lr', '1000');
-  assert.match(await page.textContent('#status'), /Diverged at step \d+/);
+  await page.fill('#opt-lr', '1000');
+  assert.match(await page.textContent('#step-info'), /Diverged at step \d+/);
 
   await page.selectOption('#problem', 'rosenbrock');
   assert.match(await page.textContent('#formula'), /\(a − x\)²/);
-  await page.fill('#lr', '500');
+  assert.ok(await page.isVisible('#problem-b'), 'problem parameters get controls');
+  await page.fill('#opt-lr', '500');
   await waitForPaint(page);
   await page.screenshot({ path: `${OUTPUT_DIR}rosenbrock.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('every optimizer gets controls generated from the registry', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  const options = await page.$$eval('#optimizer option', (os) => os.map((o) => ({ value: o.value, disabled: o.disabled })));
+  assert.ok(options.length >= 20, `only ${options.length} optimizers offered`);
+  // On the quadratic, the finite-sum methods are not offered.
+  assert.ok(options.find((o) => o.value === 'svrg').disabled);
+  assert.ok(!options.find((o) => o.value === 'gauss-newton').disabled);
+
+  await page.selectOption('#optimizer', 'adam');
+  assert.match(await page.textContent('#equations'), /β₁/);
+  for (const id of ['#opt-lr', '#opt-beta1', '#opt-beta2', '#opt-eps', '#opt-weight_decay', '#opt-amsgrad']) {
+    assert.ok(await page.$(id), `${id} missing`);
+  }
+  await page.check('#opt-amsgrad');
+  await page.selectOption('#schedule', 'cosine');
+  assert.ok(await page.$('#schedule-t_max'));
+
+  await page.selectOption('#optimizer', 'trust-region');
+  assert.ok(await page.isHidden('#schedule-row'), 'no schedule for a method without a learning rate');
+  await page.selectOption('#opt-subproblem', 'dogleg');
+  await page.click('#step');
+  assert.match(await page.textContent('#step-info'), /Δ = /);
+
+  // A value out of range is refused with a message naming the field, and the page keeps working.
+  await page.selectOption('#optimizer', 'gd');
+  await page.fill('#opt-lr-value', '-3');
+  assert.match(await page.textContent('#status'), /runs\[0\]\.lr: must lie in/);
+  await page.fill('#opt-lr-value', '0.1');
+  assert.equal(await page.textContent('#status'), '');
+
+  await page.selectOption('#problem', 'regression');
+  assert.ok(await page.isVisible('#batch-size'));
+  await page.selectOption('#optimizer', 'svrg');
+  await page.selectOption('#noise', 'gaussian');
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.querySelector('#step-counter').textContent) >= 3);
+  await page.screenshot({ path: `${OUTPUT_DIR}svrg-regression.png` });
   assert.deepEqual(errors, []);
   await page.close();
 });

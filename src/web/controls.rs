@@ -1,0 +1,276 @@
+//! Controls generated from parameter declarations: a slider with a number
+//! box for real numbers (logarithmic where declared), a number box for whole
+//! numbers, a checkbox for switches and a menu for choices. Values are read
+//! back from the DOM, so the controls are the single place the page keeps them.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
+
+use crate::param::{ParamKind, ParamSpec, Value};
+
+/// Positions of every slider.
+pub const SLIDER_TICKS: f64 = 1000.0;
+
+/// The slider value at `position` (0 to [`SLIDER_TICKS`]) for a real parameter,
+/// rounded to three significant digits so the shown value is the value used.
+pub fn slider_value(spec: &ParamSpec, position: f64) -> f64 {
+    let ParamKind::Real { min, max, log_scale } = spec.kind else {
+        return position;
+    };
+    let t = (position / SLIDER_TICKS).clamp(0.0, 1.0);
+    if !log_scale {
+        return round_to(min + t * (max - min), (max - min) / SLIDER_TICKS);
+    }
+    if t == 0.0 {
+        return min;
+    }
+    let low = log_floor(min, max);
+    let value = libm::exp(libm::log(low) + t * (libm::log(max) - libm::log(low)));
+    let digits = libm::pow(10.0, libm::floor(libm::log10(value)) - 2.0);
+    (libm::round(value / digits) * digits).clamp(min, max)
+}
+
+/// The slider position closest to `value`.
+pub fn slider_position(spec: &ParamSpec, value: f64) -> f64 {
+    let ParamKind::Real { min, max, log_scale } = spec.kind else {
+        return 0.0;
+    };
+    let t = if log_scale {
+        let low = log_floor(min, max);
+        if value <= 0.0 || value < low {
+            0.0
+        } else {
+            (libm::log(value) - libm::log(low)) / (libm::log(max) - libm::log(low))
+        }
+    } else {
+        (value - min) / (max - min)
+    };
+    libm::round(t.clamp(0.0, 1.0) * SLIDER_TICKS)
+}
+
+/// The low end of a log slider: its minimum, or six decades below its
+/// maximum when the minimum is 0 (position 0 then means exactly 0).
+fn log_floor(min: f64, max: f64) -> f64 {
+    if min > 0.0 {
+        min
+    } else {
+        max * 1e-6
+    }
+}
+
+fn round_to(value: f64, step: f64) -> f64 {
+    if step <= 0.0 {
+        return value;
+    }
+    let digits = libm::pow(10.0, libm::floor(libm::log10(step)));
+    libm::round(value / digits) * digits
+}
+
+/// A number as people read it: up to four significant digits, exponent form
+/// for very large or small magnitudes.
+pub fn format_number(value: f64) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    let magnitude = value.abs();
+    if magnitude != 0.0 && !(1e-3..1e5).contains(&magnitude) {
+        format!("{value:.3e}")
+    } else {
+        let text = format!("{value:.4}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Builds one control per declaration inside `container` (emptied first),
+/// with ids `{prefix}-{name}`, set to `values` where given, else the default.
+pub fn build(
+    document: &Document,
+    container: &Element,
+    prefix: &str,
+    specs: &[ParamSpec],
+    values: &BTreeMap<String, Json>,
+) -> Result<(), JsValue> {
+    container.set_inner_html("");
+    for spec in specs {
+        let row = document.create_element("div")?;
+        row.set_class_name("param");
+        let id = format!("{prefix}-{}", spec.name);
+        let label = document.create_element("label")?;
+        label.set_attribute("for", &id)?;
+        label.set_attribute("title", spec.doc)?;
+        label.set_text_content(Some(&format!("{} {}", spec.symbol, spec.name)));
+        row.append_child(&label)?;
+        let given = values.get(spec.name);
+        match spec.kind {
+            ParamKind::Real { min, max, .. } => {
+                let value = given.and_then(Json::as_f64).unwrap_or(number_default(spec));
+                let slider: HtmlInputElement = document.create_element("input")?.dyn_into()?;
+                slider.set_type("range");
+                slider.set_id(&id);
+                slider.set_min("0");
+                slider.set_max(&SLIDER_TICKS.to_string());
+                slider.set_step("1");
+                slider.set_value(&slider_position(spec, value).to_string());
+                slider.set_attribute("data-param", spec.name)?;
+                slider.set_attribute("data-role", "slider")?;
+                slider.set_attribute("aria-label", spec.doc)?;
+                let number: HtmlInputElement = document.create_element("input")?.dyn_into()?;
+                number.set_type("number");
+                number.set_id(&format!("{id}-value"));
+                number.set_min(&min.to_string());
+                number.set_max(&max.to_string());
+                number.set_step("any");
+                number.set_value(&format_number(value));
+                number.set_attribute("data-param", spec.name)?;
+                number.set_attribute("data-role", "number")?;
+                number.set_attribute("aria-label", &format!("{} value", spec.name))?;
+                row.append_child(&slider)?;
+                row.append_child(&number)?;
+            }
+            ParamKind::Integer { min, max } => {
+                let value = given.and_then(Json::as_f64).unwrap_or(number_default(spec));
+                let number: HtmlInputElement = document.create_element("input")?.dyn_into()?;
+                number.set_type("number");
+                number.set_id(&id);
+                number.set_min(&min.to_string());
+                number.set_max(&max.to_string());
+                number.set_step("1");
+                number.set_value(&value.to_string());
+                number.set_attribute("data-param", spec.name)?;
+                number.set_attribute("data-role", "integer")?;
+                row.append_child(&number)?;
+            }
+            ParamKind::Flag => {
+                let checked = given.and_then(Json::as_bool).unwrap_or(matches!(spec.default, Value::Flag(true)));
+                let checkbox: HtmlInputElement = document.create_element("input")?.dyn_into()?;
+                checkbox.set_type("checkbox");
+                checkbox.set_id(&id);
+                checkbox.set_checked(checked);
+                checkbox.set_attribute("data-param", spec.name)?;
+                checkbox.set_attribute("data-role", "flag")?;
+                row.append_child(&checkbox)?;
+            }
+            ParamKind::Choice(options) => {
+                let select: HtmlSelectElement = document.create_element("select")?.dyn_into()?;
+                select.set_id(&id);
+                select.set_attribute("data-param", spec.name)?;
+                select.set_attribute("data-role", "choice")?;
+                for option in options {
+                    let element = document.create_element("option")?;
+                    element.set_attribute("value", option)?;
+                    element.set_text_content(Some(option));
+                    select.append_child(&element)?;
+                }
+                let chosen = given.and_then(Json::as_str).or(match spec.default {
+                    Value::Choice(c) => Some(c),
+                    _ => None,
+                });
+                select.set_value(chosen.unwrap_or(""));
+                row.append_child(&select)?;
+            }
+        }
+        let doc = document.create_element("span")?;
+        doc.set_class_name("doc");
+        doc.set_text_content(Some(spec.doc));
+        row.append_child(&doc)?;
+        container.append_child(&row)?;
+    }
+    Ok(())
+}
+
+fn number_default(spec: &ParamSpec) -> f64 {
+    match spec.default {
+        Value::Number(v) => v,
+        _ => f64::NAN,
+    }
+}
+
+/// Keeps a slider and its number box in step after one of them changed:
+/// the other is updated from it. Returns the parameter's name.
+pub fn sync(changed: &Element, specs: &[ParamSpec]) -> Option<String> {
+    let name = changed.get_attribute("data-param")?;
+    let spec = specs.iter().find(|s| s.name == name)?;
+    let role = changed.get_attribute("data-role")?;
+    let input: &HtmlInputElement = changed.dyn_ref()?;
+    let document = changed.owner_document()?;
+    let slider_id = input.id().trim_end_matches("-value").to_string();
+    match role.as_str() {
+        "slider" => {
+            let value = slider_value(spec, input.value().parse().unwrap_or(0.0));
+            let number = document.get_element_by_id(&format!("{slider_id}-value"))?;
+            number.dyn_ref::<HtmlInputElement>()?.set_value(&format_number(value));
+            number.class_list().remove_1("invalid").ok()?;
+        }
+        "number" => {
+            let slider = document.get_element_by_id(&slider_id)?;
+            if let Ok(value) = input.value().parse::<f64>() {
+                slider
+                    .dyn_ref::<HtmlInputElement>()?
+                    .set_value(&slider_position(spec, value).to_string());
+            }
+        }
+        _ => {}
+    }
+    Some(name)
+}
+
+/// Reads every control of `specs` under the ids `{prefix}-{name}`. Values
+/// that do not parse are passed on as text so validation names them.
+pub fn read(document: &Document, prefix: &str, specs: &[ParamSpec]) -> BTreeMap<String, Json> {
+    let mut values = BTreeMap::new();
+    for spec in specs {
+        let id = format!("{prefix}-{}", spec.name);
+        let value = match spec.kind {
+            ParamKind::Real { .. } => document
+                .get_element_by_id(&format!("{id}-value"))
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+                .map(|input| number_or_text(&input.value())),
+            ParamKind::Integer { .. } => document
+                .get_element_by_id(&id)
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+                .map(|input| number_or_text(&input.value())),
+            ParamKind::Flag => document
+                .get_element_by_id(&id)
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+                .map(|input| Json::Bool(input.checked())),
+            ParamKind::Choice(_) => document
+                .get_element_by_id(&id)
+                .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+                .map(|select| Json::String(select.value())),
+        };
+        if let Some(value) = value {
+            values.insert(spec.name.to_string(), value);
+        }
+    }
+    values
+}
+
+fn number_or_text(text: &str) -> Json {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number),
+        _ => Json::String(text.to_string()),
+    }
+}
+
+/// Marks the controls named in `fields` (errors' last path segment) as invalid, and clears the rest.
+pub fn mark_invalid(container: &Element, fields: &[String]) {
+    let Ok(inputs) = container.query_selector_all("[data-param]") else {
+        return;
+    };
+    for i in 0..inputs.length() {
+        let Some(element) = inputs.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let name = element.get_attribute("data-param").unwrap_or_default();
+        let bad = fields.iter().any(|f| f.rsplit('.').next() == Some(name.as_str()));
+        let _ = if bad {
+            element.class_list().add_1("invalid")
+        } else {
+            element.class_list().remove_1("invalid")
+        };
+    }
+}
