@@ -197,7 +197,10 @@ impl ParamSpec {
                     .and_then(|s| options.iter().find(|o| **o == s));
                 match found {
                     Some(option) => Ok(Value::Choice(option)),
-                    None => err(format!("must be one of {}, got {given}", options.join(", "))),
+                    None => err(format!(
+                        "must be one of {}, got {given}",
+                        options.join(", ")
+                    )),
                 }
             }
         }
@@ -206,7 +209,11 @@ impl ParamSpec {
     /// A one-line description of the accepted values, for listings and errors.
     pub fn describe_kind(&self) -> String {
         match self.kind {
-            ParamKind::Real { min, max, log_scale } => {
+            ParamKind::Real {
+                min,
+                max,
+                log_scale,
+            } => {
                 format!("in [{min}, {max}]{}", if log_scale { ", log" } else { "" })
             }
             ParamKind::Integer { min, max } => format!("whole number in [{min}, {max}]"),
@@ -354,7 +361,9 @@ mod tests {
     fn every_bad_field_is_reported() {
         let errors = resolve(
             SPECS,
-            &given(json!({"kappa": 0.5, "kapa": 3, "nesterov": "yes", "beta": "hs", "history": 2.5})),
+            &given(
+                json!({"kappa": 0.5, "kapa": 3, "nesterov": "yes", "beta": "hs", "history": 2.5}),
+            ),
             "problem",
         )
         .unwrap_err();
@@ -374,6 +383,9 @@ mod tests {
     #[test]
     fn wrong_types_are_reported() {
         let errors = resolve(SPECS, &given(json!({"kappa": "ten"})), "p").unwrap_err();
-        assert_eq!(errors[0].to_string(), "p.kappa: must be a number, got \"ten\"");
+        assert_eq!(
+            errors[0].to_string(),
+            "p.kappa: must be a number, got \"ten\""
+        );
     }
 }

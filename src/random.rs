@@ -56,7 +56,12 @@ pub fn index(rng: &mut impl Rng, n: usize) -> usize {
 /// Writes the first `k` entries of a fresh uniform permutation of `0..n` into
 /// `out` (a partial Fisher–Yates shuffle of `scratch`, which must hold `0..n`
 /// in some order).
-pub fn permutation_prefix(rng: &mut impl Rng, scratch: &mut [usize], k: usize, out: &mut Vec<usize>) {
+pub fn permutation_prefix(
+    rng: &mut impl Rng,
+    scratch: &mut [usize],
+    k: usize,
+    out: &mut Vec<usize>,
+) {
     let n = scratch.len();
     out.clear();
     for i in 0..k.min(n) {
@@ -77,14 +82,19 @@ mod tests {
         let draws: Vec<f64> = (0..n).map(|_| standard_normal(&mut rng)).collect();
         let mean = draws.iter().sum::<f64>() / n as f64;
         let var = draws.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / n as f64;
-        assert!(mean.abs() < 0.01 && (var - 1.0).abs() < 0.01, "mean {mean}, var {var}");
+        assert!(
+            mean.abs() < 0.01 && (var - 1.0).abs() < 0.01,
+            "mean {mean}, var {var}"
+        );
     }
 
     #[test]
     fn alpha_two_is_normal_with_variance_two_and_small_alpha_is_heavy_tailed() {
         let mut rng = stream(2, 0);
         let n = 200_000;
-        let draws: Vec<f64> = (0..n).map(|_| symmetric_alpha_stable(&mut rng, 2.0)).collect();
+        let draws: Vec<f64> = (0..n)
+            .map(|_| symmetric_alpha_stable(&mut rng, 2.0))
+            .collect();
         let var = draws.iter().map(|d| d * d).sum::<f64>() / n as f64;
         assert!((var - 2.0).abs() < 0.03, "var {var}");
         let heavy = (0..n)

@@ -167,7 +167,9 @@ pub fn trace(
             }
         }
     }
-    history.averaged = plan.averaging.map(|a| average(objective, &history.points, a));
+    history.averaged = plan
+        .averaging
+        .map(|a| average(objective, &history.points, a));
     history
 }
 
@@ -226,7 +228,9 @@ pub struct Outcome {
 
 impl std::fmt::Debug for dyn Landscape {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Landscape").field("window", &self.window()).finish()
+        f.debug_struct("Landscape")
+            .field("window", &self.window())
+            .finish()
     }
 }
 
@@ -236,14 +240,24 @@ pub fn build_problem(spec: &Spec) -> Result<Box<dyn Landscape>, SpecError> {
 }
 
 /// Runs one run of `spec` on `landscape`; `index` picks its random stream.
-pub fn run_one(spec: &Spec, landscape: &dyn Landscape, run: &RunSpec, index: usize) -> Result<RunResult, SpecError> {
+pub fn run_one(
+    spec: &Spec,
+    landscape: &dyn Landscape,
+    run: &RunSpec,
+    index: usize,
+) -> Result<RunResult, SpecError> {
     let scope = format!("runs[{index}]");
     let start = spec.start.unwrap_or_else(|| landscape.default_start());
     let mut optimizer = run
         .optimizer
         .build(landscape.dim(), &scope)
         .map_err(|e| SpecError { errors: vec![e] })?;
-    let mut oracle = Oracle::new(landscape, spec.noise, spec.batch_size, random::stream(spec.seed, index as u64));
+    let mut oracle = Oracle::new(
+        landscape,
+        spec.noise,
+        spec.batch_size,
+        random::stream(spec.seed, index as u64),
+    );
     let plan = Plan {
         start: &start,
         steps: spec.steps,
@@ -271,7 +285,11 @@ pub fn run_spec(spec: &Spec) -> Result<Outcome, SpecError> {
         .enumerate()
         .map(|(i, run)| run_one(spec, landscape.as_ref(), run, i))
         .collect::<Result<Vec<_>, _>>()?;
-    let problem = spec.to_value().get("problem").cloned().unwrap_or(Json::Null);
+    let problem = spec
+        .to_value()
+        .get("problem")
+        .cloned()
+        .unwrap_or(Json::Null);
     Ok(Outcome {
         problem,
         start,

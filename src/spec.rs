@@ -81,16 +81,42 @@ pub struct Spec {
     pub runs: Vec<RunSpec>,
 }
 
-const TOP_KEYS: &[&str] = &["problem", "start", "steps", "seed", "noise", "batch_size", "tolerance", "runs"];
+const TOP_KEYS: &[&str] = &[
+    "problem",
+    "start",
+    "steps",
+    "seed",
+    "noise",
+    "batch_size",
+    "tolerance",
+    "runs",
+];
 const RUN_KEYS: &[&str] = &["optimizer", "label", "schedule", "averaging"];
 
 const NOISE_KINDS: &[(&str, &[ParamSpec])] = &[
     ("none", &[]),
-    ("gaussian", &[ParamSpec::log("sigma", "σ", 0.5, 1e-6, 100.0, "standard deviation of the noise")]),
+    (
+        "gaussian",
+        &[ParamSpec::log(
+            "sigma",
+            "σ",
+            0.5,
+            1e-6,
+            100.0,
+            "standard deviation of the noise",
+        )],
+    ),
     (
         "alpha-stable",
         &[
-            ParamSpec::real("alpha", "α", 1.5, 0.1, 2.0, "tail index: 2 is Gaussian, smaller is heavier-tailed"),
+            ParamSpec::real(
+                "alpha",
+                "α",
+                1.5,
+                0.1,
+                2.0,
+                "tail index: 2 is Gaussian, smaller is heavier-tailed",
+            ),
             ParamSpec::log("scale", "s", 0.5, 1e-6, 100.0, "scale of the noise"),
         ],
     ),
@@ -98,7 +124,17 @@ const NOISE_KINDS: &[(&str, &[ParamSpec])] = &[
 
 const AVERAGING_KINDS: &[(&str, &[ParamSpec])] = &[
     ("uniform", &[]),
-    ("exponential", &[ParamSpec::real("decay", "β", 0.9, 0.0, 0.99999, "weight of the running average")]),
+    (
+        "exponential",
+        &[ParamSpec::real(
+            "decay",
+            "β",
+            0.9,
+            0.0,
+            0.99999,
+            "weight of the running average",
+        )],
+    ),
 ];
 
 /// The noise kinds and their parameters, for building controls.
@@ -132,20 +168,37 @@ impl Reader {
     fn unknown_keys(&mut self, object: &Map<String, Json>, known: &[&str], scope: &str) {
         for key in object.keys() {
             if !known.contains(&key.as_str()) {
-                let path = if scope.is_empty() { key.clone() } else { format!("{scope}.{key}") };
-                self.error(path, format!("unknown field; known fields: {}", known.join(", ")));
+                let path = if scope.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{scope}.{key}")
+                };
+                self.error(
+                    path,
+                    format!("unknown field; known fields: {}", known.join(", ")),
+                );
             }
         }
     }
 
-    fn count(&mut self, value: Option<&Json>, field: &str, min: u64, max: u64, default: u64) -> u64 {
+    fn count(
+        &mut self,
+        value: Option<&Json>,
+        field: &str,
+        min: u64,
+        max: u64,
+        default: u64,
+    ) -> u64 {
         let Some(value) = value else {
             return default;
         };
         match value.as_u64() {
             Some(v) if (min..=max).contains(&v) => v,
             _ => {
-                self.error(field, format!("must be a whole number in [{min}, {max}], got {value}"));
+                self.error(
+                    field,
+                    format!("must be a whole number in [{min}, {max}], got {value}"),
+                );
                 default
             }
         }
@@ -161,12 +214,18 @@ impl Reader {
         let object = self.object(value, field)?;
         let Some(kind) = object.get("kind").and_then(Json::as_str) else {
             let names: Vec<&str> = kinds.iter().map(|k| k.0).collect();
-            self.error(format!("{field}.kind"), format!("is required: one of {}", names.join(", ")));
+            self.error(
+                format!("{field}.kind"),
+                format!("is required: one of {}", names.join(", ")),
+            );
             return None;
         };
         let Some((name, params)) = kinds.iter().find(|k| k.0 == kind) else {
             let names: Vec<&str> = kinds.iter().map(|k| k.0).collect();
-            self.error(format!("{field}.kind"), format!("unknown kind '{kind}'; known kinds: {}", names.join(", ")));
+            self.error(
+                format!("{field}.kind"),
+                format!("unknown kind '{kind}'; known kinds: {}", names.join(", ")),
+            );
             return None;
         };
         let given: BTreeMap<String, Json> = object
@@ -187,9 +246,8 @@ impl Reader {
 impl Spec {
     /// Parses a spec from JSON text.
     pub fn from_json(text: &str) -> Result<Spec, SpecError> {
-        let value: Json = serde_json::from_str(text).map_err(|e| {
-            SpecError::single("spec", format!("is not valid JSON: {e}"))
-        })?;
+        let value: Json = serde_json::from_str(text)
+            .map_err(|e| SpecError::single("spec", format!("is not valid JSON: {e}")))?;
         Self::from_value(&value)
     }
 
@@ -203,7 +261,10 @@ impl Spec {
 
         let problem = match top.get("problem") {
             None => {
-                r.error("problem", "is required, for example {\"name\": \"rosenbrock\"}");
+                r.error(
+                    "problem",
+                    "is required, for example {\"name\": \"rosenbrock\"}",
+                );
                 None
             }
             Some(value) => read_problem(&mut r, value),
@@ -214,16 +275,27 @@ impl Spec {
                 (x.is_finite() && y.is_finite()).then_some([x, y])
             });
             if pair.is_none() {
-                r.error("start", format!("must be two finite numbers [x, y], got {value}"));
+                r.error(
+                    "start",
+                    format!("must be two finite numbers [x, y], got {value}"),
+                );
             }
             pair
         });
-        let steps = r.count(top.get("steps"), "steps", 0, MAX_STEPS as u64, DEFAULT_STEPS as u64) as usize;
+        let steps = r.count(
+            top.get("steps"),
+            "steps",
+            0,
+            MAX_STEPS as u64,
+            DEFAULT_STEPS as u64,
+        ) as usize;
         let seed = r.count(top.get("seed"), "seed", 0, u64::MAX, 0);
         let noise = match top.get("noise") {
             None => Noise::None,
             Some(value) => match r.kinded(value, "noise", NOISE_KINDS) {
-                Some(("gaussian", p)) => Noise::Gaussian { sigma: p.number("sigma") },
+                Some(("gaussian", p)) => Noise::Gaussian {
+                    sigma: p.number("sigma"),
+                },
                 Some(("alpha-stable", p)) => Noise::AlphaStable {
                     alpha: p.number("alpha"),
                     scale: p.number("scale"),
@@ -234,19 +306,32 @@ impl Spec {
         let batch_size = top
             .get("batch_size")
             .map(|v| r.count(Some(v), "batch_size", 1, u32::MAX as u64, 1) as usize);
-        if batch_size.is_some() && problem.as_ref().is_some_and(|p: &ProblemSpec| !p.entry.finite_sum) {
-            r.error("batch_size", "applies only to finite-sum problems (regression)");
+        if batch_size.is_some()
+            && problem
+                .as_ref()
+                .is_some_and(|p: &ProblemSpec| !p.entry.finite_sum)
+        {
+            r.error(
+                "batch_size",
+                "applies only to finite-sum problems (regression)",
+            );
         }
         let tolerance = top.get("tolerance").and_then(|value| {
             let t = value.as_f64().filter(|t| t.is_finite() && *t > 0.0);
             if t.is_none() {
-                r.error("tolerance", format!("must be a positive number, got {value}"));
+                r.error(
+                    "tolerance",
+                    format!("must be a positive number, got {value}"),
+                );
             }
             t
         });
         let runs = match top.get("runs").map(|v| (v, v.as_array())) {
             None => {
-                r.error("runs", "is required: a list of runs, for example [{\"optimizer\": \"adam\"}]");
+                r.error(
+                    "runs",
+                    "is required: a list of runs, for example [{\"optimizer\": \"adam\"}]",
+                );
                 Vec::new()
             }
             Some((value, None)) => {
@@ -255,11 +340,16 @@ impl Spec {
             }
             Some((_, Some(list))) => {
                 if list.is_empty() || list.len() > MAX_RUNS {
-                    r.error("runs", format!("must hold 1 to {MAX_RUNS} runs, got {}", list.len()));
+                    r.error(
+                        "runs",
+                        format!("must hold 1 to {MAX_RUNS} runs, got {}", list.len()),
+                    );
                 }
                 list.iter()
                     .enumerate()
-                    .filter_map(|(i, run)| read_run(&mut r, run, &format!("runs[{i}]"), problem.as_ref()))
+                    .filter_map(|(i, run)| {
+                        read_run(&mut r, run, &format!("runs[{i}]"), problem.as_ref())
+                    })
                     .collect()
             }
         };
@@ -296,7 +386,10 @@ impl Spec {
                 top.insert("noise".into(), json!({"kind": "gaussian", "sigma": sigma}));
             }
             Noise::AlphaStable { alpha, scale } => {
-                top.insert("noise".into(), json!({"kind": "alpha-stable", "alpha": alpha, "scale": scale}));
+                top.insert(
+                    "noise".into(),
+                    json!({"kind": "alpha-stable", "alpha": alpha, "scale": scale}),
+                );
             }
         }
         if let Some(b) = self.batch_size {
@@ -324,7 +417,10 @@ impl RunSpec {
             given.remove("beta1");
             given.remove("beta2");
             let v = &self.optimizer.values;
-            given.insert("betas".into(), json!([v.number("beta1"), v.number("beta2")]));
+            given.insert(
+                "betas".into(),
+                json!([v.number("beta1"), v.number("beta2")]),
+            );
         }
         run.extend(given);
         if let Some((_, schedule)) = &self.schedule {
@@ -335,7 +431,10 @@ impl RunSpec {
                 run.insert("averaging".into(), json!({"kind": "uniform"}));
             }
             Some(Averaging::Exponential { decay }) => {
-                run.insert("averaging".into(), json!({"kind": "exponential", "decay": decay}));
+                run.insert(
+                    "averaging".into(),
+                    json!({"kind": "exponential", "decay": decay}),
+                );
             }
             None => {}
         }
@@ -361,19 +460,26 @@ fn read_problem(r: &mut Reader, value: &Json) -> Option<ProblemSpec> {
         .filter(|(k, _)| k.as_str() != "name")
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    match resolve(entry.params, &params, "problem") {
-        Ok(_) => Some(ProblemSpec { entry, params }),
-        Err(errors) => {
-            r.errors.extend(errors);
-            None
-        }
+    // Bad parameters are reported, but the problem is still known, so the
+    // runs can be checked against it too.
+    if let Err(errors) = resolve(entry.params, &params, "problem") {
+        r.errors.extend(errors);
     }
+    Some(ProblemSpec { entry, params })
 }
 
-fn read_run(r: &mut Reader, value: &Json, scope: &str, problem: Option<&ProblemSpec>) -> Option<RunSpec> {
+fn read_run(
+    r: &mut Reader,
+    value: &Json,
+    scope: &str,
+    problem: Option<&ProblemSpec>,
+) -> Option<RunSpec> {
     let object = r.object(value, scope)?;
     let Some(name) = object.get("optimizer").and_then(Json::as_str) else {
-        r.error(format!("{scope}.optimizer"), "is required, for example \"adam\"");
+        r.error(
+            format!("{scope}.optimizer"),
+            "is required, for example \"adam\"",
+        );
         return None;
     };
     let entry = match registry::find_or_error(name, scope) {
@@ -401,14 +507,20 @@ fn read_run(r: &mut Reader, value: &Json, scope: &str, problem: Option<&ProblemS
                 given.insert("beta1".into(), pair[0].clone());
                 given.insert("beta2".into(), pair[1].clone());
             }
-            None => r.error(format!("{scope}.betas"), format!("must be a pair [β₁, β₂], got {betas}")),
+            None => r.error(
+                format!("{scope}.betas"),
+                format!("must be a pair [β₁, β₂], got {betas}"),
+            ),
         }
     }
     let label = match object.get("label") {
         None => entry.label.to_string(),
         Some(Json::String(s)) => s.clone(),
         Some(other) => {
-            r.error(format!("{scope}.label"), format!("must be a string, got {other}"));
+            r.error(
+                format!("{scope}.label"),
+                format!("must be a string, got {other}"),
+            );
             entry.label.to_string()
         }
     };
@@ -421,18 +533,27 @@ fn read_run(r: &mut Reader, value: &Json, scope: &str, problem: Option<&ProblemS
             _ => None,
         };
         if let Some(message) = missing {
-            r.error(format!("{scope}.optimizer"), format!("'{name}' {message}; '{}' is not one", problem.entry.name));
+            r.error(
+                format!("{scope}.optimizer"),
+                format!("'{name}' {message}; '{}' is not one", problem.entry.name),
+            );
         }
     }
     let schedule = object.get("schedule").and_then(|value| {
         if !entry.has_lr() {
-            r.error(format!("{scope}.schedule"), format!("'{name}' has no learning rate to schedule"));
+            r.error(
+                format!("{scope}.schedule"),
+                format!("'{name}' has no learning rate to schedule"),
+            );
             return None;
         }
         let field = format!("{scope}.schedule");
         let object = r.object(value, &field)?;
         let Some(kind) = object.get("kind").and_then(Json::as_str) else {
-            r.error(format!("{field}.kind"), "is required, for example \"cosine\"");
+            r.error(
+                format!("{field}.kind"),
+                "is required, for example \"cosine\"",
+            );
             return None;
         };
         let params: BTreeMap<String, Json> = object
@@ -450,7 +571,9 @@ fn read_run(r: &mut Reader, value: &Json, scope: &str, problem: Option<&ProblemS
     });
     let averaging = object.get("averaging").and_then(|value| {
         match r.kinded(value, &format!("{scope}.averaging"), AVERAGING_KINDS)? {
-            ("exponential", p) => Some(Averaging::Exponential { decay: p.number("decay") }),
+            ("exponential", p) => Some(Averaging::Exponential {
+                decay: p.number("decay"),
+            }),
             _ => Some(Averaging::Uniform),
         }
     });

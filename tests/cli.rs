@@ -1,38 +1,172 @@
 //! The `descent` command-line tool.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::process::Command;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 
 use descent::optim::registry::OPTIMIZERS;
+use descent::optim::schedule::SCHEDULES;
 use descent::problem::registry::PROBLEMS;
+use serde_json::Value;
+
+fn descent(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_descent"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+const SPEC: &str = r#"{"problem": {"name": "rosenbrock"}, "start": [-1.2, 1], "steps": 30,
+  "runs": [{"optimizer": "bfgs"}, {"optimizer": "adam", "lr": 0.1, "label": "Adam, fast"}]}"#;
 
 #[test]
-fn list_names_every_problem_and_optimizer_with_its_parameters() {
-    let output = Command::new(env!("CARGO_BIN_EXE_descent"))
-        .arg("list")
-        .output()
-        .expect("the binary runs");
+fn list_names_every_problem_optimizer_and_schedule_with_its_parameters() {
+    let output = descent(&["list"], None);
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).expect("UTF-8 output");
-    for name in PROBLEMS
+    let names = PROBLEMS
         .iter()
         .map(|p| p.name)
         .chain(OPTIMIZERS.iter().map(|o| o.name))
-    {
+        .chain(SCHEDULES.iter().map(|s| s.name));
+    for name in names {
         assert!(
             text.contains(&format!("  {name}: ")),
             "{name} missing from:\n{text}"
         );
     }
     assert!(text.contains("kappa (κ) = 10  in [1, 1000], log"));
+    assert!(text.contains("nesterov (nesterov) = false  true or false"));
+}
+
+#[test]
+fn run_prints_json_histories_starting_at_the_start_point() {
+    let output = descent(&["run", "-"], Some(SPEC));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(result["problem"]["name"], "rosenbrock");
+    let runs = result["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[1]["label"], "Adam, fast");
+    for run in runs {
+        for key in [
+            "optimizer",
+            "label",
+            "status",
+            "diverged_at",
+            "points",
+            "loss",
+            "grad_norm",
+            "lr",
+        ] {
+            assert!(run.get(key).is_some(), "{key} missing");
+        }
+        assert_eq!(run["points"][0], serde_json::json!([-1.2, 1.0]));
+        assert_eq!(run["points"].as_array().unwrap().len(), 31);
+        assert_eq!(run["lr"].as_array().unwrap().len(), 30);
+    }
+}
+
+#[test]
+fn run_prints_a_tidy_csv_table() {
+    let output = descent(&["run", "-", "--format", "csv"], Some(SPEC));
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "run,label,optimizer,step,x,y,loss,grad_norm,lr,status"
+    );
+    assert_eq!(lines.len(), 1 + 2 * 31);
+    assert!(lines[1].starts_with("0,BFGS,bfgs,0,-1.2,1,"));
+    assert!(lines[32].starts_with("1,\"Adam, fast\",adam,0,"));
+}
+
+#[test]
+fn plot_writes_svg_and_png_files() {
+    let dir = std::env::temp_dir().join(format!("descent-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("spec.json");
+    std::fs::write(&spec, SPEC).unwrap();
+    for ext in ["svg", "png"] {
+        let out = dir.join(format!("figure.{ext}"));
+        let output = descent(
+            &[
+                "plot",
+                spec.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--width",
+                "600",
+                "--height",
+                "400",
+            ],
+            None,
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let bytes = std::fs::read(&out).unwrap();
+        assert!(
+            bytes.len() > 10_000,
+            "{ext} file is only {} bytes",
+            bytes.len()
+        );
+        if ext == "svg" {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(text.contains("<image") && text.contains("Adam, fast"));
+        } else {
+            assert_eq!(&bytes[1..4], b"PNG");
+        }
+    }
+    let bad = descent(
+        &["plot", spec.to_str().unwrap(), "--out", "figure.gif"],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("the output must end in .svg or .png"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_bad_spec_lists_every_problem_and_exits_with_status_2() {
+    let output = descent(
+        &["run", "-"],
+        Some(r#"{"problem": {"name": "nope"}, "runs": [{"optimizer": "adam", "lr": -1}]}"#),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        text.starts_with("error: the spec has 2 problem(s):"),
+        "{text}"
+    );
+    assert!(text.contains("problem.name: unknown problem 'nope'"));
+    assert!(text.contains("runs[0].lr: must lie in [0.000001, 10], got -1"));
+    let missing = descent(&["run", "/nonexistent/spec.json"], None);
+    assert!(String::from_utf8_lossy(&missing.stderr)
+        .contains("cannot read spec file '/nonexistent/spec.json'"));
 }
 
 #[test]
 fn unknown_subcommands_fail_with_a_message() {
-    let output = Command::new(env!("CARGO_BIN_EXE_descent"))
-        .arg("frobnicate")
-        .output()
-        .expect("the binary runs");
+    let output = descent(&["frobnicate"], None);
     assert!(!output.status.success());
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("unrecognized subcommand 'frobnicate'")

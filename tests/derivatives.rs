@@ -5,15 +5,19 @@
 use std::collections::BTreeMap;
 
 use descent::param::{ParamKind, ParamSpec};
-use serde_json::Value as Json;
 use descent::problem::registry::{build, PROBLEMS};
 use descent::problem::Landscape;
 use proptest::prelude::*;
+use serde_json::Value as Json;
 
 /// Maps u in [0, 1] onto a numeric parameter's range, logarithmically where declared.
 fn param_value(spec: &ParamSpec, u: f64) -> Option<Json> {
     match spec.kind {
-        ParamKind::Real { min, max, log_scale: true } => Some(Json::from((min.ln() + u * (max.ln() - min.ln())).exp())),
+        ParamKind::Real {
+            min,
+            max,
+            log_scale: true,
+        } => Some(Json::from((min.ln() + u * (max.ln() - min.ln())).exp())),
         ParamKind::Real { min, max, .. } => Some(Json::from(min + u * (max - min))),
         // Whole-number parameters size data sets; keep them small for speed.
         ParamKind::Integer { min, .. } => Some(Json::from(min + (u * 50.0) as u32)),
@@ -30,7 +34,10 @@ fn problem_at(index: usize, us: &[f64]) -> (Box<dyn Landscape>, String) {
         .filter_map(|(spec, &u)| param_value(spec, u).map(|v| (spec.name.to_string(), v)))
         .collect();
     let label = format!("{} {:?}", entry.name, params);
-    (build(entry.name, &params, 1).expect("params are in range"), label)
+    (
+        build(entry.name, &params, 1).expect("params are in range"),
+        label,
+    )
 }
 
 fn point_in_window(problem: &dyn Landscape, u: f64, v: f64) -> [f64; 2] {

@@ -4,8 +4,8 @@
 mod reference_run;
 
 use approx::assert_relative_eq;
-use descent::optim::{GradientDescent, LineSearchKind, Oracle};
 use descent::optim::schedule::Schedule;
+use descent::optim::{GradientDescent, LineSearchKind, Oracle};
 use descent::problem::{Quadratic, Rosenbrock};
 use descent::run::{trace, History, Plan, Status};
 
@@ -30,8 +30,16 @@ fn gd_on_a_quadratic_contracts_each_eigencomponent_by_one_minus_lr_times_eigenva
     let (lr, steps) = (0.15, 25);
     let history = gd(&problem, lr, &[2.0, 1.0], steps);
     let last = &history.points[steps];
-    assert_relative_eq!(last[0], 2.0 * (1.0 - lr).powi(steps as i32), max_relative = 1e-12);
-    assert_relative_eq!(last[1], (1.0 - lr * 10.0).powi(steps as i32), max_relative = 1e-12);
+    assert_relative_eq!(
+        last[0],
+        2.0 * (1.0 - lr).powi(steps as i32),
+        max_relative = 1e-12
+    );
+    assert_relative_eq!(
+        last[1],
+        (1.0 - lr * 10.0).powi(steps as i32),
+        max_relative = 1e-12
+    );
     assert_eq!(history.status, Status::Finished);
     assert_eq!(history.lr, vec![lr; steps]);
 }
@@ -54,10 +62,16 @@ fn gd_first_step_on_rosenbrock_matches_hand_computation() {
 fn gd_converges_on_rosenbrock_with_a_small_rate() {
     let history = gd(&Rosenbrock::new(1.0, 100.0), 1.5e-3, &[-1.2, 1.0], 20_000);
     let last = history.points.last().unwrap();
-    assert!((last[0] - 1.0).abs() < 1e-3 && (last[1] - 1.0).abs() < 2e-3, "ended at {last:?}");
+    assert!(
+        (last[0] - 1.0).abs() < 1e-3 && (last[1] - 1.0).abs() < 2e-3,
+        "ended at {last:?}"
+    );
 }
 
 #[test]
 fn pinned_trajectories_are_reproduced_bit_for_bit() {
-    assert_eq!(reference_run::final_point_bits(), reference_run::expected_bits());
+    assert_eq!(
+        reference_run::final_point_bits(),
+        reference_run::expected_bits()
+    );
 }

@@ -13,7 +13,8 @@ fn run(spec: Value) -> Outcome {
 }
 
 fn single(problem: Value, start: [f64; 2], steps: usize, optimizer: Value) -> RunResult {
-    let mut outcome = run(json!({"problem": problem, "start": start, "steps": steps, "runs": [optimizer]}));
+    let mut outcome =
+        run(json!({"problem": problem, "start": start, "steps": steps, "runs": [optimizer]}));
     outcome.runs.remove(0)
 }
 
@@ -23,30 +24,77 @@ fn distance(a: &[f64], b: [f64; 2]) -> f64 {
 
 #[test]
 fn newton_solves_a_quadratic_in_one_step() {
-    let r = single(json!({"name": "quadratic", "kappa": 100, "angle": 30}), [-2.5, 1.5], 1, json!({"optimizer": "newton"}));
-    assert!(distance(&r.history.points[1], [0.0, 0.0]) < 1e-12, "{:?}", r.history.points[1]);
+    let r = single(
+        json!({"name": "quadratic", "kappa": 100, "angle": 30}),
+        [-2.5, 1.5],
+        1,
+        json!({"optimizer": "newton"}),
+    );
+    assert!(
+        distance(&r.history.points[1], [0.0, 0.0]) < 1e-12,
+        "{:?}",
+        r.history.points[1]
+    );
 }
 
 #[test]
 fn newton_is_drawn_to_the_saddle_while_damped_newton_and_gd_escape() {
     let start = [0.3, 0.05];
-    let newton = single(json!({"name": "saddle"}), start, 5, json!({"optimizer": "newton"}));
+    let newton = single(
+        json!({"name": "saddle"}),
+        start,
+        5,
+        json!({"optimizer": "newton"}),
+    );
     assert!(distance(&newton.history.points[1], [0.0, 0.0]) < 1e-15);
-    let damped = single(json!({"name": "saddle"}), start, 5, json!({"optimizer": "damped-newton"}));
-    assert!(damped.history.points[5][1].abs() > 1.0, "{:?}", damped.history.points[5]);
-    assert!(damped.history.notes[0].text.starts_with("Hessian not positive definite"));
-    let gd = single(json!({"name": "saddle"}), start, 60, json!({"optimizer": "gd", "lr": 0.1}));
+    let damped = single(
+        json!({"name": "saddle"}),
+        start,
+        5,
+        json!({"optimizer": "damped-newton"}),
+    );
+    assert!(
+        damped.history.points[5][1].abs() > 1.0,
+        "{:?}",
+        damped.history.points[5]
+    );
+    assert!(damped.history.notes[0]
+        .text
+        .starts_with("Hessian not positive definite"));
+    let gd = single(
+        json!({"name": "saddle"}),
+        start,
+        60,
+        json!({"optimizer": "gd", "lr": 0.1}),
+    );
     assert!(gd.history.loss[60] < -1.0);
 }
 
 #[test]
 fn gauss_newton_and_levenberg_marquardt_solve_rosenbrock_in_residual_form() {
-    for (optimizer, steps) in [("gauss-newton", 5), ("levenberg", 60), ("levenberg-marquardt", 60)] {
-        let r = single(json!({"name": "rosenbrock"}), [-1.2, 1.0], steps, json!({"optimizer": optimizer}));
+    for (optimizer, steps) in [
+        ("gauss-newton", 5),
+        ("levenberg", 60),
+        ("levenberg-marquardt", 60),
+    ] {
+        let r = single(
+            json!({"name": "rosenbrock"}),
+            [-1.2, 1.0],
+            steps,
+            json!({"optimizer": optimizer}),
+        );
         let last = r.history.points.last().unwrap();
-        assert!(distance(last, [1.0, 1.0]) < 1e-8, "{optimizer} ended at {last:?}");
+        assert!(
+            distance(last, [1.0, 1.0]) < 1e-8,
+            "{optimizer} ended at {last:?}"
+        );
     }
-    let lm = single(json!({"name": "rosenbrock"}), [-1.2, 1.0], 20, json!({"optimizer": "levenberg-marquardt"}));
+    let lm = single(
+        json!({"name": "rosenbrock"}),
+        [-1.2, 1.0],
+        20,
+        json!({"optimizer": "levenberg-marquardt"}),
+    );
     assert_eq!(lm.history.damping.len(), 20);
 }
 
@@ -57,7 +105,11 @@ fn second_order_and_quasi_newton_methods_converge_from_their_defaults() {
         (json!({"name": "himmelblau"}), [0.5, 0.5], [3.0, 2.0]),
         (json!({"name": "booth"}), [-7.0, -5.0], [1.0, 3.0]),
         (json!({"name": "beale"}), [1.0, 1.0], [3.0, 0.5]),
-        (json!({"name": "quadratic", "kappa": 1000}), [-2.5, 1.5], [0.0, 0.0]),
+        (
+            json!({"name": "quadratic", "kappa": 1000}),
+            [-2.5, 1.5],
+            [0.0, 0.0],
+        ),
     ];
     let methods = [
         json!({"optimizer": "damped-newton"}),
@@ -78,31 +130,64 @@ fn second_order_and_quasi_newton_methods_converge_from_their_defaults() {
                               "tolerance": 1e-6, "runs": [method]});
             let r = &run(spec).runs[0];
             let last = r.history.points.last().unwrap();
-            assert_eq!(r.history.status, Status::Converged, "{method} on {problem}: {last:?}");
-            assert!(distance(last, *minimum) < 1e-4, "{method} on {problem} ended at {last:?}");
+            assert_eq!(
+                r.history.status,
+                Status::Converged,
+                "{method} on {problem}: {last:?}"
+            );
+            assert!(
+                distance(last, *minimum) < 1e-4,
+                "{method} on {problem} ended at {last:?}"
+            );
         }
     }
 }
 
 #[test]
 fn trust_region_records_its_radius_and_shrinks_it_after_a_bad_step() {
-    let r = single(json!({"name": "rosenbrock"}), [-1.2, 1.0], 50, json!({"optimizer": "trust-region", "initial_radius": 10}));
+    let r = single(
+        json!({"name": "rosenbrock"}),
+        [-1.2, 1.0],
+        50,
+        json!({"optimizer": "trust-region", "initial_radius": 10}),
+    );
     assert_eq!(r.history.radius.len(), r.history.steps());
-    let rejected = r.history.notes.iter().find(|n| n.text.starts_with("step rejected")).expect("a rejected step");
-    let before = if rejected.step == 1 { 10.0 } else { r.history.radius[rejected.step - 2] };
+    let rejected = r
+        .history
+        .notes
+        .iter()
+        .find(|n| n.text.starts_with("step rejected"))
+        .expect("a rejected step");
+    let before = if rejected.step == 1 {
+        10.0
+    } else {
+        r.history.radius[rejected.step - 2]
+    };
     assert_eq!(r.history.radius[rejected.step - 1], before / 4.0);
-    assert_eq!(r.history.points[rejected.step], r.history.points[rejected.step - 1]);
+    assert_eq!(
+        r.history.points[rejected.step],
+        r.history.points[rejected.step - 1]
+    );
 }
 
 #[test]
 fn exact_line_search_makes_consecutive_gd_steps_orthogonal() {
-    let r = single(json!({"name": "quadratic", "kappa": 10, "angle": 30}), [-2.5, 1.5], 6, json!({"optimizer": "gd", "line_search": "exact"}));
+    let r = single(
+        json!({"name": "quadratic", "kappa": 10, "angle": 30}),
+        [-2.5, 1.5],
+        6,
+        json!({"optimizer": "gd", "line_search": "exact"}),
+    );
     let p = &r.history.points;
     for k in 0..4 {
         let a = [p[k + 1][0] - p[k][0], p[k + 1][1] - p[k][1]];
         let b = [p[k + 2][0] - p[k + 1][0], p[k + 2][1] - p[k + 1][1]];
         let cosine = (a[0] * b[0] + a[1] * b[1]) / ((a[0].hypot(a[1])) * (b[0].hypot(b[1])));
-        assert!(cosine.abs() < 1e-6, "steps {k} and {} not orthogonal: cos = {cosine}", k + 1);
+        assert!(
+            cosine.abs() < 1e-6,
+            "steps {k} and {} not orthogonal: cos = {cosine}",
+            k + 1
+        );
     }
 }
 
@@ -115,7 +200,12 @@ fn every_first_order_method_makes_progress_on_the_quadratic() {
             "gd" | "sgd" => 0.1,
             _ => 0.02,
         };
-        let r = single(json!({"name": "quadratic"}), [-2.5, 1.5], 500, json!({"optimizer": entry.name, "lr": lr}));
+        let r = single(
+            json!({"name": "quadratic"}),
+            [-2.5, 1.5],
+            500,
+            json!({"optimizer": entry.name, "lr": lr}),
+        );
         let (first, last) = (r.history.loss[0], *r.history.loss.last().unwrap());
         assert!(last < 0.05 * first, "{}: loss {first} → {last}", entry.name);
     }
@@ -125,18 +215,22 @@ fn every_first_order_method_makes_progress_on_the_quadratic() {
 fn variance_reduction_reaches_the_least_squares_solution_where_sgd_stalls() {
     let problem = json!({"name": "regression", "samples": 200, "noise": 1.0});
     let spec = json!({
-        "problem": problem, "steps": 3000, "seed": 3, "batch_size": 5,
-        "runs": [
-            {"optimizer": "sgd", "lr": 0.05},
-            {"optimizer": "svrg", "lr": 0.05, "inner_steps": 100},
-            {"optimizer": "sag", "lr": 0.05},
-        ]});
+    "problem": problem, "steps": 3000, "seed": 3, "batch_size": 5,
+    "runs": [
+        {"optimizer": "sgd", "lr": 0.05},
+        {"optimizer": "svrg", "lr": 0.05, "inner_steps": 100},
+        {"optimizer": "sag", "lr": 0.05},
+    ]});
     let outcome = run(spec);
     let solution = outcome.landscape.minima()[0];
     let error = |i: usize| distance(outcome.runs[i].history.points.last().unwrap(), solution);
     assert!(error(1) < 1e-6, "SVRG error {}", error(1));
     assert!(error(2) < 1e-6, "SAG error {}", error(2));
-    assert!(error(0) > 100.0 * error(1).max(1e-9), "SGD error {} should stay at the noise level", error(0));
+    assert!(
+        error(0) > 100.0 * error(1).max(1e-9),
+        "SGD error {} should stay at the noise level",
+        error(0)
+    );
 }
 
 #[test]
@@ -165,23 +259,41 @@ fn polyak_averaging_smooths_a_noisy_run() {
         let averaged = h.averaged.as_ref().unwrap();
         assert_eq!(averaged.points.len(), h.points.len());
         let tail = |v: &[f64]| v[1000..].iter().sum::<f64>() / 1000.0;
-        assert!(tail(&averaged.loss) < 0.2 * tail(&h.loss), "{}: {} vs {}", run.label, tail(&averaged.loss), tail(&h.loss));
+        assert!(
+            tail(&averaged.loss) < 0.2 * tail(&h.loss),
+            "{}: {} vs {}",
+            run.label,
+            tail(&averaged.loss),
+            tail(&h.loss)
+        );
     }
 }
 
 #[test]
 fn divergence_is_a_result_with_the_step_it_happened() {
-    let r = single(json!({"name": "quadratic", "kappa": 10, "angle": 0}), [1.0, 1.0], 1000, json!({"optimizer": "gd", "lr": 0.25}));
+    let r = single(
+        json!({"name": "quadratic", "kappa": 10, "angle": 0}),
+        [1.0, 1.0],
+        1000,
+        json!({"optimizer": "gd", "lr": 0.25}),
+    );
     assert_eq!(r.history.status, Status::Diverged);
     assert_eq!(r.history.diverged_at, Some(35));
-    let r = single(json!({"name": "rosenbrock"}), [-1.5, 2.0], 100, json!({"optimizer": "adam", "lr": 10.0}));
+    let r = single(
+        json!({"name": "rosenbrock"}),
+        [-1.5, 2.0],
+        100,
+        json!({"optimizer": "adam", "lr": 10.0}),
+    );
     assert!(r.history.loss.iter().all(|l| l.is_finite()));
 }
 
 #[test]
 fn tolerance_stops_a_run_as_converged() {
-    let outcome = run(json!({"problem": {"name": "booth"}, "tolerance": 1e-9, "steps": 100,
-                             "runs": [{"optimizer": "newton"}]}));
+    let outcome = run(
+        json!({"problem": {"name": "booth"}, "tolerance": 1e-9, "steps": 100,
+                             "runs": [{"optimizer": "newton"}]}),
+    );
     let h = &outcome.runs[0].history;
     assert_eq!(h.status, Status::Converged);
     assert_eq!(h.steps(), 1);
@@ -198,12 +310,24 @@ fn registry_requirements_match_the_problems() {
             };
             let spec = json!({"problem": {"name": problem.name}, "steps": 3, "runs": [{"optimizer": entry.name}]});
             let parsed = Spec::from_value(&spec);
-            assert_eq!(parsed.is_ok(), ok, "{} on {}: {:?}", entry.name, problem.name, parsed.err());
+            assert_eq!(
+                parsed.is_ok(),
+                ok,
+                "{} on {}: {:?}",
+                entry.name,
+                problem.name,
+                parsed.err()
+            );
             if let Ok(spec) = parsed {
                 let outcome = run_spec(&spec).unwrap();
                 let h = &outcome.runs[0].history;
                 // Problems unbounded below (the saddles) may end a run early by divergence.
-                assert!(h.points.len() == 4 || h.status == Status::Diverged, "{} on {}", entry.name, problem.name);
+                assert!(
+                    h.points.len() == 4 || h.status == Status::Diverged,
+                    "{} on {}",
+                    entry.name,
+                    problem.name
+                );
             }
         }
     }

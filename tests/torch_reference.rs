@@ -33,9 +33,17 @@ fn first_order_optimizers_match_torch_trajectories() {
         let outcome = run_spec(&spec).unwrap();
         let run = &outcome.runs[0];
         let label = format!("{} on {}", case["run"], case["problem"]["name"]);
-        assert!(run.history.points.len() >= expected.len(), "{label}: stopped after {} points", run.history.points.len());
+        assert!(
+            run.history.points.len() >= expected.len(),
+            "{label}: stopped after {} points",
+            run.history.points.len()
+        );
         if expected.len() < steps as usize + 1 {
-            assert_eq!(run.history.status, Status::Diverged, "{label}: torch diverged, Descent did not");
+            assert_eq!(
+                run.history.status,
+                Status::Diverged,
+                "{label}: torch diverged, Descent did not"
+            );
         }
         for (step, point) in expected.iter().enumerate() {
             for (axis, want) in point.as_array().unwrap().iter().enumerate() {
@@ -49,10 +57,12 @@ fn first_order_optimizers_match_torch_trajectories() {
         }
         covered.insert(case["run"]["optimizer"].as_str().unwrap().to_string());
     }
-    let all: BTreeSet<String> = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam", "radam"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let all: BTreeSet<String> = [
+        "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam", "radam",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     assert_eq!(covered, all);
 }
 
@@ -70,7 +80,11 @@ fn quasi_newton_methods_need_at_most_one_and_a_half_times_scipys_iterations() {
         let outcome = run_spec(&Spec::from_value(&spec).unwrap()).unwrap();
         let history = &outcome.runs[0].history;
         let scipy = counts["iterations"].as_u64().unwrap() as f64;
-        assert_eq!(history.status, Status::Converged, "{name} did not reach ‖∇f‖ ≤ 1e-8");
+        assert_eq!(
+            history.status,
+            Status::Converged,
+            "{name} did not reach ‖∇f‖ ≤ 1e-8"
+        );
         assert!(
             history.steps() as f64 <= 1.5 * scipy,
             "{name}: {} iterations, SciPy {}",

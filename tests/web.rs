@@ -84,6 +84,26 @@ fn overlay_draws_the_path_through_plotters_canvas() {
 fn the_same_run_gives_the_same_bits_as_natively() {
     assert_eq!(
         reference_run::final_point_bits(),
-        reference_run::FINAL_POINT_BITS
+        reference_run::expected_bits()
     );
+}
+
+#[wasm_bindgen_test]
+fn generated_controls_round_trip_their_values() {
+    use descent::optim::registry;
+    use descent::web::controls;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&container).unwrap();
+    let adam = registry::find("adam").unwrap();
+    let given = std::collections::BTreeMap::from([
+        ("lr".to_string(), serde_json::json!(0.05)),
+        ("amsgrad".to_string(), serde_json::json!(true)),
+    ]);
+    controls::build(&document, &container, "t", adam.params, &given).unwrap();
+    let read = controls::read(&document, "t", adam.params);
+    assert_eq!(read["lr"], serde_json::json!(0.05));
+    assert_eq!(read["amsgrad"], serde_json::json!(true));
+    assert_eq!(read["beta1"], serde_json::json!(0.9));
+    assert_eq!(read.len(), adam.params.len());
 }

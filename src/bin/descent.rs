@@ -58,12 +58,19 @@ enum Format {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Run { spec, format } => load(&spec).and_then(|outcome| print_outcome(&outcome, format)),
+        Command::Run { spec, format } => {
+            load(&spec).and_then(|outcome| print_outcome(&outcome, format))
+        }
         Command::List => {
             print!("{}", listing());
             Ok(())
         }
-        Command::Plot { spec, out, width, height } => load(&spec).and_then(|outcome| plot(&outcome, &out, (width, height))),
+        Command::Plot {
+            spec,
+            out,
+            width,
+            height,
+        } => load(&spec).and_then(|outcome| plot(&outcome, &out, (width, height))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -86,7 +93,11 @@ fn load(path: &str) -> Result<Outcome, String> {
     };
     let spec = Spec::from_json(&text).map_err(|e| {
         let lines: Vec<String> = e.errors.iter().map(|f| format!("  {f}")).collect();
-        format!("the spec has {} problem(s):\n{}", e.errors.len(), lines.join("\n"))
+        format!(
+            "the spec has {} problem(s):\n{}",
+            e.errors.len(),
+            lines.join("\n")
+        )
     })?;
     run_spec(&spec).map_err(|e| e.to_string())
 }
@@ -94,18 +105,34 @@ fn load(path: &str) -> Result<Outcome, String> {
 fn print_outcome(outcome: &Outcome, format: Format) -> Result<(), String> {
     match format {
         Format::Json => {
-            let text = serde_json::to_string(outcome).map_err(|e| format!("cannot write JSON: {e}"))?;
+            let text =
+                serde_json::to_string(outcome).map_err(|e| format!("cannot write JSON: {e}"))?;
             println!("{text}");
             Ok(())
         }
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(std::io::stdout());
-            let header = ["run", "label", "optimizer", "step", "x", "y", "loss", "grad_norm", "lr", "status"];
+            let header = [
+                "run",
+                "label",
+                "optimizer",
+                "step",
+                "x",
+                "y",
+                "loss",
+                "grad_norm",
+                "lr",
+                "status",
+            ];
             writer.write_record(header).map_err(|e| e.to_string())?;
             for (i, run) in outcome.runs.iter().enumerate() {
                 let h = &run.history;
                 for (step, point) in h.points.iter().enumerate() {
-                    let lr = if step == 0 { String::new() } else { h.lr[step - 1].to_string() };
+                    let lr = if step == 0 {
+                        String::new()
+                    } else {
+                        h.lr[step - 1].to_string()
+                    };
                     writer
                         .write_record([
                             i.to_string(),
@@ -141,7 +168,10 @@ fn plot(outcome: &Outcome, out: &Path, size: (u32, u32)) -> Result<(), String> {
             draw_outcome(&root, outcome, f64::from(size.0) / 1200.0).map_err(|e| failed(&e))?;
             root.present().map_err(|e| failed(&e))
         }
-        _ => Err(format!("'{}': the output must end in .svg or .png", out.display())),
+        _ => Err(format!(
+            "'{}': the output must end in .svg or .png",
+            out.display()
+        )),
     }
 }
 
@@ -161,7 +191,13 @@ fn describe(params: &[ParamSpec]) -> String {
                 Value::Flag(b) => b.to_string(),
                 Value::Choice(c) => c.to_string(),
             };
-            format!("    {} ({}) = {default}  {}: {}\n", p.name, p.symbol, p.describe_kind(), p.doc)
+            format!(
+                "    {} ({}) = {default}  {}: {}\n",
+                p.name,
+                p.symbol,
+                p.describe_kind(),
+                p.doc
+            )
         })
         .collect()
 }
@@ -169,11 +205,23 @@ fn describe(params: &[ParamSpec]) -> String {
 fn listing() -> String {
     let mut text = String::from("Problems:\n");
     for p in PROBLEMS {
-        text += &format!("  {}: {}  ({})\n{}", p.name, p.label, p.formula, describe(p.params));
+        text += &format!(
+            "  {}: {}  ({})\n{}",
+            p.name,
+            p.label,
+            p.formula,
+            describe(p.params)
+        );
     }
     text += "\nOptimizers:\n";
     for o in OPTIMIZERS {
-        text += &format!("  {}: {} [{}]\n{}", o.name, o.label, o.family.label(), describe(o.params));
+        text += &format!(
+            "  {}: {} [{}]\n{}",
+            o.name,
+            o.label,
+            o.family.label(),
+            describe(o.params)
+        );
     }
     text += "\nSchedules (\"schedule\": {\"kind\": …}):\n";
     for s in SCHEDULES {

@@ -15,7 +15,13 @@ pub struct Adagrad {
 
 impl Adagrad {
     /// AdaGrad with learning-rate decay η, weight decay λ, initial accumulator s₀ and ε.
-    pub fn new(dim: usize, lr_decay: f64, weight_decay: f64, initial_accumulator: f64, eps: f64) -> Self {
+    pub fn new(
+        dim: usize,
+        lr_decay: f64,
+        weight_decay: f64,
+        initial_accumulator: f64,
+        eps: f64,
+    ) -> Self {
         Self {
             lr_decay,
             weight_decay,
@@ -55,7 +61,14 @@ pub struct RmsProp {
 
 impl RmsProp {
     /// RMSProp with smoothing ρ (`alpha`), ε, weight decay λ, momentum μ and centring.
-    pub fn new(dim: usize, alpha: f64, eps: f64, weight_decay: f64, momentum: f64, centered: bool) -> Self {
+    pub fn new(
+        dim: usize,
+        alpha: f64,
+        eps: f64,
+        weight_decay: f64,
+        momentum: f64,
+        centered: bool,
+    ) -> Self {
         Self {
             alpha,
             eps,

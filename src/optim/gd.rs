@@ -58,7 +58,9 @@ impl Optimizer for GradientDescent {
             let mut line = Line::new(oracle, x, &direction);
             match self.line_search {
                 LineSearchKind::Exact => linesearch::exact(&mut line, f0, lr),
-                LineSearchKind::Armijo => linesearch::armijo(&mut line, f0, slope0, lr, ARMIJO_C1, BACKTRACK),
+                LineSearchKind::Armijo => {
+                    linesearch::armijo(&mut line, f0, slope0, lr, ARMIJO_C1, BACKTRACK)
+                }
                 _ => linesearch::strong_wolfe(&mut line, f0, slope0, lr, ARMIJO_C1, WOLFE_C2),
             }
         };

@@ -60,7 +60,14 @@ pub struct Found {
 const MAX_TRIALS: usize = 60;
 
 /// Backtracking: the first α = α₀ρᵏ with φ(α) ≤ φ(0) + c₁ α φ'(0).
-pub fn armijo(line: &mut Line<'_, '_>, f0: f64, slope0: f64, alpha0: f64, c1: f64, rho: f64) -> Found {
+pub fn armijo(
+    line: &mut Line<'_, '_>,
+    f0: f64,
+    slope0: f64,
+    alpha0: f64,
+    c1: f64,
+    rho: f64,
+) -> Found {
     let mut alpha = alpha0;
     for _ in 0..MAX_TRIALS {
         let value = line.value(alpha);

@@ -8,8 +8,8 @@
 //! searches, Hessians, residuals, per-sample gradients) implement
 //! [`Optimizer`] directly. [`registry`] lists every optimizer.
 
-mod adaptive;
 mod adam;
+mod adaptive;
 mod cg;
 mod gd;
 mod least_squares;

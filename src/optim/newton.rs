@@ -75,7 +75,10 @@ impl Optimizer for DampedNewton {
         // d = −Q diag(1/λ̃) Qᵀ g.
         let q = &eigen.eigenvectors;
         let coords = q.transpose() * DVector::from_column_slice(&g);
-        let d: Vec<f64> = (q * coords.component_div(&floored) * -1.0).iter().copied().collect();
+        let d: Vec<f64> = (q * coords.component_div(&floored) * -1.0)
+            .iter()
+            .copied()
+            .collect();
         let slope0 = super::dot(&g, &d);
         let found = {
             let mut line = Line::new(oracle, x, &d);
@@ -85,7 +88,11 @@ impl Optimizer for DampedNewton {
             *p += found.alpha * di;
         }
         let note = modified.then(|| {
-            let values: Vec<String> = eigen.eigenvalues.iter().map(|l| format!("{l:.3}")).collect();
+            let values: Vec<String> = eigen
+                .eigenvalues
+                .iter()
+                .map(|l| format!("{l:.3}"))
+                .collect();
             format!(
                 "Hessian not positive definite (eigenvalues {}): each λ replaced by max(|λ|, {})",
                 values.join(", "),

@@ -87,7 +87,9 @@ impl OptimizerEntry {
 
 impl std::fmt::Debug for OptimizerEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OptimizerEntry").field("name", &self.name).finish()
+        f.debug_struct("OptimizerEntry")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -95,14 +97,42 @@ const fn lr(default: f64) -> ParamSpec {
     ParamSpec::log("lr", "α", default, 1e-6, 10.0, "learning rate (step size)")
 }
 const fn eps(default: f64) -> ParamSpec {
-    ParamSpec::log("eps", "ε", default, 1e-16, 1.0, "added to the denominator for stability")
+    ParamSpec::log(
+        "eps",
+        "ε",
+        default,
+        1e-16,
+        1.0,
+        "added to the denominator for stability",
+    )
 }
-const WEIGHT_DECAY: ParamSpec = ParamSpec::real("weight_decay", "λ", 0.0, 0.0, 1.0, "L2 penalty added to the gradient (λθ)");
+const WEIGHT_DECAY: ParamSpec = ParamSpec::real(
+    "weight_decay",
+    "λ",
+    0.0,
+    0.0,
+    1.0,
+    "L2 penalty added to the gradient (λθ)",
+);
 const fn beta1(default: f64) -> ParamSpec {
-    ParamSpec::real("beta1", "β₁", default, 0.0, 0.9999, "decay of the first-moment average (betas[0])")
+    ParamSpec::real(
+        "beta1",
+        "β₁",
+        default,
+        0.0,
+        0.9999,
+        "decay of the first-moment average (betas[0])",
+    )
 }
 const fn beta2(default: f64) -> ParamSpec {
-    ParamSpec::real("beta2", "β₂", default, 0.0, 0.99999, "decay of the second-moment average (betas[1])")
+    ParamSpec::real(
+        "beta2",
+        "β₂",
+        default,
+        0.0,
+        0.99999,
+        "decay of the second-moment average (betas[1])",
+    )
 }
 const NEWTON_LR: ParamSpec = ParamSpec::log("lr", "α", 1.0, 1e-3, 2.0, "scale of the Newton step");
 
@@ -110,7 +140,10 @@ fn betas(p: &ParamValues) -> (f64, f64) {
     (p.number("beta1"), p.number("beta2"))
 }
 
-fn first_order<R: FirstOrder + 'static>(rule: R, dim: usize) -> Result<Box<dyn Optimizer>, FieldError> {
+fn first_order<R: FirstOrder + 'static>(
+    rule: R,
+    dim: usize,
+) -> Result<Box<dyn Optimizer>, FieldError> {
     Ok(Box::new(GradientMethod::new(rule, dim)))
 }
 
@@ -461,7 +494,10 @@ pub fn find_or_error(name: &str, scope: &str) -> Result<&'static OptimizerEntry,
         let known: Vec<&str> = OPTIMIZERS.iter().map(|o| o.name).collect();
         FieldError::new(
             format!("{scope}.optimizer"),
-            format!("unknown optimizer '{name}'; known optimizers: {}", known.join(", ")),
+            format!(
+                "unknown optimizer '{name}'; known optimizers: {}",
+                known.join(", ")
+            ),
         )
     })
 }
@@ -477,7 +513,11 @@ pub struct Configured {
 
 impl Configured {
     /// Checks `params` against `name`'s declarations; `scope` prefixes field names in errors.
-    pub fn new(name: &str, params: &BTreeMap<String, Json>, scope: &str) -> Result<Self, Vec<FieldError>> {
+    pub fn new(
+        name: &str,
+        params: &BTreeMap<String, Json>,
+        scope: &str,
+    ) -> Result<Self, Vec<FieldError>> {
         let entry = find_or_error(name, scope).map_err(|e| vec![e])?;
         let values = resolve(entry.params, params, scope)?;
         Ok(Self { entry, values })
@@ -490,7 +530,8 @@ impl Configured {
 
     /// A fresh optimizer for `dim` parameters; `scope` prefixes field names in errors.
     pub fn build(&self, dim: usize, scope: &str) -> Result<Box<dyn Optimizer>, FieldError> {
-        (self.entry.build)(&self.values, dim).map_err(|e| FieldError::new(format!("{scope}.{}", e.field), e.message))
+        (self.entry.build)(&self.values, dim)
+            .map_err(|e| FieldError::new(format!("{scope}.{}", e.field), e.message))
     }
 }
 
@@ -503,5 +544,7 @@ pub fn build(
     scope: &str,
 ) -> Result<Box<dyn Optimizer>, SpecError> {
     let configured = Configured::new(name, params, scope).map_err(|errors| SpecError { errors })?;
-    configured.build(dim, scope).map_err(|e| SpecError { errors: vec![e] })
+    configured
+        .build(dim, scope)
+        .map_err(|e| SpecError { errors: vec![e] })
 }

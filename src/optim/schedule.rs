@@ -64,7 +64,9 @@ impl Schedule {
         let tf = t as f64;
         match *self {
             Schedule::Constant => base,
-            Schedule::Step { step_size, gamma } => base * libm::pow(gamma, (t / step_size.max(1)) as f64),
+            Schedule::Step { step_size, gamma } => {
+                base * libm::pow(gamma, (t / step_size.max(1)) as f64)
+            }
             Schedule::Exponential { gamma } => base * libm::pow(gamma, tf),
             Schedule::InverseTime { decay } => base / (1.0 + decay * tf),
             Schedule::Linear { final_lr, tau } => {
@@ -99,7 +101,9 @@ pub struct ScheduleEntry {
 
 impl std::fmt::Debug for ScheduleEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ScheduleEntry").field("name", &self.name).finish()
+        f.debug_struct("ScheduleEntry")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -126,7 +130,14 @@ pub const SCHEDULES: &[ScheduleEntry] = &[
     ScheduleEntry {
         name: "exponential",
         formula: "αₜ = α₀ γᵗ",
-        params: &[ParamSpec::real("gamma", "γ", 0.99, 0.0, 1.0, "decay factor per step")],
+        params: &[ParamSpec::real(
+            "gamma",
+            "γ",
+            0.99,
+            0.0,
+            1.0,
+            "decay factor per step",
+        )],
         build: |p| Schedule::Exponential {
             gamma: p.number("gamma"),
         },
@@ -134,7 +145,14 @@ pub const SCHEDULES: &[ScheduleEntry] = &[
     ScheduleEntry {
         name: "inverse-time",
         formula: "αₜ = α₀ / (1 + k t)",
-        params: &[ParamSpec::log("decay", "k", 0.01, 1e-6, 100.0, "decay rate")],
+        params: &[ParamSpec::log(
+            "decay",
+            "k",
+            0.01,
+            1e-6,
+            100.0,
+            "decay rate",
+        )],
         build: |p| Schedule::InverseTime {
             decay: p.number("decay"),
         },
@@ -143,7 +161,14 @@ pub const SCHEDULES: &[ScheduleEntry] = &[
         name: "linear",
         formula: "αₜ = (1 − t/τ) α₀ + (t/τ) α_τ for t ≤ τ, then α_τ",
         params: &[
-            ParamSpec::log("final_lr", "α_τ", 1e-4, 1e-9, 10.0, "the rate reached after τ steps"),
+            ParamSpec::log(
+                "final_lr",
+                "α_τ",
+                1e-4,
+                1e-9,
+                10.0,
+                "the rate reached after τ steps",
+            ),
             ParamSpec::integer("tau", "τ", 100, 1, 1_000_000, "steps of the decay"),
         ],
         build: |p| Schedule::Linear {
@@ -183,7 +208,14 @@ pub const SCHEDULES: &[ScheduleEntry] = &[
         formula: "αₜ = α₀ (f + (1 − f) min(t/w, 1))",
         params: &[
             ParamSpec::integer("warmup_steps", "w", 20, 1, 1_000_000, "steps of warm-up"),
-            ParamSpec::real("start_factor", "f", 0.0, 0.0, 1.0, "starting fraction of α₀"),
+            ParamSpec::real(
+                "start_factor",
+                "f",
+                0.0,
+                0.0,
+                1.0,
+                "starting fraction of α₀",
+            ),
         ],
         build: |p| Schedule::Warmup {
             warmup_steps: p.count("warmup_steps"),
@@ -193,12 +225,19 @@ pub const SCHEDULES: &[ScheduleEntry] = &[
 ];
 
 /// Builds the schedule `kind` from its parameters; `scope` prefixes field names in errors.
-pub fn build(kind: &str, params: &BTreeMap<String, Json>, scope: &str) -> Result<Schedule, Vec<FieldError>> {
+pub fn build(
+    kind: &str,
+    params: &BTreeMap<String, Json>,
+    scope: &str,
+) -> Result<Schedule, Vec<FieldError>> {
     let Some(entry) = SCHEDULES.iter().find(|s| s.name == kind) else {
         let known: Vec<&str> = SCHEDULES.iter().map(|s| s.name).collect();
         return Err(vec![FieldError::new(
             format!("{scope}.kind"),
-            format!("unknown schedule '{kind}'; known schedules: {}", known.join(", ")),
+            format!(
+                "unknown schedule '{kind}'; known schedules: {}",
+                known.join(", ")
+            ),
         )]);
     };
     resolve(entry.params, params, scope).map(|values| (entry.build)(&values))
@@ -212,23 +251,87 @@ mod tests {
     fn closed_forms_at_chosen_steps() {
         let base = 0.1;
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-15 * b.abs().max(1e-300);
-        assert!(close(Schedule::Step { step_size: 10, gamma: 0.5 }.lr(base, 25), 0.025));
-        assert!(close(Schedule::Exponential { gamma: 0.9 }.lr(base, 2), 0.081));
-        assert!(close(Schedule::InverseTime { decay: 0.5 }.lr(base, 4), base / 3.0));
-        assert!(close(Schedule::Linear { final_lr: 0.01, tau: 10 }.lr(base, 5), 0.055));
-        assert!(close(Schedule::Linear { final_lr: 0.01, tau: 10 }.lr(base, 50), 0.01));
-        assert!(close(Schedule::RobbinsMonro { power: 1.0 }.lr(base, 9), 0.01));
-        assert!(close(Schedule::Cosine { t_max: 10, eta_min: 0.0 }.lr(base, 10), 0.0 + 0.5 * base * (1.0 + (PI).cos())) || Schedule::Cosine { t_max: 10, eta_min: 0.0 }.lr(base, 10).abs() < 1e-17);
-        assert!(close(Schedule::Warmup { warmup_steps: 4, start_factor: 0.0 }.lr(base, 1), 0.025));
-        assert!(close(Schedule::Warmup { warmup_steps: 4, start_factor: 0.0 }.lr(base, 9), base));
+        assert!(close(
+            Schedule::Step {
+                step_size: 10,
+                gamma: 0.5
+            }
+            .lr(base, 25),
+            0.025
+        ));
+        assert!(close(
+            Schedule::Exponential { gamma: 0.9 }.lr(base, 2),
+            0.081
+        ));
+        assert!(close(
+            Schedule::InverseTime { decay: 0.5 }.lr(base, 4),
+            base / 3.0
+        ));
+        assert!(close(
+            Schedule::Linear {
+                final_lr: 0.01,
+                tau: 10
+            }
+            .lr(base, 5),
+            0.055
+        ));
+        assert!(close(
+            Schedule::Linear {
+                final_lr: 0.01,
+                tau: 10
+            }
+            .lr(base, 50),
+            0.01
+        ));
+        assert!(close(
+            Schedule::RobbinsMonro { power: 1.0 }.lr(base, 9),
+            0.01
+        ));
+        assert!(
+            close(
+                Schedule::Cosine {
+                    t_max: 10,
+                    eta_min: 0.0
+                }
+                .lr(base, 10),
+                0.0 + 0.5 * base * (1.0 + (PI).cos())
+            ) || Schedule::Cosine {
+                t_max: 10,
+                eta_min: 0.0
+            }
+            .lr(base, 10)
+            .abs()
+                < 1e-17
+        );
+        assert!(close(
+            Schedule::Warmup {
+                warmup_steps: 4,
+                start_factor: 0.0
+            }
+            .lr(base, 1),
+            0.025
+        ));
+        assert!(close(
+            Schedule::Warmup {
+                warmup_steps: 4,
+                start_factor: 0.0
+            }
+            .lr(base, 9),
+            base
+        ));
     }
 
     #[test]
     fn unknown_kinds_and_bad_parameters_are_reported() {
         let err = build("cosin", &BTreeMap::new(), "runs[0].schedule").unwrap_err();
-        assert!(err[0].to_string().starts_with("runs[0].schedule.kind: unknown schedule 'cosin'"));
+        assert!(err[0]
+            .to_string()
+            .starts_with("runs[0].schedule.kind: unknown schedule 'cosin'"));
         let params = BTreeMap::from([("gamma".to_string(), Json::from(2.0))]);
         let err = build("step", &params, "runs[0].schedule").unwrap_err();
-        assert_eq!(err[0].to_string(), "runs[0].schedule.gamma: must lie in [0, 1], got 2");
+        assert_eq!(
+            err[0].to_string(),
+            "runs[0].schedule.gamma: must lie in [0, 1], got 2"
+        );
     }
 }

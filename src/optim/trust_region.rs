@@ -57,7 +57,11 @@ impl Optimizer for TrustRegion {
         let predicted = -(g.dot(&p) + 0.5 * p.dot(&(&h * &p)));
         let trial: Vec<f64> = x.iter().zip(p.iter()).map(|(a, b)| a + b).collect();
         let actual = f0 - oracle.value(&trial);
-        let rho = if predicted > 0.0 { actual / predicted } else { -1.0 };
+        let rho = if predicted > 0.0 {
+            actual / predicted
+        } else {
+            -1.0
+        };
         let step_norm = p.norm();
         let on_boundary = step_norm >= 0.99 * self.radius;
         if rho < 0.25 {
@@ -117,7 +121,9 @@ pub(crate) fn exact_step(g: &DVector<f64>, h: &DMatrix<f64>, radius: f64) -> DVe
             let lowest = (0..c.len())
                 .min_by(|&a, &b| values[a].total_cmp(&values[b]))
                 .unwrap_or(0);
-            let tau = (radius * radius - partial_norm * partial_norm).max(0.0).sqrt();
+            let tau = (radius * radius - partial_norm * partial_norm)
+                .max(0.0)
+                .sqrt();
             return partial + q.column(lowest) * tau;
         }
     }

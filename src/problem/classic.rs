@@ -14,7 +14,10 @@ pub struct Himmelblau;
 impl Himmelblau {
     fn residual_form(x: &[f64]) -> Residuals {
         let (p, q) = (x[0], x[1]);
-        residuals2(&[(p * p + q - 11.0, 2.0 * p, 1.0), (p + q * q - 7.0, 1.0, 2.0 * q)])
+        residuals2(&[
+            (p * p + q - 11.0, 2.0 * p, 1.0),
+            (p + q * q - 7.0, 1.0, 2.0 * q),
+        ])
     }
 }
 
@@ -32,10 +35,7 @@ impl Objective for Himmelblau {
     }
 
     fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
-        sum_of_squares_hessian(
-            &Self::residual_form(x),
-            &[(2.0, 0.0, 0.0), (0.0, 0.0, 2.0)],
-        )
+        sum_of_squares_hessian(&Self::residual_form(x), &[(2.0, 0.0, 0.0), (0.0, 0.0, 2.0)])
     }
 
     fn residuals(&self, x: &[f64]) -> Option<Residuals> {

@@ -113,13 +113,17 @@ pub(crate) fn sym2(xx: f64, xy: f64, yy: f64) -> DMatrix<f64> {
 pub(crate) fn residuals2(terms: &[(f64, f64, f64)]) -> Residuals {
     Residuals {
         r: DVector::from_iterator(terms.len(), terms.iter().map(|t| t.0)),
-        jacobian: DMatrix::from_fn(terms.len(), 2, |i, j| {
-            if j == 0 {
-                terms[i].1
-            } else {
-                terms[i].2
-            }
-        }),
+        jacobian: DMatrix::from_fn(
+            terms.len(),
+            2,
+            |i, j| {
+                if j == 0 {
+                    terms[i].1
+                } else {
+                    terms[i].2
+                }
+            },
+        ),
     }
 }
 

@@ -30,7 +30,9 @@ pub struct ProblemEntry {
 
 impl std::fmt::Debug for ProblemEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProblemEntry").field("name", &self.name).finish()
+        f.debug_struct("ProblemEntry")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -41,8 +43,22 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         label: "Ill-conditioned quadratic",
         formula: "f = ½(u² + κ v²),  (u, v) = (x, y) rotated by θ",
         params: &[
-            ParamSpec::log("kappa", "κ", 10.0, 1.0, 1000.0, "condition number: ratio of the Hessian's eigenvalues"),
-            ParamSpec::real("angle", "θ", 30.0, -180.0, 180.0, "rotation of the axes, in degrees"),
+            ParamSpec::log(
+                "kappa",
+                "κ",
+                10.0,
+                1.0,
+                1000.0,
+                "condition number: ratio of the Hessian's eigenvalues",
+            ),
+            ParamSpec::real(
+                "angle",
+                "θ",
+                30.0,
+                -180.0,
+                180.0,
+                "rotation of the axes, in degrees",
+            ),
         ],
         least_squares: true,
         finite_sum: false,
@@ -54,7 +70,14 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         formula: "f = (a − x)² + b (y − x²)²",
         params: &[
             ParamSpec::real("a", "a", 1.0, -2.0, 2.0, "the minimum sits at (a, a²)"),
-            ParamSpec::log("b", "b", 100.0, 0.1, 1000.0, "steepness of the valley walls"),
+            ParamSpec::log(
+                "b",
+                "b",
+                100.0,
+                0.1,
+                1000.0,
+                "steepness of the valley walls",
+            ),
         ],
         least_squares: true,
         finite_sum: false,
@@ -109,7 +132,14 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         name: "rastrigin",
         label: "Rastrigin",
         formula: "f = 2A + Σᵢ (xᵢ² − A cos 2πxᵢ)",
-        params: &[ParamSpec::real("A", "A", 10.0, 0.0, 50.0, "amplitude of the ripples")],
+        params: &[ParamSpec::real(
+            "A",
+            "A",
+            10.0,
+            0.0,
+            50.0,
+            "amplitude of the ripples",
+        )],
         least_squares: false,
         finite_sum: false,
         build: |p, _| Box::new(Rastrigin::new(p.number("A"))),
@@ -126,7 +156,8 @@ pub const PROBLEMS: &[ProblemEntry] = &[
     ProblemEntry {
         name: "peaks",
         label: "Peaks (MATLAB)",
-        formula: "f = 3(1 − x)² e^(−x² − (y+1)²) − 10(x/5 − x³ − y⁵) e^(−x² − y²) − ⅓ e^(−(x+1)² − y²)",
+        formula:
+            "f = 3(1 − x)² e^(−x² − (y+1)²) − 10(x/5 − x³ − y⁵) e^(−x² − y²) − ⅓ e^(−(x+1)² − y²)",
         params: &[],
         least_squares: false,
         finite_sum: false,
@@ -138,7 +169,14 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         formula: "f(w, b) = (1/N) Σᵢ ½ (w xᵢ + b − yᵢ)²,  yᵢ = 2xᵢ − 1 + σεᵢ",
         params: &[
             ParamSpec::integer("samples", "N", 100, 2, 100_000, "number of data points"),
-            ParamSpec::real("noise", "σ", 0.5, 0.0, 5.0, "standard deviation of the label noise"),
+            ParamSpec::real(
+                "noise",
+                "σ",
+                0.5,
+                0.0,
+                5.0,
+                "standard deviation of the label noise",
+            ),
         ],
         least_squares: true,
         finite_sum: true,
@@ -169,7 +207,10 @@ pub fn find_or_error(name: &str) -> Result<&'static ProblemEntry, SpecError> {
         let known: Vec<&str> = PROBLEMS.iter().map(|p| p.name).collect();
         SpecError::single(
             "problem.name",
-            format!("unknown problem '{name}'; known problems: {}", known.join(", ")),
+            format!(
+                "unknown problem '{name}'; known problems: {}",
+                known.join(", ")
+            ),
         )
     })
 }
@@ -184,8 +225,18 @@ mod tests {
             let problem = build(entry.name, &BTreeMap::new(), 0).unwrap();
             assert_eq!(problem.dim(), 2, "{}", entry.name);
             let x = problem.default_start();
-            assert_eq!(problem.residuals(&x).is_some(), entry.least_squares, "{}", entry.name);
-            assert_eq!(problem.finite_sum().is_some(), entry.finite_sum, "{}", entry.name);
+            assert_eq!(
+                problem.residuals(&x).is_some(),
+                entry.least_squares,
+                "{}",
+                entry.name
+            );
+            assert_eq!(
+                problem.finite_sum().is_some(),
+                entry.finite_sum,
+                "{}",
+                entry.name
+            );
         }
     }
 

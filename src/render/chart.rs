@@ -164,7 +164,11 @@ fn draw_legend<DB: DrawingBackend>(
         layout.plot.left as i32 + (8.0 * s) as i32,
         layout.plot.top as i32 + (8.0 * s) as i32,
     );
-    let longest = labelled.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+    let longest = labelled
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
     let width = (36.0 * s) as i32 + (8.5 * s * longest as f64) as i32;
     let height = line * labelled.len() as i32 + (8.0 * s) as i32;
     root.draw(&Rectangle::new(
@@ -175,10 +179,17 @@ fn draw_legend<DB: DrawingBackend>(
     for (i, (label, color)) in labelled.iter().enumerate() {
         let y = top + (4.0 * s) as i32 + line * i as i32;
         root.draw(&Rectangle::new(
-            [(left + (6.0 * s) as i32, y + (4.0 * s) as i32), (left + (20.0 * s) as i32, y + (12.0 * s) as i32)],
+            [
+                (left + (6.0 * s) as i32, y + (4.0 * s) as i32),
+                (left + (20.0 * s) as i32, y + (12.0 * s) as i32),
+            ],
             color.filled(),
         ))?;
-        root.draw(&Text::new(label.to_string(), (left + (26.0 * s) as i32, y + (1.0 * s) as i32), font.clone()))?;
+        root.draw(&Text::new(
+            label.to_string(),
+            (left + (26.0 * s) as i32, y + (1.0 * s) as i32),
+            font.clone(),
+        ))?;
     }
     Ok(())
 }
@@ -278,6 +289,9 @@ mod tests {
         }
         assert!(svg.contains("<circle"), "markers missing: {svg}");
         assert!(svg.contains("#E63C28"), "path colour missing");
-        assert!(svg.contains("GD\n</text>") || svg.contains(">GD<"), "legend missing: {svg}");
+        assert!(
+            svg.contains("GD\n</text>") || svg.contains(">GD<"),
+            "legend missing: {svg}"
+        );
     }
 }

@@ -37,7 +37,12 @@ pub fn draw_outcome<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
-    let layout = Layout::fit(root.dim_in_pixel(), &outcome.landscape.window(), &Margins::default(), scale);
+    let layout = Layout::fit(
+        root.dim_in_pixel(),
+        &outcome.landscape.window(),
+        &Margins::default(),
+        scale,
+    );
     let image = landscape::render(
         outcome.landscape.as_ref(),
         &layout.view,
@@ -45,7 +50,11 @@ pub fn draw_outcome<DB: DrawingBackend>(
         layout.plot.height,
         scale as f32,
     );
-    let rgb: Vec<u8> = image.rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    let rgb: Vec<u8> = image
+        .rgba
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
     if let Some(element) = BitMapElement::with_owned_buffer(
         (layout.plot.left as i32, layout.plot.top as i32),
         (image.width, image.height),
@@ -75,7 +84,13 @@ pub fn draw_outcome<DB: DrawingBackend>(
             markers: true,
         });
     }
-    draw_overlay(root, &layout, &outcome.landscape.minima(), &paths, &Theme::LIGHT)
+    draw_overlay(
+        root,
+        &layout,
+        &outcome.landscape.minima(),
+        &paths,
+        &Theme::LIGHT,
+    )
 }
 
 /// A darker shade of `color`, for a run's averaged path.

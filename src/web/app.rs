@@ -12,7 +12,9 @@ use plotters_canvas::CanvasBackend;
 use serde_json::{json, Map, Value as Json};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, ImageData};
+use web_sys::{
+    Document, Element, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, ImageData,
+};
 
 use super::controls::{self, format_number};
 use super::{canvas, dom};
@@ -92,14 +94,25 @@ fn optimizer_entry(name: &str) -> &'static optimizers::OptimizerEntry {
 }
 
 fn schedule_params(name: &str) -> &'static [ParamSpec] {
-    SCHEDULES.iter().find(|s| s.name == name).map_or(&[], |s| s.params)
+    SCHEDULES
+        .iter()
+        .find(|s| s.name == name)
+        .map_or(&[], |s| s.params)
 }
 
-fn kind_params(kinds: &'static [(&'static str, &'static [ParamSpec])], name: &str) -> &'static [ParamSpec] {
+fn kind_params(
+    kinds: &'static [(&'static str, &'static [ParamSpec])],
+    name: &str,
+) -> &'static [ParamSpec] {
     kinds.iter().find(|k| k.0 == name).map_or(&[], |k| k.1)
 }
 
-fn add_option(document: &Document, parent: &Element, value: &str, label: &str) -> Result<(), JsValue> {
+fn add_option(
+    document: &Document,
+    parent: &Element,
+    value: &str,
+    label: &str,
+) -> Result<(), JsValue> {
     let option = document.create_element("option")?;
     option.set_attribute("value", value)?;
     option.set_text_content(Some(label));
@@ -199,13 +212,27 @@ impl App {
             (&el.averaging, "change", |app, _| app.on_kind_change()),
             (&el.noise, "change", |app, _| app.on_kind_change()),
             (&el.batch_size, "input", |app, _| app.recompute()),
-            (&el.problem_params, "input", |app, e| app.on_param_input(e, Group::Problem)),
-            (&el.problem_params, "change", |app, e| app.on_param_input(e, Group::Problem)),
-            (&el.optimizer_params, "input", |app, e| app.on_param_input(e, Group::Optimizer)),
-            (&el.optimizer_params, "change", |app, e| app.on_param_input(e, Group::Optimizer)),
-            (&el.schedule_params, "input", |app, e| app.on_param_input(e, Group::Schedule)),
-            (&el.averaging_params, "input", |app, e| app.on_param_input(e, Group::Averaging)),
-            (&el.noise_params, "input", |app, e| app.on_param_input(e, Group::Noise)),
+            (&el.problem_params, "input", |app, e| {
+                app.on_param_input(e, Group::Problem)
+            }),
+            (&el.problem_params, "change", |app, e| {
+                app.on_param_input(e, Group::Problem)
+            }),
+            (&el.optimizer_params, "input", |app, e| {
+                app.on_param_input(e, Group::Optimizer)
+            }),
+            (&el.optimizer_params, "change", |app, e| {
+                app.on_param_input(e, Group::Optimizer)
+            }),
+            (&el.schedule_params, "input", |app, e| {
+                app.on_param_input(e, Group::Schedule)
+            }),
+            (&el.averaging_params, "input", |app, e| {
+                app.on_param_input(e, Group::Averaging)
+            }),
+            (&el.noise_params, "input", |app, e| {
+                app.on_param_input(e, Group::Noise)
+            }),
         ];
         for (target, event, action) in handlers {
             let app = Rc::clone(app);
@@ -243,7 +270,13 @@ impl App {
 
     fn rebuild_problem_params(&mut self) -> Result<(), JsValue> {
         let entry = problems::find(&self.problem_name()).unwrap_or(&PROBLEMS[0]);
-        controls::build(&self.document, &self.el.problem_params, "problem", entry.params, &BTreeMap::new())?;
+        controls::build(
+            &self.document,
+            &self.el.problem_params,
+            "problem",
+            entry.params,
+            &BTreeMap::new(),
+        )?;
         self.el.formula.set_text_content(Some(entry.formula));
         self.el.batch_row.set_attribute("hidden", "")?;
         if entry.finite_sum {
@@ -282,11 +315,18 @@ impl App {
 
     fn rebuild_optimizer_params(&mut self, values: &BTreeMap<String, Json>) -> Result<(), JsValue> {
         let entry = optimizer_entry(&self.el.optimizer.value());
-        controls::build(&self.document, &self.el.optimizer_params, "opt", entry.params, values)?;
+        controls::build(
+            &self.document,
+            &self.el.optimizer_params,
+            "opt",
+            entry.params,
+            values,
+        )?;
         self.el.equations.set_text_content(Some(entry.equations));
-        self.el
-            .mapping
-            .set_text_content(Some(&format!("{} Reference: {}.", entry.mapping, entry.reference)));
+        self.el.mapping.set_text_content(Some(&format!(
+            "{} Reference: {}.",
+            entry.mapping, entry.reference
+        )));
         if entry.has_lr() {
             self.el.schedule_row.remove_attribute("hidden")?;
         } else {
@@ -297,7 +337,13 @@ impl App {
 
     fn rebuild_kind_params(&mut self) -> Result<(), JsValue> {
         let empty = BTreeMap::new();
-        controls::build(&self.document, &self.el.schedule_params, "schedule", schedule_params(&self.el.schedule.value()), &empty)?;
+        controls::build(
+            &self.document,
+            &self.el.schedule_params,
+            "schedule",
+            schedule_params(&self.el.schedule.value()),
+            &empty,
+        )?;
         controls::build(
             &self.document,
             &self.el.averaging_params,
@@ -305,7 +351,13 @@ impl App {
             kind_params(averaging_kinds(), &self.el.averaging.value()),
             &empty,
         )?;
-        controls::build(&self.document, &self.el.noise_params, "noise", kind_params(noise_kinds(), &self.el.noise.value()), &empty)
+        controls::build(
+            &self.document,
+            &self.el.noise_params,
+            "noise",
+            kind_params(noise_kinds(), &self.el.noise.value()),
+            &empty,
+        )
     }
 
     fn on_problem(&mut self) {
@@ -353,7 +405,11 @@ impl App {
         let d = &self.document;
         let mut problem = Map::new();
         problem.insert("name".into(), json!(self.problem_name()));
-        problem.extend(controls::read(d, "problem", self.group_specs(Group::Problem)));
+        problem.extend(controls::read(
+            d,
+            "problem",
+            self.group_specs(Group::Problem),
+        ));
         let optimizer = optimizer_entry(&self.el.optimizer.value());
         let mut run = Map::new();
         run.insert("optimizer".into(), json!(optimizer.name));
@@ -369,7 +425,11 @@ impl App {
         if averaging != "none" {
             let mut a = Map::new();
             a.insert("kind".into(), json!(averaging));
-            a.extend(controls::read(d, "averaging", kind_params(averaging_kinds(), &averaging)));
+            a.extend(controls::read(
+                d,
+                "averaging",
+                kind_params(averaging_kinds(), &averaging),
+            ));
             run.insert("averaging".into(), Json::Object(a));
         }
         let mut spec = Map::new();
@@ -379,7 +439,11 @@ impl App {
         if noise != "none" {
             let mut n = Map::new();
             n.insert("kind".into(), json!(noise));
-            n.extend(controls::read(d, "noise", kind_params(noise_kinds(), &noise)));
+            n.extend(controls::read(
+                d,
+                "noise",
+                kind_params(noise_kinds(), &noise),
+            ));
             spec.insert("noise".into(), Json::Object(n));
         }
         if self.el.batch_row.get_attribute("hidden").is_none() {
@@ -418,7 +482,9 @@ impl App {
     }
 
     fn steps(&self) -> usize {
-        self.outcome.as_ref().map_or(0, |o| o.runs[0].history.steps())
+        self.outcome
+            .as_ref()
+            .map_or(0, |o| o.runs[0].history.steps())
     }
 
     fn toggle_play(&mut self) {
@@ -439,9 +505,15 @@ impl App {
     }
 
     fn update_text(&self) {
-        self.el.play.set_text_content(Some(if self.playing { "Pause" } else { "Play" }));
-        self.el.step_counter.set_text_content(Some(&self.shown.to_string()));
-        self.el.step_total.set_text_content(Some(&self.steps().to_string()));
+        self.el
+            .play
+            .set_text_content(Some(if self.playing { "Pause" } else { "Play" }));
+        self.el
+            .step_counter
+            .set_text_content(Some(&self.shown.to_string()));
+        self.el
+            .step_total
+            .set_text_content(Some(&self.steps().to_string()));
         let Some(outcome) = &self.outcome else {
             return;
         };
@@ -502,14 +574,28 @@ impl App {
         result
     }
 
-    fn draw_outcome(&mut self, outcome: &Outcome, size: (u32, u32), ratio: f64) -> Result<(), JsValue> {
-        let layout = Layout::fit(size, &outcome.landscape.window(), &Margins::default(), ratio);
+    fn draw_outcome(
+        &mut self,
+        outcome: &Outcome,
+        size: (u32, u32),
+        ratio: f64,
+    ) -> Result<(), JsValue> {
+        let layout = Layout::fit(
+            size,
+            &outcome.landscape.window(),
+            &Margins::default(),
+            ratio,
+        );
         let context = canvas::context_2d(&self.el.canvas)?;
         context.set_fill_style_str("#ffffff");
         context.fill_rect(0.0, 0.0, f64::from(size.0), f64::from(size.1));
         let key = outcome.problem.to_string();
         let background = self.background(outcome, &key, &layout)?;
-        context.put_image_data(background, f64::from(layout.plot.left), f64::from(layout.plot.top))?;
+        context.put_image_data(
+            background,
+            f64::from(layout.plot.left),
+            f64::from(layout.plot.top),
+        )?;
         let backend = CanvasBackend::with_canvas_object(self.el.canvas.clone())
             .ok_or_else(|| JsValue::from_str("plotters could not use the canvas"))?;
         let root = backend.into_drawing_area();
@@ -535,15 +621,26 @@ impl App {
                 markers: true,
             });
         }
-        draw_overlay(&root, &layout, &outcome.landscape.minima(), &paths, &Theme::LIGHT)
-            .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
+        draw_overlay(
+            &root,
+            &layout,
+            &outcome.landscape.minima(),
+            &paths,
+            &Theme::LIGHT,
+        )
+        .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
         root.present()
             .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))
     }
 
     /// The landscape image for `layout`, recomputed only when the problem or
     /// the plot area changed.
-    fn background(&mut self, outcome: &Outcome, key: &str, layout: &Layout) -> Result<&ImageData, JsValue> {
+    fn background(
+        &mut self,
+        outcome: &Outcome,
+        key: &str,
+        layout: &Layout,
+    ) -> Result<&ImageData, JsValue> {
         let stale = self
             .background
             .as_ref()

@@ -18,7 +18,12 @@ pub const SLIDER_TICKS: f64 = 1000.0;
 /// The slider value at `position` (0 to [`SLIDER_TICKS`]) for a real parameter,
 /// rounded to three significant digits so the shown value is the value used.
 pub fn slider_value(spec: &ParamSpec, position: f64) -> f64 {
-    let ParamKind::Real { min, max, log_scale } = spec.kind else {
+    let ParamKind::Real {
+        min,
+        max,
+        log_scale,
+    } = spec.kind
+    else {
         return position;
     };
     let t = (position / SLIDER_TICKS).clamp(0.0, 1.0);
@@ -36,7 +41,12 @@ pub fn slider_value(spec: &ParamSpec, position: f64) -> f64 {
 
 /// The slider position closest to `value`.
 pub fn slider_position(spec: &ParamSpec, value: f64) -> f64 {
-    let ParamKind::Real { min, max, log_scale } = spec.kind else {
+    let ParamKind::Real {
+        min,
+        max,
+        log_scale,
+    } = spec.kind
+    else {
         return 0.0;
     };
     let t = if log_scale {
@@ -145,7 +155,9 @@ pub fn build(
                 row.append_child(&number)?;
             }
             ParamKind::Flag => {
-                let checked = given.and_then(Json::as_bool).unwrap_or(matches!(spec.default, Value::Flag(true)));
+                let checked = given
+                    .and_then(Json::as_bool)
+                    .unwrap_or(matches!(spec.default, Value::Flag(true)));
                 let checkbox: HtmlInputElement = document.create_element("input")?.dyn_into()?;
                 checkbox.set_type("checkbox");
                 checkbox.set_id(&id);
@@ -202,7 +214,9 @@ pub fn sync(changed: &Element, specs: &[ParamSpec]) -> Option<String> {
         "slider" => {
             let value = slider_value(spec, input.value().parse().unwrap_or(0.0));
             let number = document.get_element_by_id(&format!("{slider_id}-value"))?;
-            number.dyn_ref::<HtmlInputElement>()?.set_value(&format_number(value));
+            number
+                .dyn_ref::<HtmlInputElement>()?
+                .set_value(&format_number(value));
             number.class_list().remove_1("invalid").ok()?;
         }
         "number" => {
@@ -266,7 +280,9 @@ pub fn mark_invalid(container: &Element, fields: &[String]) {
             continue;
         };
         let name = element.get_attribute("data-param").unwrap_or_default();
-        let bad = fields.iter().any(|f| f.rsplit('.').next() == Some(name.as_str()));
+        let bad = fields
+            .iter()
+            .any(|f| f.rsplit('.').next() == Some(name.as_str()));
         let _ = if bad {
             element.class_list().add_1("invalid")
         } else {

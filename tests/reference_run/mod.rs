@@ -27,7 +27,11 @@ pub fn final_point_bits() -> Vec<[u64; 2]> {
         .map(|(spec, _)| {
             let spec = Spec::from_json(spec).expect("pinned specs are valid");
             let outcome = run_spec(&spec).expect("pinned specs run");
-            let last = outcome.runs[0].history.points.last().expect("a run has points");
+            let last = outcome.runs[0]
+                .history
+                .points
+                .last()
+                .expect("a run has points");
             [last[0].to_bits(), last[1].to_bits()]
         })
         .collect()
