@@ -172,3 +172,14 @@ fn unknown_subcommands_fail_with_a_message() {
         String::from_utf8_lossy(&output.stderr).contains("unrecognized subcommand 'frobnicate'")
     );
 }
+
+#[test]
+fn the_committed_optimizer_docs_are_what_descent_docs_prints() {
+    let output = descent(&["docs"], None);
+    assert!(output.status.success());
+    let committed = include_str!("../docs/optimizers.md");
+    assert!(
+        String::from_utf8(output.stdout).unwrap() == committed,
+        "docs/optimizers.md is stale: regenerate it with `cargo run -- docs > docs/optimizers.md`"
+    );
+}
