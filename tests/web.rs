@@ -64,6 +64,7 @@ fn overlay_draws_the_path_through_plotters_canvas() {
         diverged: false,
         label: None,
         markers: true,
+        radius: None,
     };
     draw_overlay(&root, &layout, &problem.minima(), &[path], &Theme::LIGHT).unwrap();
     root.present().unwrap();

@@ -40,6 +40,8 @@ pub struct PathView<'a> {
     pub label: Option<&'a str>,
     /// Whether each visited point gets a marker (off for averaged paths).
     pub markers: bool,
+    /// A trust-region radius to draw around the current point.
+    pub radius: Option<f64>,
 }
 
 /// Draws axes, the problem's known `minima` (as small crosses) and paths over
@@ -130,6 +132,19 @@ pub fn draw_overlay<DB: DrawingBackend>(
                 (5.0 * s) as i32,
                 WHITE.stroke_width((1.5 * s).max(1.0) as u32),
             )))?;
+        }
+        if let (Some(radius), Some(&current)) = (
+            path.radius,
+            points.get(shown.min(points.len().saturating_sub(1))),
+        ) {
+            let pixels = radius / (view.x_max - view.x_min) * f64::from(plot.width);
+            if pixels.is_finite() && pixels < 4.0 * f64::from(plot.width) {
+                chart.draw_series(std::iter::once(Circle::new(
+                    current,
+                    pixels.round() as i32,
+                    path.color.mix(0.9).stroke_width((1.5 * s).max(1.0) as u32),
+                )))?;
+            }
         }
         if path.diverged && shown + 1 >= path.points.len() {
             if let Some(&last) = points.last().filter(visible) {
@@ -283,6 +298,7 @@ mod tests {
                 diverged: false,
                 label: Some("GD"),
                 markers: true,
+                radius: Some(0.1),
             };
             draw_overlay(&root, &layout, &[[0.5, 0.5]], &[path], &Theme::LIGHT).unwrap();
             root.present().unwrap();

@@ -73,6 +73,7 @@ pub fn draw_outcome<DB: DrawingBackend>(
                 diverged: false,
                 label: None,
                 markers: false,
+                radius: None,
             });
         }
         paths.push(PathView {
@@ -82,6 +83,7 @@ pub fn draw_outcome<DB: DrawingBackend>(
             diverged: run.history.status == Status::Diverged,
             label: Some(&run.label),
             markers: true,
+            radius: None,
         });
     }
     draw_overlay(

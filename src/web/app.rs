@@ -610,6 +610,7 @@ impl App {
                     diverged: false,
                     label: Some("Polyak average"),
                     markers: false,
+                    radius: None,
                 });
             }
             paths.push(PathView {
@@ -619,6 +620,11 @@ impl App {
                 diverged: h.status == Status::Diverged,
                 label: Some(&run.label),
                 markers: true,
+                radius: self
+                    .shown
+                    .checked_sub(1)
+                    .and_then(|i| h.radius.get(i))
+                    .copied(),
             });
         }
         draw_overlay(

@@ -112,7 +112,12 @@ pub fn build(
         let label = document.create_element("label")?;
         label.set_attribute("for", &id)?;
         label.set_attribute("title", spec.doc)?;
-        label.set_text_content(Some(&format!("{} {}", spec.symbol, spec.name)));
+        let text = if spec.symbol == spec.name {
+            spec.name.to_string()
+        } else {
+            format!("{} {}", spec.symbol, spec.name)
+        };
+        label.set_text_content(Some(&text));
         row.append_child(&label)?;
         let given = values.get(spec.name);
         match spec.kind {

@@ -128,8 +128,14 @@ test('every optimizer gets controls generated from the registry', async () => {
   await page.selectOption('#optimizer', 'trust-region');
   assert.ok(await page.isHidden('#schedule-row'), 'no schedule for a method without a learning rate');
   await page.selectOption('#opt-subproblem', 'dogleg');
+  await page.selectOption('#problem', 'himmelblau');
+  await page.selectOption('#optimizer', 'trust-region');
+  await page.selectOption('#opt-subproblem', 'dogleg');
+  await page.click('#step');
   await page.click('#step');
   assert.match(await page.textContent('#step-info'), /Δ = /);
+  await page.screenshot({ path: `${OUTPUT_DIR}trust-region.png` });
+  assert.ok(await page.isHidden('#batch-size'), 'batch size only on finite-sum problems');
 
   // A value out of range is refused with a message naming the field, and the page keeps working.
   await page.selectOption('#optimizer', 'gd');
