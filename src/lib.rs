@@ -6,7 +6,9 @@
 //! the pictures of landscapes and paths. The browser glue lives in `web`
 //! (compiled for `wasm32` only); the command-line tool in `src/bin/descent.rs`.
 
+pub mod data;
 pub mod error;
+pub mod nn;
 pub mod optim;
 pub mod param;
 pub mod problem;

@@ -87,7 +87,7 @@ proptest! {
     ) {
         let (problem, label) = problem_at(index, &us);
         let x = point_in_window(problem.as_ref(), u, v);
-        let hessian = problem.hessian(&x);
+        let hessian = problem.hessian(&x).expect("2D problems have Hessians");
         let scale = hessian.iter().fold(0.0f64, |m, h| m.max(h.abs()));
         for j in 0..2 {
             let h = 1e-5 * x[j].abs().max(1.0);

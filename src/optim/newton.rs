@@ -20,6 +20,14 @@ pub(crate) fn newton_direction(h: &DMatrix<f64>, g: &DVector<f64>) -> (DVector<f
     (d, true)
 }
 
+/// The step of a Hessian-based method on an objective without a Hessian: none.
+pub(crate) fn no_hessian() -> StepInfo {
+    StepInfo {
+        note: Some("this objective has no Hessian".to_string()),
+        ..StepInfo::with_lr(0.0)
+    }
+}
+
 /// Pure Newton: x ← x − α H⁻¹ ∇f. It jumps to the stationary point of the
 /// local quadratic model, minimum or not (so a saddle attracts it).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -29,7 +37,9 @@ impl Optimizer for Newton {
     fn step(&mut self, x: &mut [f64], oracle: &mut Oracle<'_>, lr: f64) -> StepInfo {
         let mut g = vec![0.0; x.len()];
         oracle.gradient(x, &mut g);
-        let h = oracle.hessian(x);
+        let Some(h) = oracle.hessian(x) else {
+            return no_hessian();
+        };
         let (d, singular) = newton_direction(&h, &DVector::from_vec(g));
         for (p, di) in x.iter_mut().zip(d.iter()) {
             *p += lr * di;
@@ -68,7 +78,10 @@ impl Optimizer for DampedNewton {
         let f0 = oracle.value(x);
         let mut g = vec![0.0; x.len()];
         oracle.gradient(x, &mut g);
-        let eigen = SymmetricEigen::new(oracle.hessian(x));
+        let Some(h) = oracle.hessian(x) else {
+            return no_hessian();
+        };
+        let eigen = SymmetricEigen::new(h);
         let smallest = eigen.eigenvalues.min();
         let modified = smallest < self.min_eigenvalue;
         let floored = eigen.eigenvalues.map(|l| l.abs().max(self.min_eigenvalue));

@@ -105,12 +105,8 @@ impl<'a> Oracle<'a> {
             (Some(sum), Some(size)) => {
                 random::permutation_prefix(&mut self.rng, &mut self.order, size, &mut self.batch);
                 grad.fill(0.0);
-                for &i in &self.batch {
-                    sum.add_sample_gradient(i, x, grad);
-                }
+                sum.add_batch_gradient(&self.batch, x, grad);
                 self.evaluations.sample_gradients += self.batch.len();
-                let n = self.batch.len() as f64;
-                grad.iter_mut().for_each(|g| *g /= n);
             }
             _ => self.gradient(x, grad),
         }
@@ -129,8 +125,8 @@ impl<'a> Oracle<'a> {
         }
     }
 
-    /// The exact Hessian at `x`.
-    pub fn hessian(&mut self, x: &[f64]) -> DMatrix<f64> {
+    /// The exact Hessian at `x`, if the objective has one.
+    pub fn hessian(&mut self, x: &[f64]) -> Option<DMatrix<f64>> {
         self.evaluations.hessians += 1;
         self.objective.hessian(x)
     }
@@ -159,14 +155,7 @@ impl<'a> Oracle<'a> {
         let Some(sum) = self.objective.finite_sum() else {
             return;
         };
-        let mut acc = vec![0.0; grad.len()];
-        for &i in batch {
-            sum.add_sample_gradient(i, x, &mut acc);
-        }
+        sum.add_batch_gradient(batch, x, grad);
         self.evaluations.sample_gradients += batch.len();
-        let n = batch.len().max(1) as f64;
-        for (g, a) in grad.iter_mut().zip(acc) {
-            *g += a / n;
-        }
     }
 }

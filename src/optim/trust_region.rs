@@ -49,7 +49,9 @@ impl Optimizer for TrustRegion {
         let mut g = vec![0.0; x.len()];
         oracle.gradient(x, &mut g);
         let g = DVector::from_vec(g);
-        let h = oracle.hessian(x);
+        let Some(h) = oracle.hessian(x) else {
+            return super::newton::no_hessian();
+        };
         let p = match self.subproblem {
             Subproblem::Exact => exact_step(&g, &h, self.radius),
             Subproblem::Dogleg => dogleg_step(&g, &h, self.radius),

@@ -34,8 +34,11 @@ impl Objective for Himmelblau {
         sum_of_squares_gradient(&Self::residual_form(x), grad);
     }
 
-    fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
-        sum_of_squares_hessian(&Self::residual_form(x), &[(2.0, 0.0, 0.0), (0.0, 0.0, 2.0)])
+    fn hessian(&self, x: &[f64]) -> Option<DMatrix<f64>> {
+        Some(sum_of_squares_hessian(
+            &Self::residual_form(x),
+            &[(2.0, 0.0, 0.0), (0.0, 0.0, 2.0)],
+        ))
     }
 
     fn residuals(&self, x: &[f64]) -> Option<Residuals> {
@@ -96,7 +99,7 @@ impl Objective for Beale {
         sum_of_squares_gradient(&Self::residual_form(x), grad);
     }
 
-    fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
+    fn hessian(&self, x: &[f64]) -> Option<DMatrix<f64>> {
         let (p, q) = (x[0], x[1]);
         // ∂²rₖ/∂x∂y = k yᵏ⁻¹, ∂²rₖ/∂y² = k(k − 1) x yᵏ⁻².
         let second = [
@@ -104,7 +107,7 @@ impl Objective for Beale {
             (0.0, 2.0 * q, 2.0 * p),
             (0.0, 3.0 * q * q, 6.0 * p * q),
         ];
-        sum_of_squares_hessian(&Self::residual_form(x), &second)
+        Some(sum_of_squares_hessian(&Self::residual_form(x), &second))
     }
 
     fn residuals(&self, x: &[f64]) -> Option<Residuals> {
@@ -150,8 +153,8 @@ impl Objective for Booth {
         sum_of_squares_gradient(&Self::residual_form(x), grad);
     }
 
-    fn hessian(&self, _x: &[f64]) -> DMatrix<f64> {
-        sym2(10.0, 8.0, 10.0)
+    fn hessian(&self, _x: &[f64]) -> Option<DMatrix<f64>> {
+        Some(sym2(10.0, 8.0, 10.0))
     }
 
     fn residuals(&self, x: &[f64]) -> Option<Residuals> {
@@ -200,13 +203,13 @@ impl Objective for SixHumpCamel {
         grad[1] = p - 8.0 * q + 16.0 * q.powi(3);
     }
 
-    fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
+    fn hessian(&self, x: &[f64]) -> Option<DMatrix<f64>> {
         let (p, q) = (x[0], x[1]);
-        sym2(
+        Some(sym2(
             8.0 - 25.2 * p * p + 10.0 * p.powi(4),
             1.0,
             -8.0 + 48.0 * q * q,
-        )
+        ))
     }
 }
 

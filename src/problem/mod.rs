@@ -41,6 +41,18 @@ pub trait FiniteSum {
     fn samples(&self) -> usize;
     /// Adds the gradient of sample `i`'s term at `x` into `grad`.
     fn add_sample_gradient(&self, i: usize, x: &[f64], grad: &mut [f64]);
+    /// Adds the mean over `batch` of the per-sample gradients at `x` into `grad`
+    /// (objectives that can batch the work override this).
+    fn add_batch_gradient(&self, batch: &[usize], x: &[f64], grad: &mut [f64]) {
+        let mut sum = vec![0.0; grad.len()];
+        for &i in batch {
+            self.add_sample_gradient(i, x, &mut sum);
+        }
+        let n = batch.len().max(1) as f64;
+        for (g, s) in grad.iter_mut().zip(sum) {
+            *g += s / n;
+        }
+    }
 }
 
 /// A twice-differentiable function of a parameter vector.
@@ -51,8 +63,9 @@ pub trait Objective {
     fn value(&self, x: &[f64]) -> f64;
     /// Writes the gradient at `x` into `grad` (both of length [`dim`](Self::dim)).
     fn gradient(&self, x: &[f64], grad: &mut [f64]);
-    /// The Hessian at `x`, a symmetric `dim × dim` matrix.
-    fn hessian(&self, x: &[f64]) -> DMatrix<f64>;
+    /// The Hessian at `x`, a symmetric `dim × dim` matrix, for objectives
+    /// that have one in closed form (the network classifier does not).
+    fn hessian(&self, x: &[f64]) -> Option<DMatrix<f64>>;
     /// The residual form f = Σ rᵢ², for objectives that are sums of squares.
     fn residuals(&self, _x: &[f64]) -> Option<Residuals> {
         None

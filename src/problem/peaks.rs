@@ -99,14 +99,14 @@ impl Objective for Peaks {
         grad.copy_from_slice(&g);
     }
 
-    fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
+    fn hessian(&self, x: &[f64]) -> Option<DMatrix<f64>> {
         let mut h = [0.0; 3];
         for term in terms(x[0], x[1]) {
             for (acc, v) in h.iter_mut().zip(term.hessian()) {
                 *acc += v;
             }
         }
-        sym2(h[0], h[1], h[2])
+        Some(sym2(h[0], h[1], h[2]))
     }
 }
 

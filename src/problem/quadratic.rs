@@ -43,8 +43,8 @@ impl Objective for Quadratic {
         grad[1] = h[(1, 0)] * x[0] + h[(1, 1)] * x[1];
     }
 
-    fn hessian(&self, _x: &[f64]) -> DMatrix<f64> {
-        DMatrix::from_iterator(2, 2, self.hessian.iter().copied())
+    fn hessian(&self, _x: &[f64]) -> Option<DMatrix<f64>> {
+        Some(DMatrix::from_iterator(2, 2, self.hessian.iter().copied()))
     }
 
     /// r = (u/√2, √(κ/2) v), so that Σ r² = ½(u² + κ v²).

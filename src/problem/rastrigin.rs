@@ -36,9 +36,9 @@ impl Objective for Rastrigin {
         }
     }
 
-    fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
+    fn hessian(&self, x: &[f64]) -> Option<DMatrix<f64>> {
         let d = |v: f64| 2.0 + 4.0 * PI * PI * self.a * libm::cos(2.0 * PI * v);
-        sym2(d(x[0]), 0.0, d(x[1]))
+        Some(sym2(d(x[0]), 0.0, d(x[1])))
     }
 }
 

@@ -75,11 +75,11 @@ impl Objective for Regression {
         grad.iter_mut().for_each(|g| *g /= n);
     }
 
-    fn hessian(&self, _p: &[f64]) -> DMatrix<f64> {
+    fn hessian(&self, _p: &[f64]) -> Option<DMatrix<f64>> {
         let n = self.x.len() as f64;
         let sx = self.x.iter().sum::<f64>() / n;
         let sxx = self.x.iter().map(|v| v * v).sum::<f64>() / n;
-        DMatrix::from_row_slice(2, 2, &[sxx, sx, sx, 1.0])
+        Some(DMatrix::from_row_slice(2, 2, &[sxx, sx, sx, 1.0]))
     }
 
     /// rᵢ = (w xᵢ + b − yᵢ)/√(2N), so that Σ rᵢ² = f.

@@ -33,10 +33,14 @@ impl Objective for Rosenbrock {
         grad[1] = 2.0 * self.b * valley;
     }
 
-    fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
+    fn hessian(&self, x: &[f64]) -> Option<DMatrix<f64>> {
         let (p, q) = (x[0], x[1]);
         let b = self.b;
-        sym2(2.0 - 4.0 * b * q + 12.0 * b * p * p, -4.0 * b * p, 2.0 * b)
+        Some(sym2(
+            2.0 - 4.0 * b * q + 12.0 * b * p * p,
+            -4.0 * b * p,
+            2.0 * b,
+        ))
     }
 
     /// r = (a − x, √b (y − x²)).

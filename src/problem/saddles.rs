@@ -20,8 +20,8 @@ impl Objective for Saddle {
         grad[1] = -2.0 * x[1];
     }
 
-    fn hessian(&self, _x: &[f64]) -> DMatrix<f64> {
-        sym2(2.0, 0.0, -2.0)
+    fn hessian(&self, _x: &[f64]) -> Option<DMatrix<f64>> {
+        Some(sym2(2.0, 0.0, -2.0))
     }
 }
 
@@ -58,8 +58,8 @@ impl Objective for MonkeySaddle {
         grad[1] = -6.0 * x[0] * x[1];
     }
 
-    fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
-        sym2(6.0 * x[0], -6.0 * x[1], -6.0 * x[0])
+    fn hessian(&self, x: &[f64]) -> Option<DMatrix<f64>> {
+        Some(sym2(6.0 * x[0], -6.0 * x[1], -6.0 * x[0]))
     }
 }
 

@@ -1,0 +1,5 @@
+//! Data sets, generated from a seed.
+
+pub mod peaks;
+
+pub use peaks::{Dataset, PeaksData, CLASSES};

@@ -1,0 +1,1 @@
+//! The Gauss–Newton matrix of the classifier.

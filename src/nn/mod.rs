@@ -1,0 +1,10 @@
+//! The peaks classifier's network: a ReLU MLP 2 → width (→ width …) → 5 with
+//! softmax cross-entropy, its backpropagation and its Gauss–Newton matrix,
+//! written out so that a student can follow every line.
+
+pub mod classifier;
+pub mod ggn;
+pub mod mlp;
+
+pub use classifier::Classifier;
+pub use mlp::{Architecture, Init, Mlp, Parametrization, Workspace};
