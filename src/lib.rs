@@ -16,5 +16,6 @@ pub mod random;
 pub mod render;
 pub mod run;
 pub mod spec;
+pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

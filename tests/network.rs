@@ -108,3 +108,37 @@ fn logit_jacobian_matches_central_differences() {
         }
     }
 }
+
+#[test]
+fn dense_ggn_equals_the_sum_of_per_sample_jacobian_products() {
+    use descent::nn::ggn;
+    use nalgebra::DMatrix;
+    let data = PeaksData::generate(2, 30, 0.8);
+    let mlp = Mlp::new(Architecture {
+        width: 6,
+        depth: 2,
+        parametrization: Parametrization::Standard,
+    });
+    let theta = mlp.init(Init::Xavier, 1);
+    let p = theta.len();
+    let mut ws = Workspace::default();
+    let curvature = ggn::dense(&mlp, &theta, &data.train, false, &mut ws);
+    let mut expected = DMatrix::<f64>::zeros(p, p);
+    let mut jacobian = vec![0.0; 5 * p];
+    for &x in &data.train.x {
+        let probs = mlp.logit_jacobian(&theta, x, &mut ws, &mut jacobian);
+        let j = DMatrix::from_row_slice(5, p, &jacobian);
+        let pv = nalgebra::DVector::from_row_slice(&probs);
+        let h = DMatrix::from_diagonal(&pv) - &pv * pv.transpose();
+        expected += j.transpose() * h * j;
+    }
+    expected /= data.train.len() as f64;
+    assert!((&curvature.ggn - &expected).norm() < 1e-12 * expected.norm());
+    let classifier = Classifier::new(mlp.clone(), data.train.clone());
+    let mut grad = vec![0.0; p];
+    classifier.gradient(&theta, &mut grad);
+    for (a, b) in grad.iter().zip(&curvature.gradient) {
+        assert!((a - b).abs() < 1e-12);
+    }
+    assert!((classifier.value(&theta) - curvature.loss).abs() < 1e-12);
+}

@@ -5,13 +5,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use descent::data::PeaksData;
 use descent::optim::registry::OPTIMIZERS;
 use descent::optim::schedule::SCHEDULES;
 use descent::param::{ParamSpec, Value};
 use descent::problem::registry::PROBLEMS;
+use descent::render::classifier::draw_training;
 use descent::render::figure::draw_outcome;
 use descent::run::{run_spec, Outcome};
 use descent::spec::Spec;
+use descent::train::{train, ClassifierSpec, Training};
 use plotters::prelude::*;
 
 /// Descent: optimization algorithms for machine learning, from the command line.
@@ -31,6 +34,11 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
+    },
+    /// Trains the peaks classifier as a classifier spec says and prints its history.
+    Train {
+        /// The classifier spec file, or - for standard input.
+        spec: String,
     },
     /// Lists every problem, optimizer and schedule with its parameters.
     List,
@@ -67,6 +75,7 @@ fn main() -> ExitCode {
             print!("{}", listing());
             Ok(())
         }
+        Command::Train { spec } => read_text(&spec).and_then(|text| train_and_print(&text)),
         Command::Docs => {
             print!("{}", markdown());
             Ok(())
@@ -76,7 +85,9 @@ fn main() -> ExitCode {
             out,
             width,
             height,
-        } => load(&spec).and_then(|outcome| plot(&outcome, &out, (width, height))),
+        } => read_text(&spec)
+            .and_then(|text| figure(&text))
+            .and_then(|figure| plot(&figure, &out, (width, height))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -87,25 +98,40 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(path: &str) -> Result<Outcome, String> {
-    let text = if path == "-" {
+fn read_text(path: &str) -> Result<String, String> {
+    if path == "-" {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| format!("cannot read the spec from standard input: {e}"))?;
-        text
+        Ok(text)
     } else {
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read spec file '{path}': {e}"))?
-    };
-    let spec = Spec::from_json(&text).map_err(|e| {
-        let lines: Vec<String> = e.errors.iter().map(|f| format!("  {f}")).collect();
-        format!(
-            "the spec has {} problem(s):\n{}",
-            e.errors.len(),
-            lines.join("\n")
-        )
-    })?;
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read spec file '{path}': {e}"))
+    }
+}
+
+fn explain(e: &descent::error::SpecError) -> String {
+    let lines: Vec<String> = e.errors.iter().map(|f| format!("  {f}")).collect();
+    format!(
+        "the spec has {} problem(s):\n{}",
+        e.errors.len(),
+        lines.join("\n")
+    )
+}
+
+fn load(path: &str) -> Result<Outcome, String> {
+    let spec = Spec::from_json(&read_text(path)?).map_err(|e| explain(&e))?;
     run_spec(&spec).map_err(|e| e.to_string())
+}
+
+fn train_and_print(text: &str) -> Result<(), String> {
+    let spec = ClassifierSpec::from_json(text).map_err(|e| explain(&e))?;
+    let started = std::time::Instant::now();
+    let clock = move || started.elapsed().as_secs_f64() * 1e3;
+    let training = train(&spec, &clock).map_err(|e| explain(&e))?;
+    let text = serde_json::to_string(&training).map_err(|e| format!("cannot write JSON: {e}"))?;
+    println!("{text}");
+    Ok(())
 }
 
 fn print_outcome(outcome: &Outcome, format: Format) -> Result<(), String> {
@@ -160,19 +186,61 @@ fn print_outcome(outcome: &Outcome, format: Format) -> Result<(), String> {
     }
 }
 
-fn plot(outcome: &Outcome, out: &Path, size: (u32, u32)) -> Result<(), String> {
-    let failed = |e: &dyn std::fmt::Display| format!("cannot draw '{}': {e}", out.display());
+/// What `descent plot` draws: an experiment's landscape and paths, or a
+/// trained classifier's regions and curves.
+enum Figure {
+    Landscape(Outcome),
+    Classifier(Training, PeaksData),
+}
+
+fn figure(text: &str) -> Result<Figure, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("the spec is not valid JSON: {e}"))?;
+    if value.get("model").is_some() {
+        let spec = ClassifierSpec::from_value(&value).map_err(|e| explain(&e))?;
+        let training = train(&spec, &|| 0.0).map_err(|e| explain(&e))?;
+        let (seed, points, fraction) = spec.data;
+        Ok(Figure::Classifier(
+            training,
+            PeaksData::generate(seed, points, fraction),
+        ))
+    } else {
+        let spec = Spec::from_value(&value).map_err(|e| explain(&e))?;
+        run_spec(&spec)
+            .map(Figure::Landscape)
+            .map_err(|e| e.to_string())
+    }
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    figure: &Figure,
+    scale: f64,
+) -> Result<(), String> {
+    let result = match figure {
+        Figure::Landscape(outcome) => draw_outcome(root, outcome, scale),
+        Figure::Classifier(training, data) => draw_training(
+            root,
+            &training.grid,
+            &data.train,
+            &data.test,
+            &training.history,
+        ),
+    };
+    result.map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+fn plot(figure: &Figure, out: &Path, size: (u32, u32)) -> Result<(), String> {
+    let failed = |e: String| format!("cannot draw '{}': {e}", out.display());
     match out.extension().and_then(|e| e.to_str()) {
         Some("svg") => {
-            let root = SVGBackend::new(out, size).into_drawing_area();
-            draw_outcome(&root, outcome, 1.0).map_err(|e| failed(&e))?;
-            root.present().map_err(|e| failed(&e))
+            draw(&SVGBackend::new(out, size).into_drawing_area(), figure, 1.0).map_err(failed)
         }
         Some("png") => {
             register_font();
             let root = BitMapBackend::new(out, size).into_drawing_area();
-            draw_outcome(&root, outcome, f64::from(size.0) / 1200.0).map_err(|e| failed(&e))?;
-            root.present().map_err(|e| failed(&e))
+            draw(&root, figure, f64::from(size.0) / 1200.0).map_err(failed)
         }
         _ => Err(format!(
             "'{}': the output must end in .svg or .png",

@@ -11,6 +11,7 @@
 mod adam;
 mod adaptive;
 mod cg;
+pub mod gauss_newton_tr;
 mod gd;
 mod least_squares;
 pub mod linesearch;

@@ -6,6 +6,7 @@
 //! coordinates to pixels.
 
 pub mod chart;
+pub mod classifier;
 pub mod color;
 pub mod figure;
 pub mod landscape;

@@ -1,0 +1,169 @@
+//! Trust-region Gauss–Newton for models with a Gauss–Newton matrix (the
+//! peaks classifier): the step −G⁺g, pulled back onto the trust region's
+//! boundary by a Levenberg–Marquardt λ when it is too long.
+
+use nalgebra::{DMatrix, DVector};
+
+/// Loss, gradient and Gauss–Newton matrix at one point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Curvature {
+    /// The loss.
+    pub loss: f64,
+    /// Its gradient g.
+    pub gradient: Vec<f64>,
+    /// The p × p Gauss–Newton matrix G.
+    pub ggn: DMatrix<f64>,
+}
+
+/// What trust-region Gauss–Newton needs from a model.
+pub trait GaussNewtonModel {
+    /// The loss at θ.
+    fn loss(&mut self, theta: &[f64]) -> f64;
+    /// Loss, gradient and Gauss–Newton matrix at θ.
+    fn curvature(&mut self, theta: &[f64]) -> Curvature;
+}
+
+/// What one step did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrustStep {
+    /// Whether θ moved.
+    pub accepted: bool,
+    /// ρ = actual / predicted reduction.
+    pub rho: f64,
+    /// ‖s‖.
+    pub step_norm: f64,
+    /// The radius after the update.
+    pub radius: f64,
+    /// The Levenberg–Marquardt λ that put the step on the boundary (0 inside).
+    pub lambda: f64,
+}
+
+/// Trust-region Gauss–Newton, as in the lecture: s = −G⁺g, or, when that
+/// leaves the radius Δ, s = −(G + λI)⁻¹g with λ such that ‖s‖ = Δ;
+/// ρ = (L(θ) − L(θ + s)) / (−gᵀs − ½ sᵀGs); reject when ρ < 10⁻⁴ and set
+/// Δ ← ½ min(Δ, ‖s‖); accept otherwise, halving Δ when ρ < 0.1, keeping it up
+/// to 0.75 and, above, growing it by 1.5 (to at most 10⁴) if s was on the boundary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GaussNewtonTrustRegion {
+    radius: f64,
+}
+
+/// The largest radius.
+const MAX_RADIUS: f64 = 1e4;
+
+impl GaussNewtonTrustRegion {
+    /// Starts with radius Δ₀.
+    pub fn new(radius: f64) -> Self {
+        Self { radius }
+    }
+
+    /// The current radius Δ.
+    pub fn radius(&self) -> f64 {
+        self.radius
+    }
+
+    /// Takes one step from θ (in place).
+    pub fn step(&mut self, theta: &mut [f64], model: &mut dyn GaussNewtonModel) -> TrustStep {
+        let c = model.curvature(theta);
+        let g = DVector::from_column_slice(&c.gradient);
+        let (step, lambda, on_boundary) = boundary_step(&c.ggn, &g, self.radius);
+        let step_norm = step.norm();
+        let predicted = -g.dot(&step) - 0.5 * step.dot(&(&c.ggn * &step));
+        let trial: Vec<f64> = theta.iter().zip(step.iter()).map(|(t, s)| t + s).collect();
+        let actual = c.loss - model.loss(&trial);
+        let rho = if predicted > 0.0 {
+            actual / predicted
+        } else {
+            f64::NEG_INFINITY
+        };
+        let accepted = rho >= 1e-4 && actual.is_finite();
+        if !accepted {
+            self.radius = 0.5 * self.radius.min(step_norm);
+        } else {
+            theta.copy_from_slice(&trial);
+            if rho < 0.1 {
+                self.radius *= 0.5;
+            } else if rho > 0.75 && on_boundary {
+                self.radius = (1.5 * self.radius).min(MAX_RADIUS);
+            }
+        }
+        TrustStep {
+            accepted,
+            rho,
+            step_norm,
+            radius: self.radius,
+            lambda,
+        }
+    }
+}
+
+/// The trust-region step of the model ½sᵀGs + gᵀs: −G⁺g when it fits in the
+/// ball, else −(G + λI)⁻¹g with ‖s‖ = Δ (Moré & Sorensen's Newton iteration
+/// on 1/‖s(λ)‖ − 1/Δ, one Cholesky factorisation per iterate). G⁺g is taken as
+/// (G + εI)⁻¹g with ε at the level of rounding: g lies in G's range for the
+/// Gauss–Newton matrix, so the two agree. Returns (s, λ, on the boundary).
+pub fn boundary_step(
+    ggn: &DMatrix<f64>,
+    g: &DVector<f64>,
+    radius: f64,
+) -> (DVector<f64>, f64, bool) {
+    let n = g.len();
+    let scale = (0..n)
+        .map(|i| ggn[(i, i)].abs())
+        .fold(0.0, f64::max)
+        .max(f64::MIN_POSITIVE);
+    let floor = 1e-12 * scale;
+    let solve = |lambda: f64| -> Option<(DVector<f64>, f64)> {
+        let mut shifted = ggn.clone();
+        for i in 0..n {
+            shifted[(i, i)] += lambda;
+        }
+        let chol = shifted.cholesky()?;
+        let s = -chol.solve(g);
+        // ‖L⁻¹s‖², for the derivative of ‖s(λ)‖.
+        let q = chol.l().solve_lower_triangular(&s)?;
+        Some((s, q.norm_squared()))
+    };
+    // The smallest shift that factorises: ε, or more if rounding made G indefinite.
+    let mut lambda = floor;
+    let mut solved = solve(lambda);
+    while solved.is_none() && lambda < 1e30 {
+        lambda *= 10.0;
+        solved = solve(lambda);
+    }
+    let Some((mut s, mut q2)) = solved else {
+        return (
+            -g * (radius / g.norm().max(f64::MIN_POSITIVE)),
+            f64::INFINITY,
+            true,
+        );
+    };
+    if s.norm() <= radius {
+        return (s, 0.0, false);
+    }
+    for _ in 0..60 {
+        let norm = s.norm();
+        if (norm - radius).abs() <= 1e-6 * radius {
+            break;
+        }
+        let next = lambda + (norm / q2.sqrt()).powi(2) * (norm - radius) / radius;
+        lambda = if next > 0.0 && next.is_finite() {
+            next
+        } else {
+            2.0 * lambda.max(floor)
+        };
+        match solve(lambda) {
+            Some((next_s, next_q2)) => {
+                s = next_s;
+                q2 = next_q2;
+            }
+            None => lambda *= 2.0,
+        }
+    }
+    // Land exactly on the sphere.
+    let norm = s.norm();
+    if norm > 0.0 {
+        s *= radius / norm;
+    }
+    (s, lambda, true)
+}

@@ -1,0 +1,110 @@
+//! The peaks classifier drawn on any plotters backend: decision regions with
+//! the training and test points over them, and the loss and accuracy curves.
+
+use plotters::coord::Shift;
+use plotters::element::BitMapElement;
+use plotters::prelude::*;
+
+use crate::data::{Dataset, CLASSES};
+use crate::train::{DecisionGrid, TrainingHistory};
+
+/// Colours of the five classes (regions are drawn lighter).
+pub const CLASS_COLORS: [RGBColor; CLASSES] = [
+    RGBColor(68, 1, 84),
+    RGBColor(59, 82, 139),
+    RGBColor(33, 145, 140),
+    RGBColor(94, 201, 98),
+    RGBColor(253, 231, 37),
+];
+
+/// The decision regions as RGB pixels, `width × height`, blending each
+/// class colour with white.
+pub fn region_pixels(grid: &DecisionGrid, width: u32, height: u32) -> Vec<u8> {
+    let mut rgb = Vec::with_capacity((width * height * 3) as usize);
+    for row in 0..height {
+        let gy = (row as usize * grid.size) / height.max(1) as usize;
+        for col in 0..width {
+            let gx = (col as usize * grid.size) / width.max(1) as usize;
+            let class = grid.classes.get(gy * grid.size + gx).copied().unwrap_or(0) as usize;
+            let c = CLASS_COLORS[class.min(CLASSES - 1)];
+            rgb.extend([c.0, c.1, c.2].map(|v| ((u16::from(v) + 2 * 255) / 3) as u8));
+        }
+    }
+    rgb
+}
+
+/// Draws regions, points (circles for training, crosses for test) and curves over `root`.
+pub fn draw_training<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    grid: &DecisionGrid,
+    train: &Dataset,
+    test: &Dataset,
+    history: &TrainingHistory,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let (width, height) = root.dim_in_pixel();
+    let (left, right) = root.split_horizontally(height.min(width * 3 / 5));
+    let mut chart = ChartBuilder::on(&left)
+        .margin(10)
+        .x_label_area_size(30)
+        .y_label_area_size(40)
+        .build_cartesian_2d(-3.0..3.0, -3.0..3.0)?;
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    let (w, h) = ((px.end - px.start) as u32, (py.end - py.start) as u32);
+    if let Some(element) =
+        BitMapElement::with_owned_buffer((px.start, py.start), (w, h), region_pixels(grid, w, h))
+    {
+        left.draw(&element)?;
+    }
+    chart.configure_mesh().disable_mesh().draw()?;
+    chart.draw_series(
+        train
+            .x
+            .iter()
+            .zip(&train.labels)
+            .map(|(p, &c)| Circle::new((p[0], p[1]), 3, CLASS_COLORS[c].filled())),
+    )?;
+    chart.draw_series(
+        test.x
+            .iter()
+            .zip(&test.labels)
+            .map(|(p, &c)| Cross::new((p[0], p[1]), 4, CLASS_COLORS[c].stroke_width(2))),
+    )?;
+    let (top, bottom) = right.split_vertically(height / 2);
+    let last = history.iteration.last().copied().unwrap_or(1).max(1) as f64;
+    let max_loss = history
+        .train_loss
+        .iter()
+        .chain(&history.test_loss)
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.1, f64::max);
+    let mut losses = ChartBuilder::on(&top)
+        .caption("loss", ("sans-serif", 16))
+        .margin(10)
+        .x_label_area_size(25)
+        .y_label_area_size(45)
+        .build_cartesian_2d(0.0..last, 0.0..max_loss * 1.05)?;
+    losses.configure_mesh().draw()?;
+    let mut accuracy = ChartBuilder::on(&bottom)
+        .caption("accuracy", ("sans-serif", 16))
+        .margin(10)
+        .x_label_area_size(25)
+        .y_label_area_size(45)
+        .build_cartesian_2d(0.0..last, 0.0..1.0)?;
+    accuracy.configure_mesh().draw()?;
+    let xs = || history.iteration.iter().map(|&i| i as f64);
+    let curve = |values: &[f64], color: RGBColor| {
+        LineSeries::new(
+            xs().zip(values.iter().copied())
+                .filter(|(_, v)| v.is_finite())
+                .collect::<Vec<_>>(),
+            color.stroke_width(2),
+        )
+    };
+    losses.draw_series(curve(&history.train_loss, BLUE))?;
+    losses.draw_series(curve(&history.test_loss, RED))?;
+    accuracy.draw_series(curve(&history.train_accuracy, BLUE))?;
+    accuracy.draw_series(curve(&history.test_accuracy, RED))?;
+    Ok(())
+}
