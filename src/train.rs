@@ -61,7 +61,7 @@ const MODEL_PARAMS: &[ParamSpec] = &[
     ParamSpec::choice(
         "init",
         "xavier",
-        &["xavier", "he", "orthogonal", "glorot-uniform"],
+        &["xavier", "he", "orthogonal", "glorot-uniform", "pytorch"],
         "weight initialisation",
     ),
     ParamSpec::choice(
@@ -302,6 +302,7 @@ impl ClassifierSpec {
                     "he" => Init::He,
                     "orthogonal" => Init::Orthogonal,
                     "glorot-uniform" => Init::GlorotUniform,
+                    "pytorch" => Init::PyTorch,
                     _ => Init::Xavier,
                 },
                 trainer,

@@ -21,6 +21,10 @@ pub enum Init {
     Orthogonal,
     /// Glorot uniform: W ~ U(−a, a), a = √(6/(n_in + n_out)).
     GlorotUniform,
+    /// PyTorch's default for `nn.Linear`: W and b ~ U(−1/√n_in, 1/√n_in). The
+    /// only one with non-zero biases, so first-layer units do not all pass
+    /// through the origin.
+    PyTorch,
 }
 
 /// How the network is scaled with its width (the lectures' regimes).
@@ -161,6 +165,12 @@ impl Mlp {
                         }
                     }
                     Init::Orthogonal => orthogonal(&mut rng, weights, layer.n_in, layer.n_out),
+                    Init::PyTorch => {
+                        let bound = 1.0 / n_in.sqrt();
+                        for v in theta[layer.w..layer.b + layer.n_out].iter_mut() {
+                            *v = bound * (2.0 * random::open_unit(&mut rng) - 1.0);
+                        }
+                    }
                 },
             }
         }
@@ -182,23 +192,25 @@ impl Mlp {
             out.resize(n * layer.n_out, 0.0);
             let w = &theta[layer.w..layer.b];
             let b = &theta[layer.b..layer.b + layer.n_out];
-            for (row_in, row_out) in input
-                .chunks_exact(layer.n_in)
-                .zip(out.chunks_exact_mut(layer.n_out))
-            {
-                row_out.copy_from_slice(b);
-                for (a, w_row) in row_in.iter().zip(w.chunks_exact(layer.n_out)) {
-                    if *a != 0.0 {
-                        for (o, wv) in row_out.iter_mut().zip(w_row) {
-                            *o += a * wv;
-                        }
-                    }
-                }
-                if l < last {
-                    row_out.iter_mut().for_each(|v| *v = v.max(0.0));
-                } else if self.logit_scale != 1.0 {
-                    row_out.iter_mut().for_each(|v| *v *= self.logit_scale);
-                }
+            for row in out.chunks_exact_mut(layer.n_out) {
+                row.copy_from_slice(b);
+            }
+            // z = a·W + b.
+            matmul(
+                n,
+                layer.n_in,
+                layer.n_out,
+                input,
+                Strides::row_major(layer.n_in),
+                w,
+                Strides::row_major(layer.n_out),
+                1.0,
+                out,
+            );
+            if l < last {
+                out.iter_mut().for_each(|v| *v = v.max(0.0));
+            } else if self.logit_scale != 1.0 {
+                out.iter_mut().for_each(|v| *v *= self.logit_scale);
             }
         }
     }
@@ -265,20 +277,23 @@ impl Mlp {
             let (lower, upper) = ws.deltas.split_at_mut(l + 1);
             let delta = &upper[0];
             let input = &ws.acts[l];
+            let n = delta.len() / layer.n_out;
             if !(l == last && self.frozen_output) {
                 let (gw, gb) =
                     grad[layer.w..layer.b + layer.n_out].split_at_mut(layer.n_in * layer.n_out);
-                for (row_in, d) in input
-                    .chunks_exact(layer.n_in)
-                    .zip(delta.chunks_exact(layer.n_out))
-                {
-                    for (a, gw_row) in row_in.iter().zip(gw.chunks_exact_mut(layer.n_out)) {
-                        if *a != 0.0 {
-                            for (g, dv) in gw_row.iter_mut().zip(d) {
-                                *g += a * dv;
-                            }
-                        }
-                    }
+                // ∂W = aᵀ·δ, ∂b = Σₙ δₙ.
+                matmul(
+                    layer.n_in,
+                    n,
+                    layer.n_out,
+                    input,
+                    Strides::transposed(layer.n_in),
+                    delta,
+                    Strides::row_major(layer.n_out),
+                    0.0,
+                    gw,
+                );
+                for d in delta.chunks_exact(layer.n_out) {
                     for (g, dv) in gb.iter_mut().zip(d) {
                         *g += dv;
                     }
@@ -287,24 +302,25 @@ impl Mlp {
             if l == 0 {
                 break;
             }
-            // ∂/∂a = δ Wᵀ, then through the ReLU: zero where the unit was off.
+            // ∂/∂a = δ·Wᵀ, then through the ReLU: zero where the unit was off.
             let below = &mut lower[l];
             below.clear();
             below.resize(input.len(), 0.0);
             let w = &theta[layer.w..layer.b];
-            for ((row_in, d), out) in input
-                .chunks_exact(layer.n_in)
-                .zip(delta.chunks_exact(layer.n_out))
-                .zip(below.chunks_exact_mut(layer.n_in))
-            {
-                for ((a, w_row), o) in row_in
-                    .iter()
-                    .zip(w.chunks_exact(layer.n_out))
-                    .zip(out.iter_mut())
-                {
-                    if *a > 0.0 {
-                        *o = w_row.iter().zip(d).map(|(wv, dv)| wv * dv).sum();
-                    }
+            matmul(
+                n,
+                layer.n_out,
+                layer.n_in,
+                delta,
+                Strides::row_major(layer.n_out),
+                w,
+                Strides::transposed(layer.n_out),
+                0.0,
+                below,
+            );
+            for (d, a) in below.iter_mut().zip(input) {
+                if *a <= 0.0 {
+                    *d = 0.0;
                 }
             }
         }
@@ -358,6 +374,63 @@ impl Mlp {
             self.backward(theta, ws, jacobian_row);
         }
         probs
+    }
+}
+
+/// Row and column strides of a matrix operand.
+#[derive(Clone, Copy, Debug)]
+struct Strides(isize, isize);
+
+impl Strides {
+    /// A row-major matrix with `cols` columns.
+    fn row_major(cols: usize) -> Self {
+        Strides(cols as isize, 1)
+    }
+
+    /// The transpose of a row-major matrix with `cols` columns.
+    fn transposed(cols: usize) -> Self {
+        Strides(1, cols as isize)
+    }
+}
+
+/// C ← A·B + β C for an `m × k` matrix A and a `k × n` matrix B, read with
+/// the given strides; C is row-major `m × n`. The matrix product is plumbing,
+/// left to the `matrixmultiply` crate's blocked kernel.
+#[allow(clippy::too_many_arguments)]
+fn matmul(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[f64],
+    sa: Strides,
+    b: &[f64],
+    sb: Strides,
+    beta: f64,
+    c: &mut [f64],
+) {
+    assert!(
+        c.len() >= m * n && a.len() >= m * k && b.len() >= k * n,
+        "matrix sizes"
+    );
+    // SAFETY: the asserts above bound every index the strides can reach, and
+    // `c` is a distinct mutable slice.
+    unsafe {
+        matrixmultiply::dgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            sa.0,
+            sa.1,
+            b.as_ptr(),
+            sb.0,
+            sb.1,
+            beta,
+            c.as_mut_ptr(),
+            n as isize,
+            1,
+        );
     }
 }
 

@@ -1,0 +1,105 @@
+//! The peaks classifier's step costs: one full-batch Adam step (forward,
+//! backward, update) at widths 32 and 8192, and one trust-region
+//! Gauss–Newton step at width 32 (forward, Jacobians, G, factorisation, solve).
+//!
+//! `cargo bench --bench classifier`; `tests/reference/bench_classifier.py`
+//! times the same steps in PyTorch and JAX.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::hint::black_box;
+
+    use criterion::Criterion;
+    use descent::data::PeaksData;
+    use descent::nn::{ggn, Architecture, Classifier, Init, Mlp, Parametrization, Workspace};
+    use descent::optim::gauss_newton_tr::{Curvature, GaussNewtonModel, GaussNewtonTrustRegion};
+    use descent::optim::{Adam, FirstOrder};
+    use descent::problem::Objective;
+
+    fn network(width: usize) -> (Mlp, Vec<f64>, PeaksData) {
+        let mlp = Mlp::new(Architecture {
+            width,
+            depth: 1,
+            parametrization: Parametrization::Standard,
+        });
+        let theta = mlp.init(Init::Xavier, 0);
+        (mlp, theta, PeaksData::generate(0, 1000, 0.8))
+    }
+
+    pub fn adam_step(c: &mut Criterion) {
+        let mut group = c.benchmark_group("classifier");
+        for width in [32, 8192] {
+            let (mlp, mut theta, data) = network(width);
+            let mut adam = Adam::new(theta.len(), (0.9, 0.999), 1e-8, 0.0, false, false);
+            let mut grad = vec![0.0; theta.len()];
+            let mut ws = Workspace::default();
+            if width > 1000 {
+                group.sample_size(10);
+            }
+            group.bench_function(format!("adam step, width {width}, 800 points"), |b| {
+                b.iter(|| {
+                    mlp.loss_and_gradient(
+                        &theta,
+                        &data.train.x,
+                        &data.train.labels,
+                        Some(&mut grad),
+                        &mut ws,
+                    );
+                    adam.update(&mut theta, &grad, 1e-3);
+                    black_box(theta[0])
+                })
+            });
+        }
+        group.finish();
+    }
+
+    struct Model<'a> {
+        classifier: &'a Classifier,
+        ws: Workspace,
+    }
+
+    impl GaussNewtonModel for Model<'_> {
+        fn loss(&mut self, theta: &[f64]) -> f64 {
+            self.classifier.value(theta)
+        }
+        fn curvature(&mut self, theta: &[f64]) -> Curvature {
+            ggn::dense(
+                &self.classifier.mlp,
+                theta,
+                &self.classifier.data,
+                false,
+                &mut self.ws,
+            )
+        }
+    }
+
+    pub fn gauss_newton_step(c: &mut Criterion) {
+        let (mlp, theta, data) = network(32);
+        let classifier = Classifier::new(mlp, data.train);
+        let mut model = Model {
+            classifier: &classifier,
+            ws: Workspace::default(),
+        };
+        let mut group = c.benchmark_group("classifier");
+        group.sample_size(20);
+        group.bench_function("gauss-newton step, width 32, dense", |b| {
+            b.iter(|| {
+                let mut t = theta.clone();
+                let mut method = GaussNewtonTrustRegion::new(1.0);
+                black_box(method.step(&mut t, &mut model))
+            })
+        });
+        group.finish();
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    let mut criterion = criterion::Criterion::default().configure_from_args();
+    native::adam_step(&mut criterion);
+    native::gauss_newton_step(&mut criterion);
+    criterion.final_summary();
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
