@@ -19,6 +19,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::data::{PeaksData, CLASSES};
 use crate::error::{FieldError, SpecError};
+use crate::nn::preconditioners::{Kfac, NaturalGradient, Shampoo};
 use crate::nn::{ggn, Architecture, Classifier, Init, Mlp, Parametrization, Workspace};
 use crate::optim::gauss_newton_tr::{Curvature, GaussNewtonModel, GaussNewtonTrustRegion};
 use crate::optim::registry::{Configured, Family};
@@ -89,6 +90,63 @@ const GAUSS_NEWTON_PARAMS: &[ParamSpec] = &[ParamSpec::log(
     "initial trust radius",
 )];
 
+const NATURAL_GRADIENT_PARAMS: &[ParamSpec] = &[
+    ParamSpec::log("lr", "α", 0.5, 1e-6, 10.0, "step size"),
+    ParamSpec::log(
+        "damping",
+        "λ",
+        1e-2,
+        1e-9,
+        10.0,
+        "added to the Fisher's diagonal",
+    ),
+    ParamSpec::flag(
+        "empirical",
+        false,
+        "use the empirical Fisher (per-sample gradients) instead of the true one",
+    ),
+];
+
+const KFAC_PARAMS: &[ParamSpec] = &[
+    ParamSpec::log("lr", "α", 0.1, 1e-6, 10.0, "step size"),
+    ParamSpec::log(
+        "damping",
+        "λ",
+        1e-2,
+        1e-9,
+        10.0,
+        "Tikhonov damping, split as √λ on each factor",
+    ),
+    ParamSpec::real(
+        "decay",
+        "β",
+        0.95,
+        0.0,
+        0.9999,
+        "running-average decay of the factors",
+    ),
+];
+
+const SHAMPOO_PARAMS: &[ParamSpec] = &[
+    ParamSpec::log("lr", "α", 0.1, 1e-6, 10.0, "step size"),
+    ParamSpec::log(
+        "epsilon",
+        "ε",
+        1e-4,
+        1e-12,
+        1.0,
+        "initial diagonal of both preconditioners",
+    ),
+];
+
+/// The methods only the classifier has, with their parameters.
+pub const NETWORK_METHODS: &[(&str, &[ParamSpec])] = &[
+    ("gauss-newton", GAUSS_NEWTON_PARAMS),
+    ("natural-gradient", NATURAL_GRADIENT_PARAMS),
+    ("kfac", KFAC_PARAMS),
+    ("shampoo", SHAMPOO_PARAMS),
+];
+
 const TOP_KEYS: &[&str] = &[
     "data",
     "model",
@@ -108,6 +166,29 @@ pub enum Trainer {
     GaussNewton {
         /// Δ₀.
         radius: f64,
+    },
+    /// Natural gradient, full batch.
+    NaturalGradient {
+        /// Step size.
+        lr: f64,
+        /// The method.
+        method: NaturalGradient,
+    },
+    /// K-FAC on mini-batches.
+    Kfac {
+        /// Step size.
+        lr: f64,
+        /// Damping λ.
+        damping: f64,
+        /// Factor decay β.
+        decay: f64,
+    },
+    /// Shampoo on mini-batches.
+    Shampoo {
+        /// Step size.
+        lr: f64,
+        /// ε.
+        epsilon: f64,
     },
 }
 
@@ -228,10 +309,28 @@ impl ClassifierSpec {
                 )),
             }
         }
-        let trainer = if name == "gauss-newton" {
-            resolve(GAUSS_NEWTON_PARAMS, &optimizer, "optimizer")
-                .map(|p| Trainer::GaussNewton {
-                    radius: p.number("radius"),
+        let trainer = if let Some((_, params)) = NETWORK_METHODS.iter().find(|m| m.0 == name) {
+            resolve(params, &optimizer, "optimizer")
+                .map(|p| match name.as_str() {
+                    "natural-gradient" => Trainer::NaturalGradient {
+                        lr: p.number("lr"),
+                        method: NaturalGradient {
+                            damping: p.number("damping"),
+                            empirical: p.flag("empirical"),
+                        },
+                    },
+                    "kfac" => Trainer::Kfac {
+                        lr: p.number("lr"),
+                        damping: p.number("damping"),
+                        decay: p.number("decay"),
+                    },
+                    "shampoo" => Trainer::Shampoo {
+                        lr: p.number("lr"),
+                        epsilon: p.number("epsilon"),
+                    },
+                    _ => Trainer::GaussNewton {
+                        radius: p.number("radius"),
+                    },
                 })
                 .map_err(|e| errors.extend(e))
                 .ok()
@@ -252,7 +351,10 @@ impl ClassifierSpec {
                 Ok(c) => {
                     errors.push(FieldError::new(
                         "optimizer.name",
-                        format!("'{}' does not train the classifier; use a first-order optimizer, lbfgs or gauss-newton", c.entry.name),
+                        format!(
+                            "'{}' does not train the classifier; use a first-order optimizer, lbfgs, gauss-newton, natural-gradient, kfac or shampoo",
+                            c.entry.name
+                        ),
                     ));
                     None
                 }
@@ -442,6 +544,11 @@ impl GaussNewtonModel for GnModel<'_> {
     }
 }
 
+/// Whether training has blown up: a parameter that is not finite.
+fn diverged(theta: &[f64]) -> bool {
+    theta.iter().any(|v| !v.is_finite())
+}
+
 /// Grid points per side of the decision regions.
 pub const GRID_SIZE: usize = 200;
 
@@ -495,7 +602,8 @@ pub fn train(spec: &ClassifierSpec, clock: &dyn Fn() -> f64) -> Result<Training,
                 if t % spec.log_every == 0 || t == spec.iterations {
                     log(t, &theta, info.lr, &mut history);
                 }
-                if theta.iter().any(|v| !v.is_finite()) {
+                if diverged(&theta) {
+                    log(t, &theta, info.lr, &mut history);
                     break;
                 }
             }
@@ -510,6 +618,62 @@ pub fn train(spec: &ClassifierSpec, clock: &dyn Fn() -> f64) -> Result<Training,
                 let step = method.step(&mut theta, &mut model);
                 if t % spec.log_every == 0 || t == spec.iterations {
                     log(t, &theta, step.radius, &mut history);
+                }
+            }
+        }
+        Trainer::NaturalGradient { lr, method } => {
+            let mut ws = Workspace::default();
+            for t in 1..=spec.iterations {
+                let size = method.step(&mlp, &mut theta, &classifier.data, *lr, &mut ws);
+                if t % spec.log_every == 0 || t == spec.iterations {
+                    log(t, &theta, size, &mut history);
+                }
+                if diverged(&theta) {
+                    log(t, &theta, size, &mut history);
+                    break;
+                }
+            }
+        }
+        Trainer::Kfac { .. } | Trainer::Shampoo { .. } => {
+            let mut kfac = match spec.trainer {
+                Trainer::Kfac { damping, decay, .. } => Some(Kfac::new(damping, decay)),
+                _ => None,
+            };
+            let mut shampoo = match spec.trainer {
+                Trainer::Shampoo { epsilon, .. } => Some(Shampoo::new(epsilon)),
+                _ => None,
+            };
+            let lr = match spec.trainer {
+                Trainer::Kfac { lr, .. } | Trainer::Shampoo { lr, .. } => lr,
+                _ => 0.0,
+            };
+            let mut rng = random::stream(spec.seed, 7);
+            let mut order: Vec<usize> = (0..n_train).collect();
+            let mut indices = Vec::new();
+            let (mut inputs, mut labels) = (Vec::new(), Vec::new());
+            let mut ws = Workspace::default();
+            for t in 1..=spec.iterations {
+                random::permutation_prefix(
+                    &mut rng,
+                    &mut order,
+                    batch.unwrap_or(n_train),
+                    &mut indices,
+                );
+                inputs.clear();
+                labels.clear();
+                inputs.extend(indices.iter().map(|&i| classifier.data.x[i]));
+                labels.extend(indices.iter().map(|&i| classifier.data.labels[i]));
+                let size = match (&mut kfac, &mut shampoo) {
+                    (Some(k), _) => k.step(&mlp, &mut theta, &inputs, &labels, lr, &mut ws),
+                    (_, Some(s)) => s.step(&mlp, &mut theta, &inputs, &labels, lr, &mut ws),
+                    _ => 0.0,
+                };
+                if t % spec.log_every == 0 || t == spec.iterations {
+                    log(t, &theta, size, &mut history);
+                }
+                if diverged(&theta) {
+                    log(t, &theta, size, &mut history);
+                    break;
                 }
             }
         }

@@ -190,7 +190,7 @@ fn print_outcome(outcome: &Outcome, format: Format) -> Result<(), String> {
 /// trained classifier's regions and curves.
 enum Figure {
     Landscape(Outcome),
-    Classifier(Training, PeaksData),
+    Classifier(Box<(Training, PeaksData)>),
 }
 
 fn figure(text: &str) -> Result<Figure, String> {
@@ -200,10 +200,8 @@ fn figure(text: &str) -> Result<Figure, String> {
         let spec = ClassifierSpec::from_value(&value).map_err(|e| explain(&e))?;
         let training = train(&spec, &|| 0.0).map_err(|e| explain(&e))?;
         let (seed, points, fraction) = spec.data;
-        Ok(Figure::Classifier(
-            training,
-            PeaksData::generate(seed, points, fraction),
-        ))
+        let data = PeaksData::generate(seed, points, fraction);
+        Ok(Figure::Classifier(Box::new((training, data))))
     } else {
         let spec = Spec::from_value(&value).map_err(|e| explain(&e))?;
         run_spec(&spec)
@@ -219,13 +217,16 @@ fn draw<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let result = match figure {
         Figure::Landscape(outcome) => draw_outcome(root, outcome, scale),
-        Figure::Classifier(training, data) => draw_training(
-            root,
-            &training.grid,
-            &data.train,
-            &data.test,
-            &training.history,
-        ),
+        Figure::Classifier(boxed) => {
+            let (training, data) = boxed.as_ref();
+            draw_training(
+                root,
+                &training.grid,
+                &data.train,
+                &data.test,
+                &training.history,
+            )
+        }
     };
     result.map_err(|e| e.to_string())?;
     root.present().map_err(|e| e.to_string())

@@ -49,13 +49,12 @@ pub fn dense(
                 }
             }
         } else {
-            let sqrt_p: Vec<f64> = probs.iter().map(|v| v.sqrt()).collect();
             // Row k of Mᵀ J: Σ_c M[c][k] J[c] with M[c][k] = δ_ck √p_k − p_c √p_k.
-            for k in 0..CLASSES {
-                let row_index = i * CLASSES + k;
-                let out = &mut b[row_index * p..(row_index + 1) * p];
+            let rows = &mut b[i * CLASSES * p..(i + 1) * CLASSES * p];
+            for (k, out) in rows.chunks_exact_mut(p).enumerate() {
+                let sqrt_pk = probs[k].sqrt();
                 for (c, row) in jacobian.chunks_exact(p).enumerate() {
-                    let m = (f64::from(u8::from(c == k)) - probs[c]) * sqrt_p[k];
+                    let m = (f64::from(u8::from(c == k)) - probs[c]) * sqrt_pk;
                     if m != 0.0 {
                         for (o, j) in out.iter_mut().zip(row) {
                             *o += m * j;

@@ -245,13 +245,31 @@ impl Mlp {
             .zip(top.chunks_exact_mut(CLASSES))
             .zip(labels)
         {
-            let (log_sum_exp, argmax) = log_softmax_parts(row);
-            loss += log_sum_exp - row[label];
+            // Softmax with the largest logit subtracted, one exponential per logit.
+            let (argmax, max) =
+                row.iter()
+                    .copied()
+                    .enumerate()
+                    .fold((0, f64::NEG_INFINITY), |best, (k, z)| {
+                        if z > best.1 {
+                            (k, z)
+                        } else {
+                            best
+                        }
+                    });
+            let mut sum = 0.0;
+            for (dk, &z) in d.iter_mut().zip(row) {
+                *dk = libm::exp(z - max);
+                sum += *dk;
+            }
+            loss += max + libm::log(sum) - row[label];
             correct += usize::from(argmax == label);
             // ∂(mean CE)/∂logit = (softmax − one-hot)/N.
-            for (k, (dk, &z)) in d.iter_mut().zip(row).enumerate() {
-                *dk = (libm::exp(z - log_sum_exp) - f64::from(u8::from(k == label))) / n;
+            let scale = 1.0 / (sum * n);
+            for dk in d.iter_mut() {
+                *dk *= scale;
             }
+            d[label] -= 1.0 / n;
         }
         ws.deltas = dlogits;
         if let Some(grad) = grad {
@@ -324,6 +342,17 @@ impl Mlp {
                 }
             }
         }
+    }
+
+    /// The input of layer `l` in the last forward pass (N × n_in, row-major).
+    pub fn layer_input<'w>(&self, ws: &'w Workspace, l: usize) -> &'w [f64] {
+        ws.acts.get(l).map_or(&[], Vec::as_slice)
+    }
+
+    /// ∂loss/∂zˡ from the last backward pass (N × n_out, row-major): the
+    /// gradient of the mean loss with respect to layer `l`'s pre-activations.
+    pub fn layer_delta<'w>(&self, ws: &'w Workspace, l: usize) -> &'w [f64] {
+        ws.deltas.get(l + 1).map_or(&[], Vec::as_slice)
     }
 
     /// Loss and accuracy over a whole data set.

@@ -5,6 +5,7 @@
 pub mod classifier;
 pub mod ggn;
 pub mod mlp;
+pub mod preconditioners;
 
 pub use classifier::Classifier;
 pub use mlp::{Architecture, Init, Mlp, Parametrization, Workspace};

@@ -1,0 +1,120 @@
+//! Training the peaks classifier with every kind of optimizer, and its spec.
+#![cfg(not(target_arch = "wasm32"))]
+
+use descent::optim::registry::{Family, OPTIMIZERS};
+use descent::train::{train, ClassifierSpec, Training, GRID_SIZE};
+use serde_json::{json, Value};
+
+fn run(spec: Value) -> Training {
+    let spec = ClassifierSpec::from_value(&spec).unwrap_or_else(|e| panic!("{spec}: {e}"));
+    train(&spec, &|| 0.0).unwrap()
+}
+
+fn small(optimizer: Value, iterations: usize) -> Value {
+    json!({"data": {"seed": 1, "points": 300}, "model": {"width": 16}, "optimizer": optimizer,
+           "iterations": iterations, "batch_size": 50, "log_every": iterations, "seed": 2})
+}
+
+fn improvement(training: &Training) -> (f64, f64) {
+    let h = &training.history;
+    (h.train_loss[0], *h.train_loss.last().unwrap())
+}
+
+#[test]
+fn every_first_order_optimizer_of_the_registry_trains_the_network() {
+    for entry in OPTIMIZERS.iter().filter(|o| o.family == Family::FirstOrder) {
+        let lr = match entry.name {
+            "adadelta" => 1.0,
+            "gd" | "sgd" | "adagrad" => 0.1,
+            "lion" | "signsgd" => 0.003,
+            _ => 0.01,
+        };
+        let training = run(small(json!({"name": entry.name, "lr": lr}), 300));
+        let (first, last) = improvement(&training);
+        assert!(last < 0.8 * first, "{}: loss {first} → {last}", entry.name);
+    }
+}
+
+#[test]
+fn curvature_methods_train_the_network() {
+    for (optimizer, iterations) in [
+        (json!({"name": "gauss-newton"}), 15),
+        (json!({"name": "natural-gradient"}), 15),
+        (
+            json!({"name": "natural-gradient", "empirical": true, "lr": 0.1}),
+            15,
+        ),
+        (json!({"name": "kfac"}), 100),
+        (json!({"name": "shampoo"}), 100),
+        (json!({"name": "lbfgs"}), 50),
+        (
+            json!({"name": "sgd", "lr": 0.5, "schedule": {"kind": "cosine", "t_max": 100}}),
+            100,
+        ),
+    ] {
+        let training = run(small(optimizer.clone(), iterations));
+        let (first, last) = improvement(&training);
+        assert!(last < 0.6 * first, "{optimizer}: loss {first} → {last}");
+    }
+}
+
+#[test]
+fn the_true_and_the_empirical_fisher_give_different_paths() {
+    let true_fisher = run(small(json!({"name": "natural-gradient", "lr": 0.1}), 5));
+    let empirical = run(small(
+        json!({"name": "natural-gradient", "lr": 0.1, "empirical": true}),
+        5,
+    ));
+    assert_ne!(true_fisher.theta, empirical.theta);
+}
+
+#[test]
+fn history_counts_iterations_and_epochs_and_the_grid_covers_the_plane() {
+    let spec = json!({"data": {"seed": 1, "points": 500, "train_fraction": 0.8}, "model": {"width": 8},
+                      "optimizer": {"name": "sgd", "lr": 0.1}, "iterations": 100, "batch_size": 40, "log_every": 25});
+    let training = run(spec);
+    let h = &training.history;
+    assert_eq!(h.iteration, vec![0, 25, 50, 75, 100]);
+    // 400 training points, 40 per batch: ten iterations per epoch.
+    assert_eq!(h.epoch, vec![0.0, 2.5, 5.0, 7.5, 10.0]);
+    assert_eq!(training.grid.classes.len(), GRID_SIZE * GRID_SIZE);
+    assert!(training.grid.classes.iter().all(|&c| c < 5));
+    for series in [
+        &h.train_loss,
+        &h.test_loss,
+        &h.train_accuracy,
+        &h.test_accuracy,
+        &h.grad_norm,
+        &h.wall_ms,
+    ] {
+        assert_eq!(series.len(), 5);
+    }
+}
+
+#[test]
+fn the_same_seed_trains_the_same_network() {
+    let a = run(small(json!({"name": "adam", "lr": 0.01}), 50));
+    let b = run(small(json!({"name": "adam", "lr": 0.01}), 50));
+    assert_eq!(a.theta, b.theta);
+}
+
+#[test]
+fn a_bad_classifier_spec_names_every_field() {
+    let bad = json!({"model": {"width": 1, "init": "zeros"}, "optimizer": {"name": "newton"}, "iterations": -1, "extra": 1});
+    let err = ClassifierSpec::from_value(&bad).unwrap_err();
+    let fields: Vec<&str> = err.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        vec![
+            "extra",
+            "optimizer.name",
+            "iterations",
+            "model.width",
+            "model.init"
+        ],
+        "{err}"
+    );
+    assert!(err
+        .to_string()
+        .contains("'newton' does not train the classifier"));
+}
