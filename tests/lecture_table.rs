@@ -40,7 +40,7 @@ fn vanilla_sgd_width_32() {
 }
 
 #[test]
-#[ignore = "slow on a CPU: about a minute in release mode"]
+#[ignore = "slow on a CPU: about three minutes in release mode (cargo test --release --test lecture_table -- --ignored)"]
 fn sgd_width_8192() {
     let training = run(include_str!("../presets/peaks-sgd-8192.json"));
     assert_row("SGD, width 8192", &training, 98.87, 92.00);

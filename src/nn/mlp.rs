@@ -196,17 +196,43 @@ impl Mlp {
                 row.copy_from_slice(b);
             }
             // z = a·W + b.
-            matmul(
-                n,
-                layer.n_in,
-                layer.n_out,
-                input,
-                Strides::row_major(layer.n_in),
-                w,
-                Strides::row_major(layer.n_out),
-                1.0,
-                out,
-            );
+            if layer.n_in <= FEW_INPUTS {
+                // The input layer sees (x, y): two scaled rows of W per point,
+                // one pass over the output instead of a blocked product.
+                for (row_in, row_out) in input
+                    .chunks_exact(layer.n_in)
+                    .zip(out.chunks_exact_mut(layer.n_out))
+                {
+                    for (a, w_row) in row_in.iter().zip(w.chunks_exact(layer.n_out)) {
+                        for (o, wv) in row_out.iter_mut().zip(w_row) {
+                            *o += a * wv;
+                        }
+                    }
+                }
+            } else if layer.n_out <= FEW_INPUTS * 2 && layer.n_in >= WIDE {
+                // Few outputs (the logits): one dot product per output and row.
+                let wt = transpose(w, layer.n_in, layer.n_out);
+                for (row_in, row_out) in input
+                    .chunks_exact(layer.n_in)
+                    .zip(out.chunks_exact_mut(layer.n_out))
+                {
+                    for (o, wt_row) in row_out.iter_mut().zip(wt.chunks_exact(layer.n_in)) {
+                        *o += dot(row_in, wt_row);
+                    }
+                }
+            } else {
+                matmul(
+                    n,
+                    layer.n_in,
+                    layer.n_out,
+                    input,
+                    Strides::row_major(layer.n_in),
+                    w,
+                    Strides::row_major(layer.n_out),
+                    1.0,
+                    out,
+                );
+            }
             if l < last {
                 out.iter_mut().for_each(|v| *v = v.max(0.0));
             } else if self.logit_scale != 1.0 {
@@ -300,17 +326,44 @@ impl Mlp {
                 let (gw, gb) =
                     grad[layer.w..layer.b + layer.n_out].split_at_mut(layer.n_in * layer.n_out);
                 // ∂W = aᵀ·δ, ∂b = Σₙ δₙ.
-                matmul(
-                    layer.n_in,
-                    n,
-                    layer.n_out,
-                    input,
-                    Strides::transposed(layer.n_in),
-                    delta,
-                    Strides::row_major(layer.n_out),
-                    0.0,
-                    gw,
-                );
+                if layer.n_in <= FEW_INPUTS {
+                    for (row_in, d) in input
+                        .chunks_exact(layer.n_in)
+                        .zip(delta.chunks_exact(layer.n_out))
+                    {
+                        for (a, gw_row) in row_in.iter().zip(gw.chunks_exact_mut(layer.n_out)) {
+                            for (g, dv) in gw_row.iter_mut().zip(d) {
+                                *g += a * dv;
+                            }
+                        }
+                    }
+                } else if layer.n_out <= FEW_INPUTS * 2 && layer.n_in >= WIDE {
+                    // Few outputs: accumulate ∂Wᵀ row by row, streaming a once.
+                    let mut gwt = vec![0.0; layer.n_out * layer.n_in];
+                    for (row_in, d) in input
+                        .chunks_exact(layer.n_in)
+                        .zip(delta.chunks_exact(layer.n_out))
+                    {
+                        for (dk, g_row) in d.iter().zip(gwt.chunks_exact_mut(layer.n_in)) {
+                            for (g, a) in g_row.iter_mut().zip(row_in) {
+                                *g += dk * a;
+                            }
+                        }
+                    }
+                    gw.copy_from_slice(&transpose(&gwt, layer.n_out, layer.n_in));
+                } else {
+                    matmul(
+                        layer.n_in,
+                        n,
+                        layer.n_out,
+                        input,
+                        Strides::transposed(layer.n_in),
+                        delta,
+                        Strides::row_major(layer.n_out),
+                        0.0,
+                        gw,
+                    );
+                }
                 for d in delta.chunks_exact(layer.n_out) {
                     for (g, dv) in gb.iter_mut().zip(d) {
                         *g += dv;
@@ -325,20 +378,42 @@ impl Mlp {
             below.clear();
             below.resize(input.len(), 0.0);
             let w = &theta[layer.w..layer.b];
-            matmul(
-                n,
-                layer.n_out,
-                layer.n_in,
-                delta,
-                Strides::row_major(layer.n_out),
-                w,
-                Strides::transposed(layer.n_out),
-                0.0,
-                below,
-            );
-            for (d, a) in below.iter_mut().zip(input) {
-                if *a <= 0.0 {
-                    *d = 0.0;
+            if layer.n_out <= FEW_INPUTS * 2 && layer.n_in >= WIDE {
+                // Few outputs (the logits): each row is a sum of n_out scaled
+                // rows of Wᵀ, masked in the same pass.
+                let wt = transpose(w, layer.n_in, layer.n_out);
+                for ((out, d), a) in below
+                    .chunks_exact_mut(layer.n_in)
+                    .zip(delta.chunks_exact(layer.n_out))
+                    .zip(input.chunks_exact(layer.n_in))
+                {
+                    for (dk, wt_row) in d.iter().zip(wt.chunks_exact(layer.n_in)) {
+                        for (o, wv) in out.iter_mut().zip(wt_row) {
+                            *o += dk * wv;
+                        }
+                    }
+                    for (o, av) in out.iter_mut().zip(a) {
+                        if *av <= 0.0 {
+                            *o = 0.0;
+                        }
+                    }
+                }
+            } else {
+                matmul(
+                    n,
+                    layer.n_out,
+                    layer.n_in,
+                    delta,
+                    Strides::row_major(layer.n_out),
+                    w,
+                    Strides::transposed(layer.n_out),
+                    0.0,
+                    below,
+                );
+                for (d, a) in below.iter_mut().zip(input) {
+                    if *a <= 0.0 {
+                        *d = 0.0;
+                    }
                 }
             }
         }
@@ -404,6 +479,43 @@ impl Mlp {
         }
         probs
     }
+}
+
+/// Layers with at most this many inputs skip the blocked matrix product,
+/// whose packing costs more than it saves when the inner dimension is tiny.
+const FEW_INPUTS: usize = 4;
+
+/// Layers at least this wide with few outputs stream their activations once
+/// per pass instead of going through the blocked product.
+const WIDE: usize = 256;
+
+/// The transpose of a row-major `rows × cols` matrix.
+fn transpose(m: &[f64], rows: usize, cols: usize) -> Vec<f64> {
+    let mut t = vec![0.0; rows * cols];
+    for (r, row) in m.chunks_exact(cols).enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            t[c * rows + r] = *v;
+        }
+    }
+    t
+}
+
+/// The dot product, accumulated in four lanes so it vectorises.
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut lanes = [0.0; 4];
+    let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f64 = a4
+        .remainder()
+        .iter()
+        .zip(b4.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in a4.zip(b4) {
+        for k in 0..4 {
+            lanes[k] += x[k] * y[k];
+        }
+    }
+    lanes.iter().sum::<f64>() + tail
 }
 
 /// Row and column strides of a matrix operand.
