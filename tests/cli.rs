@@ -183,3 +183,54 @@ fn the_committed_optimizer_docs_are_what_descent_docs_prints() {
         "docs/optimizers.md is stale: regenerate it with `cargo run -- docs > docs/optimizers.md`"
     );
 }
+
+#[test]
+fn train_prints_the_history_and_plot_draws_a_classifier() {
+    let spec = r#"{"data": {"points": 200}, "model": {"width": 8}, "optimizer": {"name": "adam", "lr": 0.01},
+                   "iterations": 40, "batch_size": 32, "log_every": 20}"#;
+    let output = descent(&["train", "-"], Some(spec));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(result["parameters"], 2 * 8 + 8 + 8 * 5 + 5);
+    assert_eq!(
+        result["history"]["iteration"],
+        serde_json::json!([0, 20, 40])
+    );
+    assert_eq!(
+        result["grid"]["classes"].as_array().unwrap().len(),
+        200 * 200
+    );
+    let dir = std::env::temp_dir().join(format!("descent-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec_path = dir.join("classifier.json");
+    std::fs::write(&spec_path, spec).unwrap();
+    let out = dir.join("classifier.png");
+    let plotted = descent(
+        &[
+            "plot",
+            spec_path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        plotted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plotted.stderr)
+    );
+    assert!(std::fs::metadata(&out).unwrap().len() > 10_000);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let bad = descent(
+        &["train", "-"],
+        Some(r#"{"model": {"width": 0}, "optimizer": {"name": "sgd"}}"#),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("model.width: must lie in [2, 16384], got 0")
+    );
+}
