@@ -11,10 +11,9 @@ mod native {
 
     use criterion::Criterion;
     use descent::data::PeaksData;
-    use descent::nn::{ggn, Architecture, Classifier, Init, Mlp, Parametrization, Workspace};
-    use descent::optim::gauss_newton_tr::{Curvature, GaussNewtonModel, GaussNewtonTrustRegion};
+    use descent::nn::{Architecture, Classifier, Init, Mlp, Parametrization, Workspace};
+    use descent::optim::gauss_newton_tr::GaussNewtonTrustRegion;
     use descent::optim::{Adam, FirstOrder};
-    use descent::problem::Objective;
 
     fn network(width: usize) -> (Mlp, Vec<f64>, PeaksData) {
         let mlp = Mlp::new(Architecture {
@@ -53,33 +52,9 @@ mod native {
         group.finish();
     }
 
-    struct Model<'a> {
-        classifier: &'a Classifier,
-        ws: Workspace,
-    }
-
-    impl GaussNewtonModel for Model<'_> {
-        fn loss(&mut self, theta: &[f64]) -> f64 {
-            self.classifier.value(theta)
-        }
-        fn curvature(&mut self, theta: &[f64]) -> Curvature {
-            ggn::dense(
-                &self.classifier.mlp,
-                theta,
-                &self.classifier.data,
-                false,
-                &mut self.ws,
-            )
-        }
-    }
-
     pub fn gauss_newton_step(c: &mut Criterion) {
         let (mlp, theta, data) = network(32);
-        let classifier = Classifier::new(mlp, data.train);
-        let mut model = Model {
-            classifier: &classifier,
-            ws: Workspace::default(),
-        };
+        let mut model = Classifier::new(mlp, data.train);
         let mut group = c.benchmark_group("classifier");
         group.sample_size(20);
         group.bench_function("gauss-newton step, width 32, dense", |b| {
@@ -89,6 +64,20 @@ mod native {
                 black_box(method.step(&mut t, &mut model))
             })
         });
+        for width in [32, 2048] {
+            let (mlp, theta, data) = network(width);
+            let mut model = Classifier::new(mlp, data.train);
+            group.bench_function(
+                format!("gauss-newton step, width {width}, matrix-free (CG ≤ 10)"),
+                |b| {
+                    b.iter(|| {
+                        let mut t = theta.clone();
+                        let mut method = GaussNewtonTrustRegion::new(1.0);
+                        black_box(method.step_matrix_free(&mut t, &mut model, 10, 1e-2))
+                    })
+                },
+            );
+        }
         group.finish();
     }
 }

@@ -20,8 +20,8 @@ use serde_json::{Map, Value as Json};
 use crate::data::{PeaksData, CLASSES};
 use crate::error::{FieldError, SpecError};
 use crate::nn::preconditioners::{Kfac, NaturalGradient, Shampoo};
-use crate::nn::{ggn, Architecture, Classifier, Init, Mlp, Parametrization, Workspace};
-use crate::optim::gauss_newton_tr::{Curvature, GaussNewtonModel, GaussNewtonTrustRegion};
+use crate::nn::{Architecture, Classifier, Init, Mlp, Parametrization, Workspace};
+use crate::optim::gauss_newton_tr::GaussNewtonTrustRegion;
 use crate::optim::registry::{Configured, Family};
 use crate::optim::schedule::{self, Schedule};
 use crate::optim::{Noise, Optimizer, Oracle};
@@ -81,14 +81,30 @@ const MODEL_PARAMS: &[ParamSpec] = &[
     ),
 ];
 
-const GAUSS_NEWTON_PARAMS: &[ParamSpec] = &[ParamSpec::log(
-    "radius",
-    "Δ₀",
-    1.0,
-    1e-3,
-    1e3,
-    "initial trust radius",
-)];
+const GAUSS_NEWTON_PARAMS: &[ParamSpec] = &[
+    ParamSpec::flag(
+        "matrix_free",
+        false,
+        "solve the subproblem by conjugate gradient on products Gv instead of forming G",
+    ),
+    ParamSpec::integer(
+        "cg_iterations",
+        "k",
+        50,
+        1,
+        10_000,
+        "matrix-free: most CG iterations per step",
+    ),
+    ParamSpec::log(
+        "cg_tolerance",
+        "η",
+        1e-2,
+        1e-12,
+        1.0,
+        "matrix-free: stop CG when ‖Gs + g‖ ≤ η‖g‖",
+    ),
+    ParamSpec::log("radius", "Δ₀", 1.0, 1e-3, 1e3, "initial trust radius"),
+];
 
 const NATURAL_GRADIENT_PARAMS: &[ParamSpec] = &[
     ParamSpec::log("lr", "α", 0.5, 1e-6, 10.0, "step size"),
@@ -166,6 +182,8 @@ pub enum Trainer {
     GaussNewton {
         /// Δ₀.
         radius: f64,
+        /// Conjugate gradient on products Gv instead of the dense G: (most iterations, tolerance).
+        matrix_free: Option<(usize, f64)>,
     },
     /// Natural gradient, full batch.
     NaturalGradient {
@@ -330,6 +348,9 @@ impl ClassifierSpec {
                     },
                     _ => Trainer::GaussNewton {
                         radius: p.number("radius"),
+                        matrix_free: p
+                            .flag("matrix_free")
+                            .then(|| (p.count("cg_iterations"), p.number("cg_tolerance"))),
                     },
                 })
                 .map_err(|e| errors.extend(e))
@@ -473,6 +494,9 @@ pub struct TrainingHistory {
     pub step: Vec<f64>,
     /// Milliseconds since training began.
     pub wall_ms: Vec<f64>,
+    /// Conjugate-gradient iterations of the logged step (matrix-free Gauss–Newton).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cg_iterations: Vec<usize>,
 }
 
 /// Decision regions: the predicted class at each point of a square grid over [−3, 3]².
@@ -520,27 +544,6 @@ pub fn decision_grid(mlp: &Mlp, theta: &[f64], size: usize, ws: &mut Workspace) 
     DecisionGrid {
         size,
         classes: mlp.predict(theta, &grid_points(size), ws),
-    }
-}
-
-struct GnModel<'a> {
-    classifier: &'a Classifier,
-    ws: Workspace,
-}
-
-impl GaussNewtonModel for GnModel<'_> {
-    fn loss(&mut self, theta: &[f64]) -> f64 {
-        self.classifier.value(theta)
-    }
-
-    fn curvature(&mut self, theta: &[f64]) -> Curvature {
-        ggn::dense(
-            &self.classifier.mlp,
-            theta,
-            &self.classifier.data,
-            false,
-            &mut self.ws,
-        )
     }
 }
 
@@ -608,16 +611,24 @@ pub fn train(spec: &ClassifierSpec, clock: &dyn Fn() -> f64) -> Result<Training,
                 }
             }
         }
-        Trainer::GaussNewton { radius } => {
+        Trainer::GaussNewton {
+            radius,
+            matrix_free,
+        } => {
             let mut method = GaussNewtonTrustRegion::new(*radius);
-            let mut model = GnModel {
-                classifier: &classifier,
-                ws: Workspace::default(),
-            };
+            let mut model = Classifier::new(mlp.clone(), classifier.data.clone());
             for t in 1..=spec.iterations {
-                let step = method.step(&mut theta, &mut model);
+                let step = match matrix_free {
+                    Some((max_cg, tolerance)) => {
+                        method.step_matrix_free(&mut theta, &mut model, *max_cg, *tolerance)
+                    }
+                    None => method.step(&mut theta, &mut model),
+                };
                 if t % spec.log_every == 0 || t == spec.iterations {
                     log(t, &theta, step.radius, &mut history);
+                    if matrix_free.is_some() {
+                        history.cg_iterations.push(step.cg_iterations);
+                    }
                 }
             }
         }

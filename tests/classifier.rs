@@ -39,6 +39,7 @@ fn every_first_order_optimizer_of_the_registry_trains_the_network() {
 fn curvature_methods_train_the_network() {
     for (optimizer, iterations) in [
         (json!({"name": "gauss-newton"}), 15),
+        (json!({"name": "gauss-newton", "matrix_free": true}), 15),
         (json!({"name": "natural-gradient"}), 15),
         (
             json!({"name": "natural-gradient", "empirical": true, "lr": 0.1}),
@@ -117,4 +118,15 @@ fn a_bad_classifier_spec_names_every_field() {
     assert!(err
         .to_string()
         .contains("'newton' does not train the classifier"));
+}
+
+#[test]
+fn matrix_free_gauss_newton_reports_its_cg_iterations() {
+    let training = run(small(
+        json!({"name": "gauss-newton", "matrix_free": true, "cg_iterations": 7}),
+        10,
+    ));
+    let cg = &training.history.cg_iterations;
+    assert_eq!(cg.len(), 1);
+    assert!((1..=7).contains(&cg[0]));
 }

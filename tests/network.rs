@@ -142,3 +142,33 @@ fn dense_ggn_equals_the_sum_of_per_sample_jacobian_products() {
     }
     assert!((classifier.value(&theta) - curvature.loss).abs() < 1e-12);
 }
+
+#[test]
+fn matrix_free_ggn_products_equal_the_dense_matrix_times_the_vector() {
+    use descent::nn::ggn;
+    use descent::optim::gauss_newton_tr::GaussNewtonOperator;
+    let data = PeaksData::generate(3, 40, 0.8);
+    for arch in architectures() {
+        let mlp = Mlp::new(arch);
+        let theta = mlp.init(Init::PyTorch, 5);
+        let p = theta.len();
+        let mut ws = Workspace::default();
+        let dense = ggn::dense(&mlp, &theta, &data.train, false, &mut ws);
+        let mut operator = Classifier::new(mlp.clone(), data.train.clone());
+        let (loss, gradient) = operator.linearize(&theta);
+        assert!((loss - dense.loss).abs() < 1e-12);
+        assert!(gradient
+            .iter()
+            .zip(&dense.gradient)
+            .all(|(a, b)| (a - b).abs() < 1e-12));
+        let v: Vec<f64> = (0..p).map(|i| ((i * 37 % 11) as f64 - 5.0) / 7.0).collect();
+        let product = operator.ggn_times(&v);
+        let expected = &dense.ggn * nalgebra::DVector::from_vec(v);
+        for (i, (a, b)) in product.iter().zip(expected.iter()).enumerate() {
+            assert!(
+                (a - b).abs() <= 1e-10 * b.abs().max(1.0),
+                "{arch:?}: (Gv)[{i}] = {a}, dense {b}"
+            );
+        }
+    }
+}

@@ -6,8 +6,11 @@ use std::cell::RefCell;
 
 use nalgebra::DMatrix;
 
+use super::ggn;
 use super::mlp::{Mlp, Workspace};
 use crate::data::Dataset;
+use crate::data::CLASSES;
+use crate::optim::gauss_newton_tr::{Curvature, GaussNewtonModel, GaussNewtonOperator};
 use crate::problem::{FiniteSum, Objective};
 
 /// The training loss of an [`Mlp`] on a data set.
@@ -19,6 +22,8 @@ pub struct Classifier {
     pub data: Dataset,
     workspace: RefCell<Workspace>,
     batch: RefCell<Dataset>,
+    /// The point of the last linearisation and the softmax there (N × 5).
+    linearized: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 impl Classifier {
@@ -29,6 +34,7 @@ impl Classifier {
             data,
             workspace: RefCell::new(Workspace::default()),
             batch: RefCell::new(Dataset::default()),
+            linearized: None,
         }
     }
 }
@@ -88,5 +94,59 @@ impl FiniteSum for Classifier {
         for (g, b) in grad.iter_mut().zip(batch_grad) {
             *g += b;
         }
+    }
+}
+
+impl GaussNewtonModel for Classifier {
+    fn loss(&mut self, theta: &[f64]) -> f64 {
+        self.value(theta)
+    }
+
+    fn curvature(&mut self, theta: &[f64]) -> Curvature {
+        ggn::dense(
+            &self.mlp,
+            theta,
+            &self.data,
+            false,
+            self.workspace.get_mut(),
+        )
+    }
+}
+
+impl GaussNewtonOperator for Classifier {
+    fn loss(&mut self, theta: &[f64]) -> f64 {
+        self.value(theta)
+    }
+
+    fn linearize(&mut self, theta: &[f64]) -> (f64, Vec<f64>) {
+        let mut grad = vec![0.0; theta.len()];
+        let ws = self.workspace.get_mut();
+        let eval =
+            self.mlp
+                .loss_and_gradient(theta, &self.data.x, &self.data.labels, Some(&mut grad), ws);
+        let probs = self.mlp.probabilities(ws);
+        self.linearized = Some((theta.to_vec(), probs));
+        (eval.loss, grad)
+    }
+
+    /// Gv = (1/N) Σ Jᵢᵀ Hᵢ Jᵢ v: a forward-mode pass for Jv, Hᵢ = diag(pᵢ) − pᵢpᵢᵀ
+    /// applied per input, and a backward pass for Jᵀ(·).
+    fn ggn_times(&mut self, v: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; v.len()];
+        let Some((theta, probs)) = &self.linearized else {
+            return out;
+        };
+        let ws = self.workspace.get_mut();
+        self.mlp.forward(theta, &self.data.x, ws);
+        let mut u = self.mlp.jacobian_vector_product(theta, ws, v);
+        let n = self.data.len().max(1) as f64;
+        for (ui, p) in u.chunks_exact_mut(CLASSES).zip(probs.chunks_exact(CLASSES)) {
+            let mean: f64 = ui.iter().zip(p).map(|(a, b)| a * b).sum();
+            for (a, b) in ui.iter_mut().zip(p) {
+                *a = b * (*a - mean) / n;
+            }
+        }
+        self.mlp.vector_jacobian_product(theta, ws, &u, &mut out);
+        out
     }
 }

@@ -479,6 +479,100 @@ impl Mlp {
         }
         probs
     }
+
+    /// Jᵀu: backpropagates `dlogits` (N × 5, a vector per input of the last
+    /// forward pass) to parameter space, writing it into `out`.
+    pub fn vector_jacobian_product(
+        &self,
+        theta: &[f64],
+        ws: &mut Workspace,
+        dlogits: &[f64],
+        out: &mut [f64],
+    ) {
+        let last = self.layers.len();
+        ws.deltas.resize(last + 1, Vec::new());
+        ws.deltas[last].clear();
+        ws.deltas[last].extend_from_slice(dlogits);
+        self.backward(theta, ws, out);
+    }
+
+    /// Jv: the change of every input's logits (N × 5) along the parameter
+    /// direction `v`, by forward-mode propagation of tangents through the
+    /// activations of the last forward pass (at θ).
+    pub fn jacobian_vector_product(&self, theta: &[f64], ws: &Workspace, v: &[f64]) -> Vec<f64> {
+        let last = self.layers.len() - 1;
+        let mut tangent: Vec<f64> = Vec::new();
+        for (l, layer) in self.layers.iter().enumerate() {
+            let input = &ws.acts[l];
+            let n = input.len() / layer.n_in;
+            let mut out = vec![0.0; n * layer.n_out];
+            let (vw, vb) = (&v[layer.w..layer.b], &v[layer.b..layer.b + layer.n_out]);
+            for row in out.chunks_exact_mut(layer.n_out) {
+                row.copy_from_slice(vb);
+            }
+            // ṫ = t·W + a·V + c: the tangent of the inputs through W, plus the inputs through V.
+            matmul(
+                n,
+                layer.n_in,
+                layer.n_out,
+                input,
+                Strides::row_major(layer.n_in),
+                vw,
+                Strides::row_major(layer.n_out),
+                1.0,
+                &mut out,
+            );
+            if l > 0 {
+                let w = &theta[layer.w..layer.b];
+                matmul(
+                    n,
+                    layer.n_in,
+                    layer.n_out,
+                    &tangent,
+                    Strides::row_major(layer.n_in),
+                    w,
+                    Strides::row_major(layer.n_out),
+                    1.0,
+                    &mut out,
+                );
+            }
+            if l < last {
+                // Through the ReLU: the tangent passes where the unit is on.
+                for (t, a) in out.iter_mut().zip(&ws.acts[l + 1]) {
+                    if *a <= 0.0 {
+                        *t = 0.0;
+                    }
+                }
+            } else {
+                out.iter_mut().for_each(|t| *t *= self.logit_scale);
+                if self.frozen_output {
+                    // The output layer is fixed: only the hidden layers' directions count.
+                    let hidden = self.layers[last];
+                    let zero_v_part: Vec<f64> = {
+                        let mut partial = vec![0.0; n * hidden.n_out];
+                        if last > 0 {
+                            let w = &theta[hidden.w..hidden.b];
+                            matmul(
+                                n,
+                                hidden.n_in,
+                                hidden.n_out,
+                                &tangent,
+                                Strides::row_major(hidden.n_in),
+                                w,
+                                Strides::row_major(hidden.n_out),
+                                0.0,
+                                &mut partial,
+                            );
+                        }
+                        partial.iter().map(|t| t * self.logit_scale).collect()
+                    };
+                    out = zero_v_part;
+                }
+            }
+            tangent = out;
+        }
+        tangent
+    }
 }
 
 /// Layers with at most this many inputs skip the blocked matrix product,

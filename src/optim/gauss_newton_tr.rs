@@ -36,6 +36,18 @@ pub struct TrustStep {
     pub radius: f64,
     /// The Levenberg–Marquardt λ that put the step on the boundary (0 inside).
     pub lambda: f64,
+    /// Conjugate-gradient iterations (matrix-free variant; 0 for the dense one).
+    pub cg_iterations: usize,
+}
+
+/// What the matrix-free variant needs: products with G instead of G itself.
+pub trait GaussNewtonOperator {
+    /// The loss at θ.
+    fn loss(&mut self, theta: &[f64]) -> f64;
+    /// Loss and gradient at θ, which becomes the point of later products.
+    fn linearize(&mut self, theta: &[f64]) -> (f64, Vec<f64>);
+    /// G v at the point of the last linearisation.
+    fn ggn_times(&mut self, v: &[f64]) -> Vec<f64>;
 }
 
 /// Trust-region Gauss–Newton, as in the lecture: s = −G⁺g, or, when that
@@ -71,6 +83,68 @@ impl GaussNewtonTrustRegion {
         let predicted = -g.dot(&step) - 0.5 * step.dot(&(&c.ggn * &step));
         let trial: Vec<f64> = theta.iter().zip(step.iter()).map(|(t, s)| t + s).collect();
         let actual = c.loss - model.loss(&trial);
+        self.conclude(
+            theta,
+            trial,
+            actual,
+            predicted,
+            step_norm,
+            on_boundary,
+            lambda,
+            0,
+        )
+    }
+
+    /// Matrix-free: the same trust region, with the subproblem solved by
+    /// Steihaug's truncated conjugate gradient on products Gv (stopping at the
+    /// boundary, at negative curvature, or when ‖Gs + g‖ ≤ `tolerance`·‖g‖, after at
+    /// most `max_cg` iterations).
+    pub fn step_matrix_free(
+        &mut self,
+        theta: &mut [f64],
+        operator: &mut dyn GaussNewtonOperator,
+        max_cg: usize,
+        tolerance: f64,
+    ) -> TrustStep {
+        let (loss, g) = operator.linearize(theta);
+        let (step, on_boundary, cg_iterations) =
+            steihaug(operator, &g, self.radius, max_cg, tolerance);
+        let g_step: f64 = g.iter().zip(&step).map(|(a, b)| a * b).sum();
+        let curvature: f64 = operator
+            .ggn_times(&step)
+            .iter()
+            .zip(&step)
+            .map(|(a, b)| a * b)
+            .sum();
+        let predicted = -g_step - 0.5 * curvature;
+        let step_norm = step.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let trial: Vec<f64> = theta.iter().zip(&step).map(|(t, s)| t + s).collect();
+        let actual = loss - operator.loss(&trial);
+        self.conclude(
+            theta,
+            trial,
+            actual,
+            predicted,
+            step_norm,
+            on_boundary,
+            0.0,
+            cg_iterations,
+        )
+    }
+
+    /// Accepts or rejects the trial point and updates the radius, as the lecture says.
+    #[allow(clippy::too_many_arguments)]
+    fn conclude(
+        &mut self,
+        theta: &mut [f64],
+        trial: Vec<f64>,
+        actual: f64,
+        predicted: f64,
+        step_norm: f64,
+        on_boundary: bool,
+        lambda: f64,
+        cg_iterations: usize,
+    ) -> TrustStep {
         let rho = if predicted > 0.0 {
             actual / predicted
         } else {
@@ -93,8 +167,59 @@ impl GaussNewtonTrustRegion {
             step_norm,
             radius: self.radius,
             lambda,
+            cg_iterations,
         }
     }
+}
+
+/// Steihaug–Toint truncated conjugate gradient for min gᵀs + ½sᵀGs, ‖s‖ ≤ Δ.
+/// Returns (s, whether it stopped on the boundary, iterations).
+fn steihaug(
+    operator: &mut dyn GaussNewtonOperator,
+    g: &[f64],
+    radius: f64,
+    max_iterations: usize,
+    tolerance: f64,
+) -> (Vec<f64>, bool, usize) {
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let mut z = vec![0.0; g.len()];
+    let mut r = g.to_vec();
+    let mut d: Vec<f64> = g.iter().map(|v| -v).collect();
+    let stop = tolerance * dot(g, g).sqrt();
+    let mut rr = dot(&r, &r);
+    // τ ≥ 0 with ‖z + τd‖ = Δ.
+    let to_boundary = |z: &[f64], d: &[f64]| {
+        let (a, b, c) = (dot(d, d), 2.0 * dot(z, d), dot(z, z) - radius * radius);
+        let tau = (-b + (b * b - 4.0 * a * c).max(0.0).sqrt()) / (2.0 * a);
+        z.iter()
+            .zip(d)
+            .map(|(zi, di)| zi + tau * di)
+            .collect::<Vec<f64>>()
+    };
+    for iteration in 1..=max_iterations {
+        if rr.sqrt() <= stop {
+            return (z, false, iteration - 1);
+        }
+        let gd = operator.ggn_times(&d);
+        let curvature = dot(&d, &gd);
+        if curvature <= 0.0 {
+            return (to_boundary(&z, &d), true, iteration);
+        }
+        let alpha = rr / curvature;
+        let next: Vec<f64> = z.iter().zip(&d).map(|(zi, di)| zi + alpha * di).collect();
+        if dot(&next, &next).sqrt() >= radius {
+            return (to_boundary(&z, &d), true, iteration);
+        }
+        z = next;
+        r.iter_mut().zip(&gd).for_each(|(ri, gi)| *ri += alpha * gi);
+        let rr_next = dot(&r, &r);
+        let beta = rr_next / rr;
+        rr = rr_next;
+        d.iter_mut()
+            .zip(&r)
+            .for_each(|(di, ri)| *di = -ri + beta * *di);
+    }
+    (z, false, max_iterations)
 }
 
 /// The trust-region step of the model ½sᵀGs + gᵀs: −G⁺g when it fits in the
