@@ -108,3 +108,41 @@ fn generated_controls_round_trip_their_values() {
     assert_eq!(read["beta1"], serde_json::json!(0.9));
     assert_eq!(read.len(), adam.params.len());
 }
+
+/// Times full-batch Adam steps of the width-32 classifier in the browser's
+/// WebAssembly engine and prints the figure (README quotes a release build:
+/// `cargo test --release --target wasm32-unknown-unknown --no-default-features --test web`).
+/// Only checks that training lowered the loss; the time is reported, not asserted.
+#[wasm_bindgen_test]
+fn classifier_adam_steps_run_in_the_browser() {
+    use descent::data::PeaksData;
+    use descent::nn::{Architecture, Init, Mlp, Parametrization, Workspace};
+    use descent::optim::{Adam, FirstOrder};
+    let data = PeaksData::generate(0, 1000, 0.8);
+    let mlp = Mlp::new(Architecture {
+        width: 32,
+        depth: 1,
+        parametrization: Parametrization::Standard,
+    });
+    let mut theta = mlp.init(Init::Xavier, 0);
+    let mut adam = Adam::new(theta.len(), (0.9, 0.999), 1e-8, 0.0, false, false);
+    let mut grad = vec![0.0; theta.len()];
+    let mut ws = Workspace::default();
+    let first = mlp.evaluate(&theta, &data.train, &mut ws).loss;
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let steps = 200;
+    let start = performance.now();
+    for _ in 0..steps {
+        mlp.loss_and_gradient(
+            &theta,
+            &data.train.x,
+            &data.train.labels,
+            Some(&mut grad),
+            &mut ws,
+        );
+        adam.update(&mut theta, &grad, 1e-2);
+    }
+    let per_step_us = (performance.now() - start) * 1e3 / f64::from(steps);
+    console_log!("width-32 full-batch Adam step in WebAssembly: {per_step_us:.0} µs");
+    assert!(mlp.evaluate(&theta, &data.train, &mut ws).loss < first);
+}
