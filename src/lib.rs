@@ -11,6 +11,7 @@ pub mod error;
 pub mod nn;
 pub mod optim;
 pub mod param;
+pub mod presets;
 pub mod problem;
 pub mod random;
 pub mod render;

@@ -1,7 +1,10 @@
-//! The landscape page: a problem, one run of any registered optimizer, animated.
+//! The landscape page: a problem, any number of runs of any registered
+//! optimizer, animated over the landscape, shareable through the URL.
 //!
 //! Every control is generated from a registry; the page turns the controls
 //! into an experiment spec, runs it through the core and draws the result.
+//! The spec lives in the address (`#` + JSON), so copying the address shares
+//! the scene.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -13,30 +16,28 @@ use serde_json::{json, Map, Value as Json};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
-    Document, Element, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, ImageData,
+    Document, Element, Event, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, ImageData,
+    KeyboardEvent, PointerEvent,
 };
 
 use super::controls::{self, format_number};
+use super::runs::{self, RunSetup};
 use super::{canvas, dom};
-use crate::optim::registry::{self as optimizers, Requirement, OPTIMIZERS};
-use crate::optim::schedule::SCHEDULES;
-use crate::param::ParamSpec;
-use crate::problem::registry::{self as problems, PROBLEMS};
+use crate::presets::PRESETS;
+use crate::problem::registry::{self as problems, ProblemEntry, PROBLEMS};
 use crate::problem::Window;
 use crate::render::chart::{draw_overlay, PathView, Theme};
-use crate::render::figure::{run_color, towards_black};
+use crate::render::figure::towards_black;
 use crate::render::landscape;
 use crate::render::view::{Layout, Margins, PixelRect};
 use crate::run::{run_spec, Outcome, Status};
-use crate::spec::{averaging_kinds, noise_kinds, Spec};
+use crate::spec::{noise_kinds, Spec};
 
 /// The scene the page opens with: zig-zagging gradient descent on the quadratic.
-const INITIAL_PROBLEM: &str = "quadratic";
-const INITIAL_OPTIMIZER: &str = "gd";
-const INITIAL_LR: f64 = 0.15;
-/// Steps computed for every run; the animation reveals them one by one.
-const STEPS: usize = 150;
-/// Milliseconds between revealed steps while playing.
+const DEFAULT_SPEC: &str = r#"{"problem": {"name": "quadratic"}, "steps": 150, "runs": [{"optimizer": "gd", "lr": 0.15}]}"#;
+/// The most runs the page compares.
+const MAX_RUNS: usize = 10;
+/// Milliseconds between revealed steps at speed 1.
 const STEP_INTERVAL_MS: f64 = 60.0;
 
 /// The landscape image for one problem, plot area and view.
@@ -47,64 +48,57 @@ struct Background {
     data: ImageData,
 }
 
-/// The page's elements.
+/// The page's fixed elements.
 struct Elements {
     canvas: HtmlCanvasElement,
+    preset: HtmlSelectElement,
     problem: HtmlSelectElement,
     problem_params: Element,
     formula: Element,
     batch_row: Element,
     batch_size: HtmlInputElement,
-    optimizer: HtmlSelectElement,
-    optimizer_params: Element,
-    equations: Element,
-    mapping: Element,
-    schedule_row: Element,
-    schedule: HtmlSelectElement,
-    schedule_params: Element,
-    averaging: HtmlSelectElement,
-    averaging_params: Element,
+    start: Element,
     noise: HtmlSelectElement,
     noise_params: Element,
+    runs: Element,
+    add_run: Element,
     play: Element,
+    scrubber: HtmlInputElement,
+    speed: HtmlSelectElement,
     step_counter: Element,
     step_total: Element,
     loss: Element,
     step_info: Element,
     status: Element,
+    help: Element,
 }
 
 /// A user action, run from an event listener.
-type Action = fn(&mut App, &web_sys::Event);
+type Action = fn(&mut App, &Event);
+
+/// How each run is drawn: colour, whether shown, label.
+struct Style {
+    color: RGBColor,
+    visible: bool,
+}
 
 /// The state of the page: what is shown and how far the animation has got.
 pub struct App {
     document: Document,
     el: Elements,
+    runs: usize,
+    start: Option<[f64; 2]>,
+    steps: usize,
+    seed: u64,
     outcome: Option<Outcome>,
+    styles: Vec<Style>,
     shown: usize,
     playing: bool,
     last_advance: f64,
     background: Option<Background>,
+    layout: Option<Layout>,
+    dragging: bool,
     dirty: bool,
-}
-
-fn optimizer_entry(name: &str) -> &'static optimizers::OptimizerEntry {
-    optimizers::find(name).unwrap_or(&OPTIMIZERS[0])
-}
-
-fn schedule_params(name: &str) -> &'static [ParamSpec] {
-    SCHEDULES
-        .iter()
-        .find(|s| s.name == name)
-        .map_or(&[], |s| s.params)
-}
-
-fn kind_params(
-    kinds: &'static [(&'static str, &'static [ParamSpec])],
-    name: &str,
-) -> &'static [ParamSpec] {
-    kinds.iter().find(|k| k.0 == name).map_or(&[], |k| k.1)
 }
 
 fn add_option(
@@ -120,80 +114,77 @@ fn add_option(
     Ok(())
 }
 
+fn kind_params(name: &str) -> &'static [crate::param::ParamSpec] {
+    noise_kinds()
+        .iter()
+        .find(|k| k.0 == name)
+        .map_or(&[], |k| k.1)
+}
+
 impl App {
     /// Builds the app on `document`'s controls, wires them and starts the animation.
     pub fn mount(document: &Document) -> Result<(), JsValue> {
         let el = Elements {
             canvas: dom::element(document, "landscape")?,
+            preset: dom::element(document, "preset")?,
             problem: dom::element(document, "problem")?,
             problem_params: dom::element(document, "problem-params")?,
             formula: dom::element(document, "formula")?,
             batch_row: dom::element(document, "batch-row")?,
             batch_size: dom::element(document, "batch-size")?,
-            optimizer: dom::element(document, "optimizer")?,
-            optimizer_params: dom::element(document, "optimizer-params")?,
-            equations: dom::element(document, "equations")?,
-            mapping: dom::element(document, "mapping")?,
-            schedule_row: dom::element(document, "schedule-row")?,
-            schedule: dom::element(document, "schedule")?,
-            schedule_params: dom::element(document, "schedule-params")?,
-            averaging: dom::element(document, "averaging")?,
-            averaging_params: dom::element(document, "averaging-params")?,
+            start: dom::element(document, "start")?,
             noise: dom::element(document, "noise")?,
             noise_params: dom::element(document, "noise-params")?,
+            runs: dom::element(document, "runs")?,
+            add_run: dom::element(document, "add-run")?,
             play: dom::element(document, "play")?,
+            scrubber: dom::element(document, "scrubber")?,
+            speed: dom::element(document, "speed")?,
             step_counter: dom::element(document, "step-counter")?,
             step_total: dom::element(document, "step-total")?,
             loss: dom::element(document, "loss")?,
             step_info: dom::element(document, "step-info")?,
             status: dom::element(document, "status")?,
+            help: dom::element(document, "help")?,
         };
         for entry in PROBLEMS {
             add_option(document, &el.problem, entry.name, entry.label)?;
         }
-        el.problem.set_value(INITIAL_PROBLEM);
-        let mut groups: Vec<(&str, Element)> = Vec::new();
-        for entry in OPTIMIZERS {
-            let heading = entry.family.label();
-            if groups.last().is_none_or(|(h, _)| *h != heading) {
-                let group = document.create_element("optgroup")?;
-                group.set_attribute("label", heading)?;
-                el.optimizer.append_child(&group)?;
-                groups.push((heading, group));
-            }
-            if let Some((_, group)) = groups.last() {
-                add_option(document, group, entry.name, entry.label)?;
-            }
-        }
-        el.optimizer.set_value(INITIAL_OPTIMIZER);
-        add_option(document, &el.schedule, "constant", "constant")?;
-        for s in SCHEDULES.iter().filter(|s| s.name != "constant") {
-            add_option(document, &el.schedule, s.name, s.name)?;
-        }
-        add_option(document, &el.averaging, "none", "none")?;
-        for (name, _) in averaging_kinds() {
-            add_option(document, &el.averaging, name, name)?;
-        }
         for (name, _) in noise_kinds() {
             add_option(document, &el.noise, name, name)?;
         }
-
+        add_option(document, &el.preset, "", "Lecture scenes (keys 1–9)…")?;
+        for (i, preset) in PRESETS.iter().enumerate() {
+            add_option(
+                document,
+                &el.preset,
+                preset.name,
+                &format!("{} · {}", i + 1, preset.title),
+            )?;
+        }
         let app = Rc::new(RefCell::new(App {
             document: document.clone(),
             el,
+            runs: 0,
+            start: None,
+            steps: 150,
+            seed: 0,
             outcome: None,
+            styles: Vec::new(),
             shown: 0,
             playing: false,
             last_advance: 0.0,
             background: None,
+            layout: None,
+            dragging: false,
             dirty: true,
         }));
         {
             let mut a = app.borrow_mut();
-            a.rebuild_problem_params()?;
-            let lr = BTreeMap::from([("lr".to_string(), json!(INITIAL_LR))]);
-            a.rebuild_optimizer_params(&lr)?;
-            a.rebuild_kind_params()?;
+            let from_address = a.load_from_address();
+            if !from_address {
+                a.load_text(DEFAULT_SPEC);
+            }
             a.recompute();
             a.update_text();
         }
@@ -206,47 +197,49 @@ impl App {
         let a = app.borrow();
         let el = &a.el;
         let handlers: Vec<(&web_sys::EventTarget, &str, Action)> = vec![
+            (&el.preset, "change", |app, _| app.on_preset()),
             (&el.problem, "change", |app, _| app.on_problem()),
-            (&el.optimizer, "change", |app, _| app.on_optimizer()),
-            (&el.schedule, "change", |app, _| app.on_kind_change()),
-            (&el.averaging, "change", |app, _| app.on_kind_change()),
-            (&el.noise, "change", |app, _| app.on_kind_change()),
+            (&el.noise, "change", |app, _| app.on_noise()),
             (&el.batch_size, "input", |app, _| app.recompute()),
             (&el.problem_params, "input", |app, e| {
-                app.on_param_input(e, Group::Problem)
+                app.on_params(e, ParamGroup::Problem)
             }),
             (&el.problem_params, "change", |app, e| {
-                app.on_param_input(e, Group::Problem)
-            }),
-            (&el.optimizer_params, "input", |app, e| {
-                app.on_param_input(e, Group::Optimizer)
-            }),
-            (&el.optimizer_params, "change", |app, e| {
-                app.on_param_input(e, Group::Optimizer)
-            }),
-            (&el.schedule_params, "input", |app, e| {
-                app.on_param_input(e, Group::Schedule)
-            }),
-            (&el.averaging_params, "input", |app, e| {
-                app.on_param_input(e, Group::Averaging)
+                app.on_params(e, ParamGroup::Problem)
             }),
             (&el.noise_params, "input", |app, e| {
-                app.on_param_input(e, Group::Noise)
+                app.on_params(e, ParamGroup::Noise)
             }),
+            (&el.runs, "input", App::on_runs_input),
+            (&el.runs, "change", App::on_runs_change),
+            (&el.runs, "click", App::on_runs_click),
+            (&el.add_run, "click", |app, _| app.add_run()),
+            (&el.scrubber, "input", |app, _| app.on_scrub()),
+            (&el.canvas, "pointerdown", App::on_pointer_down),
+            (&el.canvas, "pointermove", App::on_pointer_move),
+            (&el.canvas, "pointerup", |app, _| app.dragging = false),
+            (&el.canvas, "pointerleave", |app, _| app.dragging = false),
         ];
         for (target, event, action) in handlers {
             let app = Rc::clone(app);
             dom::listen(target, event, move |e| act_on(&app, action, &e))?;
         }
-        let buttons: [(&str, Action); 3] = [
+        let buttons: [(&str, Action); 4] = [
             ("play", |app, _| app.toggle_play()),
-            ("step", |app, _| app.step_once()),
+            ("step", |app, _| app.step_by(1)),
+            ("step-back", |app, _| app.step_by(-1)),
             ("reset", |app, _| app.reset()),
         ];
         for (id, action) in buttons {
             let button: Element = dom::element(&a.document, id)?;
             let app = Rc::clone(app);
             dom::listen(&button, "click", move |e| act_on(&app, action, &e))?;
+        }
+        {
+            let app = Rc::clone(app);
+            dom::listen(&a.document, "keydown", move |e| {
+                act_on(&app, App::on_key, &e)
+            })?;
         }
         let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
         let app = Rc::clone(app);
@@ -258,233 +251,510 @@ impl App {
     }
 
     /// Runs a user action, then marks the picture for redrawing and refreshes the text.
-    fn act(&mut self, action: Action, event: &web_sys::Event) {
+    fn act(&mut self, action: Action, event: &Event) {
         action(self, event);
         self.dirty = true;
         self.update_text();
     }
 
-    fn problem_name(&self) -> String {
-        self.el.problem.value()
+    fn problem_entry(&self) -> &'static ProblemEntry {
+        problems::find(&self.el.problem.value()).unwrap_or(&PROBLEMS[0])
     }
 
-    fn rebuild_problem_params(&mut self) -> Result<(), JsValue> {
-        let entry = problems::find(&self.problem_name()).unwrap_or(&PROBLEMS[0]);
+    // ----- loading specs -------------------------------------------------------
+
+    /// Reads the spec in the address, keeping the good parts of a broken one.
+    /// Returns whether the address held a spec.
+    fn load_from_address(&mut self) -> bool {
+        let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
+            return false;
+        };
+        let encoded = hash.trim_start_matches('#');
+        if encoded.is_empty() {
+            return false;
+        }
+        let text = js_sys::decode_uri_component(encoded)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
+        let (value, problems) = salvage(&text);
+        if let Ok(spec) = Spec::from_value(&value) {
+            if let Err(err) = self.load_spec(&spec) {
+                dom::report_error(&self.document, &err);
+            }
+        }
+        if !problems.is_empty() {
+            self.el.status.set_text_content(Some(&format!(
+                "The address had problems, so defaults were used for those parts: {}",
+                problems.join("; ")
+            )));
+        }
+        true
+    }
+
+    fn load_text(&mut self, text: &str) {
+        match Spec::from_json(text) {
+            Ok(spec) => {
+                if let Err(err) = self.load_spec(&spec) {
+                    dom::report_error(&self.document, &err);
+                }
+            }
+            Err(err) => self.el.status.set_text_content(Some(&err.to_string())),
+        }
+    }
+
+    /// Sets every control from `spec`.
+    fn load_spec(&mut self, spec: &Spec) -> Result<(), JsValue> {
+        let entry = spec.problem.entry;
+        self.el.problem.set_value(entry.name);
         controls::build(
             &self.document,
             &self.el.problem_params,
             "problem",
             entry.params,
-            &BTreeMap::new(),
+            &spec.problem.params,
         )?;
         self.el.formula.set_text_content(Some(entry.formula));
-        self.el.batch_row.set_attribute("hidden", "")?;
-        if entry.finite_sum {
-            self.el.batch_row.remove_attribute("hidden")?;
+        self.show_batch(entry)?;
+        if let Some(b) = spec.batch_size {
+            self.el.batch_size.set_value(&b.to_string());
         }
-        // Only offer optimizers this problem supports.
-        let options = self.el.optimizer.query_selector_all("option")?;
-        for i in 0..options.length() {
-            let Some(option) = options.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-                continue;
-            };
-            let name = option.get_attribute("value").unwrap_or_default();
-            let supported = match optimizer_entry(&name).requires {
-                Requirement::Nothing => true,
-                Requirement::Residuals => entry.least_squares,
-                Requirement::FiniteSum => entry.finite_sum,
-            };
-            if supported {
-                option.remove_attribute("disabled")?;
-            } else {
-                option.set_attribute("disabled", "")?;
-            }
-        }
-        let current = optimizer_entry(&self.el.optimizer.value());
-        let current_ok = match current.requires {
-            Requirement::Nothing => true,
-            Requirement::Residuals => entry.least_squares,
-            Requirement::FiniteSum => entry.finite_sum,
-        };
-        if !current_ok {
-            self.el.optimizer.set_value(INITIAL_OPTIMIZER);
-            self.rebuild_optimizer_params(&BTreeMap::new())?;
-        }
-        Ok(())
-    }
-
-    fn rebuild_optimizer_params(&mut self, values: &BTreeMap<String, Json>) -> Result<(), JsValue> {
-        let entry = optimizer_entry(&self.el.optimizer.value());
-        controls::build(
-            &self.document,
-            &self.el.optimizer_params,
-            "opt",
-            entry.params,
-            values,
-        )?;
-        self.el.equations.set_text_content(Some(entry.equations));
-        self.el.mapping.set_text_content(Some(&format!(
-            "{} Reference: {}.",
-            entry.mapping, entry.reference
-        )));
-        if entry.has_lr() {
-            self.el.schedule_row.remove_attribute("hidden")?;
-        } else {
-            self.el.schedule_row.set_attribute("hidden", "")?;
-        }
-        Ok(())
-    }
-
-    fn rebuild_kind_params(&mut self) -> Result<(), JsValue> {
-        let empty = BTreeMap::new();
-        controls::build(
-            &self.document,
-            &self.el.schedule_params,
-            "schedule",
-            schedule_params(&self.el.schedule.value()),
-            &empty,
-        )?;
-        controls::build(
-            &self.document,
-            &self.el.averaging_params,
-            "averaging",
-            kind_params(averaging_kinds(), &self.el.averaging.value()),
-            &empty,
-        )?;
+        let spec_value = spec.to_value();
+        let noise = spec_value.get("noise");
+        let noise_kind = noise
+            .and_then(|n| n.get("kind"))
+            .and_then(Json::as_str)
+            .unwrap_or("none");
+        self.el.noise.set_value(noise_kind);
+        let noise_params: BTreeMap<String, Json> = noise
+            .and_then(Json::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter(|(k, _)| *k != "kind")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
         controls::build(
             &self.document,
             &self.el.noise_params,
             "noise",
-            kind_params(noise_kinds(), &self.el.noise.value()),
-            &empty,
-        )
+            kind_params(noise_kind),
+            &noise_params,
+        )?;
+        self.start = spec.start;
+        self.steps = spec.steps;
+        self.seed = spec.seed;
+        let setups: Vec<RunSetup> = spec
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(i, run)| {
+                let written = run.to_value();
+                let mut setup = RunSetup::fresh(run.optimizer.entry.name, run.given.clone(), i);
+                setup.schedule = written.get("schedule").cloned();
+                setup.averaging = written.get("averaging").cloned();
+                if run.label != run.optimizer.entry.label {
+                    setup.label = run.label.clone();
+                }
+                setup
+            })
+            .collect();
+        self.render_runs(&setups)?;
+        self.shown = 0;
+        self.playing = false;
+        Ok(())
+    }
+
+    fn show_batch(&self, entry: &ProblemEntry) -> Result<(), JsValue> {
+        if entry.finite_sum {
+            self.el.batch_row.remove_attribute("hidden")
+        } else {
+            self.el.batch_row.set_attribute("hidden", "")
+        }
+    }
+
+    fn render_runs(&mut self, setups: &[RunSetup]) -> Result<(), JsValue> {
+        self.el.runs.set_inner_html("");
+        let problem = self.problem_entry();
+        for (i, setup) in setups.iter().enumerate() {
+            let mut setup = setup.clone();
+            if !runs::supports(runs::entry(&setup.optimizer), problem) {
+                setup = RunSetup {
+                    optimizer: "gd".into(),
+                    params: BTreeMap::new(),
+                    ..setup
+                };
+            }
+            runs::render(&self.document, &self.el.runs, i, &setup, problem)?;
+        }
+        self.runs = setups.len();
+        if self.runs >= MAX_RUNS {
+            self.el.add_run.set_attribute("disabled", "")?;
+        } else {
+            self.el.add_run.remove_attribute("disabled")?;
+        }
+        Ok(())
+    }
+
+    fn read_runs(&self) -> Vec<RunSetup> {
+        (0..self.runs)
+            .filter_map(|i| runs::read(&self.document, i))
+            .collect()
+    }
+
+    // ----- controls -------------------------------------------------------------
+
+    fn on_preset(&mut self) {
+        let name = self.el.preset.value();
+        if let Some(preset) = PRESETS.iter().find(|p| p.name == name) {
+            self.load_text(preset.spec);
+            self.recompute();
+        }
+    }
+
+    fn load_preset(&mut self, index: usize) {
+        if let Some(preset) = PRESETS.get(index) {
+            self.el.preset.set_value(preset.name);
+            self.load_text(preset.spec);
+            self.recompute();
+        }
     }
 
     fn on_problem(&mut self) {
-        if let Err(err) = self.rebuild_problem_params() {
+        let entry = self.problem_entry();
+        let result = controls::build(
+            &self.document,
+            &self.el.problem_params,
+            "problem",
+            entry.params,
+            &BTreeMap::new(),
+        )
+        .and_then(|_| self.show_batch(entry))
+        .and_then(|_| {
+            let setups = self.read_runs();
+            self.render_runs(&setups)
+        });
+        if let Err(err) = result {
             dom::report_error(&self.document, &err);
         }
+        self.el.formula.set_text_content(Some(entry.formula));
+        self.start = None;
         self.shown = 0;
         self.recompute();
     }
 
-    fn on_optimizer(&mut self) {
-        if let Err(err) = self.rebuild_optimizer_params(&BTreeMap::new()) {
+    fn on_noise(&mut self) {
+        let kind = self.el.noise.value();
+        if let Err(err) = controls::build(
+            &self.document,
+            &self.el.noise_params,
+            "noise",
+            kind_params(&kind),
+            &BTreeMap::new(),
+        ) {
             dom::report_error(&self.document, &err);
         }
         self.recompute();
     }
 
-    fn on_kind_change(&mut self) {
-        if let Err(err) = self.rebuild_kind_params() {
-            dom::report_error(&self.document, &err);
+    fn on_params(&mut self, event: &Event, group: ParamGroup) {
+        if let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+            let specs = match group {
+                ParamGroup::Problem => self.problem_entry().params,
+                ParamGroup::Noise => kind_params(&self.el.noise.value()),
+            };
+            controls::sync(&target, specs);
         }
         self.recompute();
     }
 
-    fn on_param_input(&mut self, event: &web_sys::Event, group: Group) {
-        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+    /// The run panel an event happened in, and the element it happened on.
+    fn run_target(event: &Event) -> Option<(usize, Element)> {
+        let target = event.target()?.dyn_into::<Element>().ok()?;
+        let panel = target.closest("fieldset.run").ok()??;
+        let index = panel.get_attribute("data-run")?.parse().ok()?;
+        Some((index, target))
+    }
+
+    fn on_runs_input(&mut self, event: &Event) {
+        let Some((index, target)) = Self::run_target(event) else {
             return;
         };
-        controls::sync(&target, self.group_specs(group));
+        let id = target.id();
+        let prefix = format!("run{index}-");
+        let setups = self.read_runs();
+        if let Some(setup) = setups.get(index) {
+            let specs = if id.starts_with(&format!("{prefix}opt-")) {
+                runs::entry(&setup.optimizer).params
+            } else if id.starts_with(&format!("{prefix}schedule-")) {
+                runs::schedule_params(
+                    setup
+                        .schedule
+                        .as_ref()
+                        .and_then(|s| s.get("kind"))
+                        .and_then(Json::as_str)
+                        .unwrap_or(""),
+                )
+            } else {
+                runs::averaging_params(
+                    setup
+                        .averaging
+                        .as_ref()
+                        .and_then(|s| s.get("kind"))
+                        .and_then(Json::as_str)
+                        .unwrap_or(""),
+                )
+            };
+            controls::sync(&target, specs);
+        }
         self.recompute();
     }
 
-    fn group_specs(&self, group: Group) -> &'static [ParamSpec] {
-        match group {
-            Group::Problem => problems::find(&self.problem_name()).map_or(&[], |p| p.params),
-            Group::Optimizer => optimizer_entry(&self.el.optimizer.value()).params,
-            Group::Schedule => schedule_params(&self.el.schedule.value()),
-            Group::Averaging => kind_params(averaging_kinds(), &self.el.averaging.value()),
-            Group::Noise => kind_params(noise_kinds(), &self.el.noise.value()),
+    fn on_runs_change(&mut self, event: &Event) {
+        let Some((index, target)) = Self::run_target(event) else {
+            return;
+        };
+        let role = target.get_attribute("data-role").unwrap_or_default();
+        if role == "optimizer" || role == "kind" {
+            let mut setups = self.read_runs();
+            if role == "optimizer" {
+                if let Some(setup) = setups.get_mut(index) {
+                    setup.params = BTreeMap::new();
+                    setup.schedule = None;
+                }
+            }
+            if let Err(err) = self.render_runs(&setups) {
+                dom::report_error(&self.document, &err);
+            }
+        }
+        self.recompute();
+    }
+
+    fn on_runs_click(&mut self, event: &Event) {
+        let Some((index, target)) = Self::run_target(event) else {
+            return;
+        };
+        let mut setups = self.read_runs();
+        match target.get_attribute("data-action").as_deref() {
+            Some("remove") if setups.len() > 1 => {
+                setups.remove(index);
+            }
+            Some("duplicate") if setups.len() < MAX_RUNS => {
+                let mut copy = setups[index].clone();
+                copy.color = runs::COLORS[setups.len() % runs::COLORS.len()].to_string();
+                if !copy.label.is_empty() {
+                    copy.label = format!("{} (copy)", copy.label);
+                }
+                setups.insert(index + 1, copy);
+            }
+            _ => return,
+        }
+        if let Err(err) = self.render_runs(&setups) {
+            dom::report_error(&self.document, &err);
+        }
+        self.recompute();
+    }
+
+    fn add_run(&mut self) {
+        let mut setups = self.read_runs();
+        if setups.len() >= MAX_RUNS {
+            return;
+        }
+        let lr = BTreeMap::from([("lr".to_string(), json!(0.05))]);
+        setups.push(RunSetup::fresh("adam", lr, setups.len()));
+        if let Err(err) = self.render_runs(&setups) {
+            dom::report_error(&self.document, &err);
+        }
+        self.recompute();
+    }
+
+    fn on_scrub(&mut self) {
+        self.playing = false;
+        self.shown = self
+            .el
+            .scrubber
+            .value()
+            .parse::<usize>()
+            .unwrap_or(0)
+            .min(self.steps());
+    }
+
+    fn on_key(&mut self, event: &Event) {
+        let Some(key) = event.dyn_ref::<KeyboardEvent>() else {
+            return;
+        };
+        let in_control = event
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if in_control || key.ctrl_key() || key.meta_key() || key.alt_key() {
+            return;
+        }
+        match key.key().as_str() {
+            " " => self.toggle_play(),
+            "ArrowRight" => self.step_by(1),
+            "ArrowLeft" => self.step_by(-1),
+            "r" | "R" => self.reset(),
+            "f" | "F" => {
+                if let Some(root) = self.document.document_element() {
+                    let _ = root.request_fullscreen();
+                }
+            }
+            "?" => {
+                let hidden = self.el.help.has_attribute("hidden");
+                let _ = if hidden {
+                    self.el.help.remove_attribute("hidden")
+                } else {
+                    self.el.help.set_attribute("hidden", "")
+                };
+            }
+            "Escape" => {
+                let _ = self.el.help.set_attribute("hidden", "");
+            }
+            digit
+                if digit.len() == 1
+                    && ('1'..='9').contains(&digit.chars().next().unwrap_or('0')) =>
+            {
+                let index = digit.parse::<usize>().unwrap_or(1) - 1;
+                self.load_preset(index);
+            }
+            _ => return,
+        }
+        event.prevent_default();
+    }
+
+    fn plane_point(&self, event: &Event) -> Option<[f64; 2]> {
+        let pointer = event.dyn_ref::<PointerEvent>()?;
+        let layout = self.layout?;
+        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+        let (px, py) = (
+            f64::from(pointer.offset_x()) * ratio,
+            f64::from(pointer.offset_y()) * ratio,
+        );
+        let plot = layout.plot;
+        let inside = px >= f64::from(plot.left)
+            && px <= f64::from(plot.left + plot.width)
+            && py >= f64::from(plot.top)
+            && py <= f64::from(plot.top + plot.height);
+        inside.then(|| {
+            let (x, y) = layout.to_plane(px, py);
+            [x, y]
+        })
+    }
+
+    fn on_pointer_down(&mut self, event: &Event) {
+        if let Some(point) = self.plane_point(event) {
+            self.dragging = true;
+            self.start = Some(point);
+            self.recompute();
         }
     }
+
+    fn on_pointer_move(&mut self, event: &Event) {
+        if self.dragging {
+            if let Some(point) = self.plane_point(event) {
+                self.start = Some(point);
+                self.recompute();
+            }
+        }
+    }
+
+    // ----- running --------------------------------------------------------------
 
     /// The experiment spec the controls describe.
     fn spec_value(&self) -> Json {
         let d = &self.document;
         let mut problem = Map::new();
-        problem.insert("name".into(), json!(self.problem_name()));
-        problem.extend(controls::read(
-            d,
-            "problem",
-            self.group_specs(Group::Problem),
-        ));
-        let optimizer = optimizer_entry(&self.el.optimizer.value());
-        let mut run = Map::new();
-        run.insert("optimizer".into(), json!(optimizer.name));
-        run.extend(controls::read(d, "opt", optimizer.params));
-        let schedule = self.el.schedule.value();
-        if optimizer.has_lr() && schedule != "constant" {
-            let mut s = Map::new();
-            s.insert("kind".into(), json!(schedule));
-            s.extend(controls::read(d, "schedule", schedule_params(&schedule)));
-            run.insert("schedule".into(), Json::Object(s));
-        }
-        let averaging = self.el.averaging.value();
-        if averaging != "none" {
-            let mut a = Map::new();
-            a.insert("kind".into(), json!(averaging));
-            a.extend(controls::read(
-                d,
-                "averaging",
-                kind_params(averaging_kinds(), &averaging),
-            ));
-            run.insert("averaging".into(), Json::Object(a));
-        }
+        problem.insert("name".into(), json!(self.problem_entry().name));
+        problem.extend(controls::read(d, "problem", self.problem_entry().params));
         let mut spec = Map::new();
         spec.insert("problem".into(), Json::Object(problem));
-        spec.insert("steps".into(), json!(STEPS));
+        if let Some(start) = self.start {
+            spec.insert("start".into(), json!(start));
+        }
+        spec.insert("steps".into(), json!(self.steps));
+        spec.insert("seed".into(), json!(self.seed));
         let noise = self.el.noise.value();
         if noise != "none" {
             let mut n = Map::new();
             n.insert("kind".into(), json!(noise));
-            n.extend(controls::read(
-                d,
-                "noise",
-                kind_params(noise_kinds(), &noise),
-            ));
+            n.extend(controls::read(d, "noise", kind_params(&noise)));
             spec.insert("noise".into(), Json::Object(n));
         }
-        if self.el.batch_row.get_attribute("hidden").is_none() {
+        if self.problem_entry().finite_sum {
             let text = self.el.batch_size.value();
             spec.insert(
                 "batch_size".into(),
                 text.parse::<u64>().map_or(Json::String(text), |b| json!(b)),
             );
         }
-        spec.insert("runs".into(), json!([Json::Object(run)]));
+        let runs: Vec<Json> = self.read_runs().iter().map(RunSetup::to_spec).collect();
+        spec.insert("runs".into(), Json::Array(runs));
         Json::Object(spec)
     }
 
-    /// Runs the spec the controls describe; a bad value is named in the status line.
+    /// Runs the spec the controls describe; a bad value is named in the status
+    /// line and outlined, and the address is updated to share the scene.
     fn recompute(&mut self) {
         let value = self.spec_value();
-        let result = Spec::from_value(&value).and_then(|spec| run_spec(&spec));
-        match result {
-            Ok(outcome) => {
-                self.shown = self.shown.min(outcome.runs[0].history.steps());
-                self.outcome = Some(outcome);
-                self.el.status.set_text_content(None);
-                for container in [&self.el.problem_params, &self.el.optimizer_params] {
-                    controls::mark_invalid(container, &[]);
+        self.styles = self
+            .read_runs()
+            .iter()
+            .map(|r| {
+                let (red, green, blue) = runs::parse_color(&r.color);
+                Style {
+                    color: RGBColor(red, green, blue),
+                    visible: r.visible,
                 }
+            })
+            .collect();
+        match Spec::from_value(&value).and_then(|spec| run_spec(&spec)) {
+            Ok(outcome) => {
+                self.shown = self.shown.min(
+                    outcome
+                        .runs
+                        .iter()
+                        .map(|r| r.history.steps())
+                        .max()
+                        .unwrap_or(0),
+                );
+                self.outcome = Some(outcome);
+                if !self
+                    .el
+                    .status
+                    .text_content()
+                    .unwrap_or_default()
+                    .starts_with("The address had problems")
+                {
+                    self.el.status.set_text_content(None);
+                }
+                controls::mark_invalid(&self.el.problem_params, &[]);
+                controls::mark_invalid(&self.el.runs, &[]);
+                self.write_address(&value);
             }
             Err(err) => {
                 let fields: Vec<String> = err.errors.iter().map(|e| e.field.clone()).collect();
-                for container in [&self.el.problem_params, &self.el.optimizer_params] {
-                    controls::mark_invalid(container, &fields);
-                }
+                controls::mark_invalid(&self.el.problem_params, &fields);
+                controls::mark_invalid(&self.el.runs, &fields);
                 self.el.status.set_text_content(Some(&err.to_string()));
             }
         }
         self.dirty = true;
     }
 
+    fn write_address(&self, value: &Json) {
+        let encoded: String = js_sys::encode_uri_component(&value.to_string()).into();
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ =
+                history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{encoded}")));
+        }
+    }
+
     fn steps(&self) -> usize {
-        self.outcome
-            .as_ref()
-            .map_or(0, |o| o.runs[0].history.steps())
+        self.outcome.as_ref().map_or(0, |o| {
+            o.runs.iter().map(|r| r.history.steps()).max().unwrap_or(0)
+        })
     }
 
     fn toggle_play(&mut self) {
@@ -494,9 +764,9 @@ impl App {
         self.playing = !self.playing;
     }
 
-    fn step_once(&mut self) {
+    fn step_by(&mut self, delta: isize) {
         self.playing = false;
-        self.shown = (self.shown + 1).min(self.steps());
+        self.shown = self.shown.saturating_add_signed(delta).min(self.steps());
     }
 
     fn reset(&mut self) {
@@ -514,43 +784,69 @@ impl App {
         self.el
             .step_total
             .set_text_content(Some(&self.steps().to_string()));
+        self.el.scrubber.set_max(&self.steps().to_string());
+        self.el.scrubber.set_value(&self.shown.to_string());
+        let start = self.outcome.as_ref().map_or(String::new(), |o| {
+            format!(
+                "({}, {})",
+                format_number(o.start[0]),
+                format_number(o.start[1])
+            )
+        });
+        self.el.start.set_text_content(Some(&start));
         let Some(outcome) = &self.outcome else {
             return;
         };
-        let h = &outcome.runs[0].history;
-        let loss = h.loss.get(self.shown).copied().unwrap_or(f64::NAN);
+        let first = outcome.runs.first().map(|r| &r.history);
+        let loss = first
+            .and_then(|h| h.loss.get(self.shown.min(h.steps())))
+            .copied()
+            .unwrap_or(f64::NAN);
         self.el.loss.set_text_content(Some(&format_number(loss)));
-        let mut info = Vec::new();
-        if self.shown > 0 {
-            if let Some(lr) = h.lr.get(self.shown - 1) {
-                info.push(format!("step size {}", format_number(*lr)));
+        let mut lines = Vec::new();
+        for run in &outcome.runs {
+            let h = &run.history;
+            let mut info = Vec::new();
+            let at = self.shown.min(h.steps());
+            if at > 0 {
+                if let Some(lr) = h.lr.get(at - 1) {
+                    info.push(format!("step size {}", format_number(*lr)));
+                }
+                if let Some(r) = h.radius.get(at - 1) {
+                    info.push(format!("Δ = {}", format_number(*r)));
+                }
+                if let Some(d) = h.damping.get(at - 1) {
+                    info.push(format!("λ = {}", format_number(*d)));
+                }
+                if let Some(note) = h.notes.iter().find(|n| n.step == at) {
+                    info.push(note.text.clone());
+                }
             }
-            if let Some(r) = h.radius.get(self.shown - 1) {
-                info.push(format!("Δ = {}", format_number(*r)));
+            match (h.status, h.diverged_at) {
+                (Status::Diverged, Some(step)) => info.push(format!("Diverged at step {step}.")),
+                (Status::Converged, _) => {
+                    info.push(format!("Converged after {} steps.", h.steps()))
+                }
+                _ => {}
             }
-            if let Some(d) = h.damping.get(self.shown - 1) {
-                info.push(format!("λ = {}", format_number(*d)));
-            }
-            if let Some(note) = h.notes.iter().find(|n| n.step == self.shown) {
-                info.push(note.text.clone());
-            }
+            lines.push(format!(
+                "{}: f = {} · {}",
+                run.label,
+                format_number(h.loss[at]),
+                info.join(" · ")
+            ));
         }
-        if let (Status::Diverged, Some(step)) = (h.status, h.diverged_at) {
-            info.push(format!("Diverged at step {step}."));
-        }
-        if h.status == Status::Converged {
-            info.push(format!("Converged after {} steps.", h.steps()));
-        }
-        self.el.step_info.set_text_content(Some(&info.join(" · ")));
+        self.el.step_info.set_text_content(Some(&lines.join("\n")));
     }
 
     /// One animation frame: advance if playing, redraw if anything changed.
     fn frame(&mut self, now: f64) {
-        if self.playing && now - self.last_advance >= STEP_INTERVAL_MS {
+        let speed: f64 = self.el.speed.value().parse().unwrap_or(1.0);
+        if self.playing && now - self.last_advance >= STEP_INTERVAL_MS / speed.max(0.01) {
             self.last_advance = now;
-            self.shown += 1;
+            let stride = speed.max(1.0) as usize;
+            self.shown = (self.shown + stride.max(1)).min(self.steps());
             if self.shown >= self.steps() {
-                self.shown = self.steps();
                 self.playing = false;
             }
             self.dirty = true;
@@ -586,10 +882,11 @@ impl App {
             &Margins::default(),
             ratio,
         );
+        self.layout = Some(layout);
         let context = canvas::context_2d(&self.el.canvas)?;
         context.set_fill_style_str("#ffffff");
         context.fill_rect(0.0, 0.0, f64::from(size.0), f64::from(size.1));
-        let key = outcome.problem.to_string();
+        let key = format!("{}{}", outcome.problem, self.seed);
         let background = self.background(outcome, &key, &layout)?;
         context.put_image_data(
             background,
@@ -600,15 +897,18 @@ impl App {
             .ok_or_else(|| JsValue::from_str("plotters could not use the canvas"))?;
         let root = backend.into_drawing_area();
         let mut paths = Vec::new();
-        for (i, run) in outcome.runs.iter().enumerate() {
+        for (run, style) in outcome.runs.iter().zip(&self.styles) {
+            if !style.visible {
+                continue;
+            }
             let h = &run.history;
             if let Some(averaged) = &h.averaged {
                 paths.push(PathView {
                     points: &averaged.points,
                     shown: self.shown,
-                    color: towards_black(run_color(i)),
+                    color: towards_black(style.color),
                     diverged: false,
-                    label: Some("Polyak average"),
+                    label: None,
                     markers: false,
                     radius: None,
                 });
@@ -616,7 +916,7 @@ impl App {
             paths.push(PathView {
                 points: &h.points,
                 shown: self.shown,
-                color: run_color(i),
+                color: style.color,
                 diverged: h.status == Status::Diverged,
                 label: Some(&run.label),
                 markers: true,
@@ -673,22 +973,91 @@ impl App {
     }
 }
 
+/// The spec in `text` with every bad part replaced by its default, and the
+/// problems found. Parts are the problem, each run, and each other top-level
+/// field: a broken run is dropped, a broken problem becomes the quadratic.
+pub fn salvage(text: &str) -> (Json, Vec<String>) {
+    let fallback = || serde_json::from_str::<Json>(DEFAULT_SPEC).unwrap_or(Json::Null);
+    let Ok(Json::Object(given)) = serde_json::from_str::<Json>(text) else {
+        return (
+            fallback(),
+            vec!["the address does not hold a JSON spec".to_string()],
+        );
+    };
+    let mut problems = Vec::new();
+    let mut spec = Map::new();
+    let default_run = json!({"optimizer": "gd", "lr": 0.1});
+    let problem = given.get("problem").cloned().filter(|p| {
+        let check = json!({"problem": p, "runs": [default_run]});
+        match Spec::from_value(&check) {
+            Ok(_) => true,
+            Err(e) => {
+                problems.push(e.to_string());
+                false
+            }
+        }
+    });
+    spec.insert(
+        "problem".into(),
+        problem.unwrap_or_else(|| json!({"name": "quadratic"})),
+    );
+    let runs: Vec<Json> = given
+        .get("runs")
+        .and_then(Json::as_array)
+        .map(|list| {
+            list.iter()
+                .filter(|run| {
+                    let check = json!({"problem": spec["problem"], "runs": [run]});
+                    match Spec::from_value(&check) {
+                        Ok(_) => true,
+                        Err(e) => {
+                            problems.push(e.to_string());
+                            false
+                        }
+                    }
+                })
+                .take(MAX_RUNS)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    spec.insert(
+        "runs".into(),
+        if runs.is_empty() {
+            json!([default_run])
+        } else {
+            Json::Array(runs)
+        },
+    );
+    for (key, value) in given
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "problem" | "runs"))
+    {
+        let mut check = spec.clone();
+        check.insert(key.clone(), value.clone());
+        match Spec::from_value(&Json::Object(check)) {
+            Ok(_) => {
+                spec.insert(key.clone(), value.clone());
+            }
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    (Json::Object(spec), problems)
+}
+
 /// Runs `action` unless the app is busy: rebuilding controls can fire events
 /// (a focused control being removed) while an action is still running, and
 /// that action recomputes everything anyway.
-fn act_on(app: &Rc<RefCell<App>>, action: Action, event: &web_sys::Event) {
+fn act_on(app: &Rc<RefCell<App>>, action: Action, event: &Event) {
     if let Ok(mut app) = app.try_borrow_mut() {
         app.act(action, event);
     }
 }
 
-/// The groups of generated controls.
+/// The groups of generated controls outside the run panels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Group {
+enum ParamGroup {
     Problem,
-    Optimizer,
-    Schedule,
-    Averaging,
     Noise,
 }
 

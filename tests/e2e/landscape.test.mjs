@@ -79,9 +79,9 @@ test('step, reset, the learning-rate slider and the problem picker update the pi
   assert.equal(await stepCounter(page), 0);
 
   const atDefault = await canvasPixels(page, '#landscape');
-  assert.equal(await page.inputValue('#opt-lr-value'), '0.15');
-  await page.fill('#opt-lr', '560');
-  assert.notEqual(await page.inputValue('#opt-lr-value'), '0.15');
+  assert.equal(await page.inputValue('#run0-opt-lr-value'), '0.15');
+  await page.fill('#run0-opt-lr', '560');
+  assert.notEqual(await page.inputValue('#run0-opt-lr-value'), '0.15');
   await page.waitForFunction(
     (sum) => {
       const c = document.querySelector('#landscape');
@@ -94,13 +94,13 @@ test('step, reset, the learning-rate slider and the problem picker update the pi
   );
 
   // A rate far beyond 2/κ makes the quadratic diverge; the page says so.
-  await page.fill('#opt-lr', '1000');
+  await page.fill('#run0-opt-lr', '1000');
   assert.match(await page.textContent('#step-info'), /Diverged at step \d+/);
 
   await page.selectOption('#problem', 'rosenbrock');
   assert.match(await page.textContent('#formula'), /\(a − x\)²/);
   assert.ok(await page.isVisible('#problem-b'), 'problem parameters get controls');
-  await page.fill('#opt-lr', '500');
+  await page.fill('#run0-opt-lr', '500');
   await waitForPaint(page);
   await page.screenshot({ path: `${OUTPUT_DIR}rosenbrock.png` });
   assert.deepEqual(errors, []);
@@ -110,27 +110,27 @@ test('step, reset, the learning-rate slider and the problem picker update the pi
 test('every optimizer gets controls generated from the registry', async () => {
   const { page, errors } = await openPage(browser, server.url);
   await waitForPaint(page);
-  const options = await page.$$eval('#optimizer option', (os) => os.map((o) => ({ value: o.value, disabled: o.disabled })));
+  const options = await page.$$eval('#run0-optimizer option', (os) => os.map((o) => ({ value: o.value, disabled: o.disabled })));
   assert.ok(options.length >= 20, `only ${options.length} optimizers offered`);
   // On the quadratic, the finite-sum methods are not offered.
   assert.ok(options.find((o) => o.value === 'svrg').disabled);
   assert.ok(!options.find((o) => o.value === 'gauss-newton').disabled);
 
-  await page.selectOption('#optimizer', 'adam');
-  assert.match(await page.textContent('#equations'), /β₁/);
-  for (const id of ['#opt-lr', '#opt-beta1', '#opt-beta2', '#opt-eps', '#opt-weight_decay', '#opt-amsgrad']) {
+  await page.selectOption('#run0-optimizer', 'adam');
+  assert.match(await page.textContent('#run0-equations'), /β₁/);
+  for (const id of ['#run0-opt-lr', '#run0-opt-beta1', '#run0-opt-beta2', '#run0-opt-eps', '#run0-opt-weight_decay', '#run0-opt-amsgrad']) {
     assert.ok(await page.$(id), `${id} missing`);
   }
-  await page.check('#opt-amsgrad');
-  await page.selectOption('#schedule', 'cosine');
-  assert.ok(await page.$('#schedule-t_max'));
+  await page.check('#run0-opt-amsgrad');
+  await page.selectOption('#run0-schedule', 'cosine');
+  assert.ok(await page.$('#run0-schedule-t_max'));
 
-  await page.selectOption('#optimizer', 'trust-region');
-  assert.ok(await page.isHidden('#schedule-row'), 'no schedule for a method without a learning rate');
-  await page.selectOption('#opt-subproblem', 'dogleg');
+  await page.selectOption('#run0-optimizer', 'trust-region');
+  assert.ok(await page.isHidden('#run0-schedule-row'), 'no schedule for a method without a learning rate');
+  await page.selectOption('#run0-opt-subproblem', 'dogleg');
   await page.selectOption('#problem', 'himmelblau');
-  await page.selectOption('#optimizer', 'trust-region');
-  await page.selectOption('#opt-subproblem', 'dogleg');
+  await page.selectOption('#run0-optimizer', 'trust-region');
+  await page.selectOption('#run0-opt-subproblem', 'dogleg');
   await page.click('#step');
   await page.click('#step');
   assert.match(await page.textContent('#step-info'), /Δ = /);
@@ -138,19 +138,150 @@ test('every optimizer gets controls generated from the registry', async () => {
   assert.ok(await page.isHidden('#batch-size'), 'batch size only on finite-sum problems');
 
   // A value out of range is refused with a message naming the field, and the page keeps working.
-  await page.selectOption('#optimizer', 'gd');
-  await page.fill('#opt-lr-value', '-3');
+  await page.selectOption('#run0-optimizer', 'gd');
+  await page.fill('#run0-opt-lr-value', '-3');
   assert.match(await page.textContent('#status'), /runs\[0\]\.lr: must lie in/);
-  await page.fill('#opt-lr-value', '0.1');
+  await page.fill('#run0-opt-lr-value', '0.1');
   assert.equal(await page.textContent('#status'), '');
 
   await page.selectOption('#problem', 'regression');
   assert.ok(await page.isVisible('#batch-size'));
-  await page.selectOption('#optimizer', 'svrg');
+  await page.selectOption('#run0-optimizer', 'svrg');
   await page.selectOption('#noise', 'gaussian');
   await page.click('#play');
   await page.waitForFunction(() => Number(document.querySelector('#step-counter').textContent) >= 3);
   await page.screenshot({ path: `${OUTPUT_DIR}svrg-regression.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('runs can be added, duplicated, recoloured, hidden and removed', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  await page.click('#add-run');
+  assert.equal(await page.$$eval('fieldset.run', (r) => r.length), 2);
+  assert.equal(await page.inputValue('#run1-optimizer'), 'adam');
+  await page.click('#run1-duplicate');
+  assert.equal(await page.$$eval('fieldset.run', (r) => r.length), 3);
+  await page.fill('#run2-label', 'my Adam');
+  assert.match(await page.textContent('#step-info'), /my Adam: f = /);
+  const before = await canvasPixels(page, '#landscape');
+  await page.uncheck('#run0-visible');
+  await page.waitForFunction((sum) => {
+    const c = document.querySelector('#landscape');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = 0;
+    for (let i = 0; i < d.length; i += 4) s = (s * 31 + ((d[i] << 16) | (d[i + 1] << 8) | d[i + 2])) % 2147483647;
+    return s !== sum;
+  }, before.checksum);
+  await page.click('#run1-remove');
+  assert.equal(await page.$$eval('fieldset.run', (r) => r.length), 2);
+  await page.screenshot({ path: `${OUTPUT_DIR}runs.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('clicking the landscape moves the start point and every path follows', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  const before = await page.textContent('#start');
+  const box = await page.locator('#landscape').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.7, box.y + box.height * 0.3);
+  const after = await page.textContent('#start');
+  assert.notEqual(after, before);
+  const [x, y] = after.replace(/[()]/g, '').split(',').map(Number);
+  assert.ok(x > 0 && y > 0, `start ${after} should be in the upper right`);
+  // Dragging moves it again.
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.6);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.65, { steps: 4 });
+  await page.mouse.up();
+  const dragged = await page.textContent('#start');
+  assert.ok(Number(dragged.replace(/[()]/g, '').split(',')[0]) < 0, `dragged start ${dragged}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the address holds the scene: a copied address restores it', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  await page.selectOption('#problem', 'rosenbrock');
+  await page.selectOption('#run0-optimizer', 'adam');
+  await page.fill('#run0-opt-lr-value', '0.05');
+  await page.click('#add-run');
+  const address = page.url();
+  assert.match(decodeURIComponent(address), /"name":"rosenbrock"/);
+  const { page: second, errors: secondErrors } = await openPage(browser, address);
+  await waitForPaint(second);
+  assert.equal(await second.inputValue('#problem'), 'rosenbrock');
+  assert.equal(await second.inputValue('#run0-optimizer'), 'adam');
+  assert.equal(await second.inputValue('#run0-opt-lr-value'), '0.05');
+  assert.equal(await second.$$eval('fieldset.run', (r) => r.length), 2);
+  assert.equal(await second.textContent('#status'), '');
+  assert.deepEqual([...errors, ...secondErrors], []);
+  await page.close();
+  await second.close();
+});
+
+test('a broken address names what was wrong and keeps the good parts', async () => {
+  const broken = encodeURIComponent(JSON.stringify({
+    problem: { name: 'rosenbrock' },
+    runs: [{ optimizer: 'adam', lr: 0.05 }, { optimizer: 'nope' }],
+    steps: 'many',
+  }));
+  const { page, errors } = await openPage(browser, `${server.url}#${broken}`);
+  await waitForPaint(page);
+  const status = await page.textContent('#status');
+  assert.match(status, /unknown optimizer 'nope'/);
+  assert.match(status, /steps: must be a whole number/);
+  assert.equal(await page.inputValue('#problem'), 'rosenbrock');
+  assert.equal(await page.$$eval('fieldset.run', (r) => r.length), 1);
+  const { page: garbage, errors: garbageErrors } = await openPage(browser, `${server.url}#%7Bnot-json`);
+  await waitForPaint(garbage);
+  assert.match(await garbage.textContent('#status'), /does not hold a JSON spec/);
+  assert.deepEqual([...errors, ...garbageErrors], []);
+  await page.close();
+  await garbage.close();
+});
+
+test('keyboard: space plays, arrows step, r resets, ? shows help, digits load scenes', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await stepCounter(page), 3);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await stepCounter(page), 2);
+  await page.keyboard.press('r');
+  assert.equal(await stepCounter(page), 0);
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => Number(document.querySelector('#step-counter').textContent) >= 2);
+  await page.keyboard.press(' ');
+  assert.equal(await page.textContent('#play'), 'Play');
+  await page.keyboard.press('?');
+  assert.ok(await page.isVisible('#help'));
+  await page.keyboard.press('Escape');
+  assert.ok(await page.isHidden('#help'));
+  await page.keyboard.press('4');
+  assert.equal(await page.inputValue('#problem'), 'rosenbrock');
+  assert.equal(await page.$$eval('fieldset.run', (r) => r.length), 3);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('every lecture scene loads without errors', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  const scenes = await page.$$eval('#preset option', (os) => os.map((o) => o.value).filter(Boolean));
+  assert.equal(scenes.length, 9);
+  for (const [i, scene] of scenes.entries()) {
+    await page.selectOption('#preset', scene);
+    await page.fill('#scrubber', String(10000));
+    await waitForPaint(page);
+    assert.equal(await page.textContent('#status'), '', `${scene}: ${await page.textContent('#status')}`);
+    await page.screenshot({ path: `${OUTPUT_DIR}scene-${i + 1}-${scene}.png` });
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });
