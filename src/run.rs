@@ -297,3 +297,51 @@ pub fn run_spec(spec: &Spec) -> Result<Outcome, SpecError> {
         landscape,
     })
 }
+
+impl Outcome {
+    /// Every run as a tidy table, one row per point:
+    /// `run,label,optimizer,step,x,y,loss,grad_norm,lr,status`.
+    pub fn to_csv(&self) -> Result<String, csv::Error> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record([
+            "run",
+            "label",
+            "optimizer",
+            "step",
+            "x",
+            "y",
+            "loss",
+            "grad_norm",
+            "lr",
+            "status",
+        ])?;
+        for (i, run) in self.runs.iter().enumerate() {
+            let h = &run.history;
+            let status = match h.status {
+                Status::Finished => "finished",
+                Status::Converged => "converged",
+                Status::Diverged => "diverged",
+            };
+            for (step, point) in h.points.iter().enumerate() {
+                let lr = step
+                    .checked_sub(1)
+                    .and_then(|s| h.lr.get(s))
+                    .map_or(String::new(), f64::to_string);
+                writer.write_record([
+                    i.to_string(),
+                    run.label.clone(),
+                    run.optimizer.to_string(),
+                    step.to_string(),
+                    point[0].to_string(),
+                    point[1].to_string(),
+                    h.loss[step].to_string(),
+                    h.grad_norm[step].to_string(),
+                    lr,
+                    status.to_string(),
+                ])?;
+            }
+        }
+        let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}

@@ -143,45 +143,13 @@ fn print_outcome(outcome: &Outcome, format: Format) -> Result<(), String> {
             Ok(())
         }
         Format::Csv => {
-            let mut writer = csv::Writer::from_writer(std::io::stdout());
-            let header = [
-                "run",
-                "label",
-                "optimizer",
-                "step",
-                "x",
-                "y",
-                "loss",
-                "grad_norm",
-                "lr",
-                "status",
-            ];
-            writer.write_record(header).map_err(|e| e.to_string())?;
-            for (i, run) in outcome.runs.iter().enumerate() {
-                let h = &run.history;
-                for (step, point) in h.points.iter().enumerate() {
-                    let lr = if step == 0 {
-                        String::new()
-                    } else {
-                        h.lr[step - 1].to_string()
-                    };
-                    writer
-                        .write_record([
-                            i.to_string(),
-                            run.label.clone(),
-                            run.optimizer.to_string(),
-                            step.to_string(),
-                            point[0].to_string(),
-                            point[1].to_string(),
-                            h.loss[step].to_string(),
-                            h.grad_norm[step].to_string(),
-                            lr,
-                            format!("{:?}", h.status).to_lowercase(),
-                        ])
-                        .map_err(|e| e.to_string())?;
-                }
-            }
-            writer.flush().map_err(|e| e.to_string())
+            print!(
+                "{}",
+                outcome
+                    .to_csv()
+                    .map_err(|e| format!("cannot write CSV: {e}"))?
+            );
+            Ok(())
         }
     }
 }

@@ -22,11 +22,12 @@ use web_sys::{
 
 use super::controls::{self, format_number};
 use super::runs::{self, RunSetup};
-use super::{canvas, dom};
+use super::{canvas, dom, export};
 use crate::presets::PRESETS;
 use crate::problem::registry::{self as problems, ProblemEntry, PROBLEMS};
 use crate::problem::Window;
 use crate::render::chart::{draw_overlay, PathView, Theme};
+use crate::render::curves::{draw_curves, Curve, Quantity};
 use crate::render::figure::towards_black;
 use crate::render::landscape;
 use crate::render::view::{Layout, Margins, PixelRect};
@@ -71,6 +72,8 @@ struct Elements {
     step_info: Element,
     status: Element,
     help: Element,
+    curves: HtmlCanvasElement,
+    chart_kind: HtmlSelectElement,
 }
 
 /// A user action, run from an event listener.
@@ -146,6 +149,8 @@ impl App {
             step_info: dom::element(document, "step-info")?,
             status: dom::element(document, "status")?,
             help: dom::element(document, "help")?,
+            curves: dom::element(document, "curves")?,
+            chart_kind: dom::element(document, "chart-kind")?,
         };
         for entry in PROBLEMS {
             add_option(document, &el.problem, entry.name, entry.label)?;
@@ -215,6 +220,7 @@ impl App {
             (&el.runs, "click", App::on_runs_click),
             (&el.add_run, "click", |app, _| app.add_run()),
             (&el.scrubber, "input", |app, _| app.on_scrub()),
+            (&el.chart_kind, "change", |app, _| app.dirty = true),
             (&el.canvas, "pointerdown", App::on_pointer_down),
             (&el.canvas, "pointermove", App::on_pointer_move),
             (&el.canvas, "pointerup", |app, _| app.dragging = false),
@@ -224,11 +230,15 @@ impl App {
             let app = Rc::clone(app);
             dom::listen(target, event, move |e| act_on(&app, action, &e))?;
         }
-        let buttons: [(&str, Action); 4] = [
+        let buttons: [(&str, Action); 8] = [
             ("play", |app, _| app.toggle_play()),
             ("step", |app, _| app.step_by(1)),
             ("step-back", |app, _| app.step_by(-1)),
             ("reset", |app, _| app.reset()),
+            ("export-png", |app, _| app.export(Export::Png)),
+            ("export-csv", |app, _| app.export(Export::Csv)),
+            ("export-json", |app, _| app.export(Export::Json)),
+            ("export-spec", |app, _| app.export(Export::Spec)),
         ];
         for (id, action) in buttons {
             let button: Element = dom::element(&a.document, id)?;
@@ -865,9 +875,73 @@ impl App {
         let Some(outcome) = self.outcome.take() else {
             return Ok(());
         };
-        let result = self.draw_outcome(&outcome, size, ratio);
+        let result = self
+            .draw_outcome(&outcome, size, ratio)
+            .and_then(|_| self.draw_curves(&outcome));
         self.outcome = Some(outcome);
         result
+    }
+
+    /// The per-step chart of every visible run.
+    fn draw_curves(&self, outcome: &Outcome) -> Result<(), JsValue> {
+        let (_, ratio, _) = canvas::fit_to_display(&self.el.curves);
+        let kind = self.el.chart_kind.value();
+        let quantity = Quantity::ALL
+            .iter()
+            .find(|q| q.0 == kind)
+            .map_or(Quantity::Loss, |q| q.1);
+        let minima = outcome.landscape.minima();
+        let values: Vec<(Vec<f64>, RGBColor)> = outcome
+            .runs
+            .iter()
+            .zip(&self.styles)
+            .filter(|(_, style)| style.visible)
+            .map(|(run, style)| (quantity.values(&run.history, &minima), style.color))
+            .collect();
+        let curves: Vec<Curve<'_>> = values
+            .iter()
+            .map(|(v, c)| Curve {
+                values: v,
+                color: *c,
+            })
+            .collect();
+        let backend = CanvasBackend::with_canvas_object(self.el.curves.clone())
+            .ok_or_else(|| JsValue::from_str("plotters could not use the chart canvas"))?;
+        let root = backend.into_drawing_area();
+        draw_curves(
+            &root,
+            quantity.caption(),
+            &curves,
+            self.shown,
+            ratio,
+            &Theme::LIGHT,
+        )
+        .map_err(|e| JsValue::from_str(&format!("drawing the chart failed: {e}")))?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&format!("drawing the chart failed: {e}")))
+    }
+
+    fn export(&mut self, what: Export) {
+        let d = &self.document;
+        let result = match (what, &self.outcome) {
+            (Export::Png, _) => export::png(d, &self.el.canvas, "descent-landscape.png"),
+            (Export::Csv, Some(outcome)) => match outcome.to_csv() {
+                Ok(text) => export::text(d, "descent-histories.csv", "text/csv", &text),
+                Err(e) => Err(JsValue::from_str(&e.to_string())),
+            },
+            (Export::Json, Some(outcome)) => match serde_json::to_string(outcome) {
+                Ok(text) => export::text(d, "descent-histories.json", "application/json", &text),
+                Err(e) => Err(JsValue::from_str(&e.to_string())),
+            },
+            (Export::Spec, _) => {
+                let text = serde_json::to_string_pretty(&self.spec_value()).unwrap_or_default();
+                export::text(d, "descent-spec.json", "application/json", &text)
+            }
+            (_, None) => Ok(()),
+        };
+        if let Err(err) = result {
+            dom::report_error(d, &err);
+        }
     }
 
     fn draw_outcome(
@@ -1052,6 +1126,15 @@ fn act_on(app: &Rc<RefCell<App>>, action: Action, event: &Event) {
     if let Ok(mut app) = app.try_borrow_mut() {
         app.act(action, event);
     }
+}
+
+/// What can be downloaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Export {
+    Png,
+    Csv,
+    Json,
+    Spec,
 }
 
 /// The groups of generated controls outside the run panels.

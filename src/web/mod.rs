@@ -8,6 +8,7 @@ mod app;
 pub mod canvas;
 pub mod controls;
 mod dom;
+mod export;
 pub mod runs;
 
 use wasm_bindgen::prelude::*;

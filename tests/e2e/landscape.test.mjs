@@ -285,3 +285,32 @@ test('every lecture scene loads without errors', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the per-step chart follows the chosen quantity and exports download', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  await page.keyboard.press('4');
+  await page.waitForFunction(() => document.querySelector('#curves').width > 100);
+  const loss = await canvasPixels(page, '#curves');
+  assert.ok(loss.colours > 20, 'the chart is painted');
+  await page.selectOption('#chart-kind', 'grad-norm');
+  await page.waitForTimeout(100);
+  const grad = await canvasPixels(page, '#curves');
+  assert.notEqual(grad.checksum, loss.checksum);
+  for (const [button, name, start] of [
+    ['#export-csv', 'descent-histories.csv', 'run,label,optimizer,step,x,y,loss,grad_norm,lr,status'],
+    ['#export-json', 'descent-histories.json', '{"problem":'],
+    ['#export-spec', 'descent-spec.json', '{'],
+    ['#export-png', 'descent-landscape.png', '\u0089PNG'],
+  ]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    assert.equal(download.suggestedFilename(), name);
+    const path = await download.path();
+    const { readFileSync } = await import('node:fs');
+    const content = readFileSync(path, button === '#export-png' ? 'latin1' : 'utf8');
+    assert.ok(content.startsWith(start), `${name} starts with ${content.slice(0, 40)}`);
+  }
+  await page.screenshot({ path: `${OUTPUT_DIR}chart.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,194 @@
+//! Per-step curves of several runs (loss, gradient norm, distance to the
+//! nearest minimum, learning rate) with plotters on any backend, on a log
+//! axis when every value is positive.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::chart::Theme;
+use crate::run::History;
+
+/// What a curve shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    /// f at each point.
+    Loss,
+    /// ‖∇f‖ at each point.
+    GradNorm,
+    /// Distance from each point to the nearest known minimum.
+    Distance,
+    /// The step size of each step.
+    LearningRate,
+}
+
+impl Quantity {
+    /// Every quantity, with the key used in the page.
+    pub const ALL: [(&'static str, Quantity); 4] = [
+        ("loss", Quantity::Loss),
+        ("grad-norm", Quantity::GradNorm),
+        ("distance", Quantity::Distance),
+        ("lr", Quantity::LearningRate),
+    ];
+
+    /// The axis caption.
+    pub fn caption(self) -> &'static str {
+        match self {
+            Quantity::Loss => "f(x) per step",
+            Quantity::GradNorm => "‖∇f(x)‖ per step",
+            Quantity::Distance => "distance to the nearest minimum",
+            Quantity::LearningRate => "step size per step",
+        }
+    }
+
+    /// The values of this quantity along `history`.
+    pub fn values(self, history: &History, minima: &[[f64; 2]]) -> Vec<f64> {
+        match self {
+            Quantity::Loss => history.loss.clone(),
+            Quantity::GradNorm => history.grad_norm.clone(),
+            Quantity::LearningRate => history.lr.clone(),
+            Quantity::Distance => history
+                .points
+                .iter()
+                .map(|p| {
+                    minima
+                        .iter()
+                        .map(|m| ((p[0] - m[0]).powi(2) + (p[1] - m[1]).powi(2)).sqrt())
+                        .fold(f64::NAN, f64::min)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One run's curve.
+pub struct Curve<'a> {
+    /// Its values, one per step.
+    pub values: &'a [f64],
+    /// Its colour.
+    pub color: RGBColor,
+}
+
+/// Draws the curves over `root`, with a vertical line at step `current`.
+pub fn draw_curves<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    caption: &str,
+    curves: &[Curve<'_>],
+    current: usize,
+    scale: f64,
+    theme: &Theme,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let finite = || {
+        curves
+            .iter()
+            .flat_map(|c| c.values.iter().copied())
+            .filter(|v| v.is_finite())
+    };
+    let steps = curves
+        .iter()
+        .map(|c| c.values.len())
+        .max()
+        .unwrap_or(1)
+        .max(2) as f64
+        - 1.0;
+    let (lo, hi) = finite().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    if !lo.is_finite() {
+        return Ok(());
+    }
+    let font = ("sans-serif", 12.0 * scale).into_font().color(&theme.text);
+    let mut builder = ChartBuilder::on(root);
+    builder
+        .margin((8.0 * scale) as u32)
+        .caption(
+            caption,
+            ("sans-serif", 13.0 * scale).into_font().color(&theme.text),
+        )
+        .x_label_area_size((26.0 * scale) as u32)
+        .y_label_area_size((56.0 * scale) as u32);
+    let clip = |v: f64, low: f64, high: f64| v.clamp(low, high);
+    let line_width = (1.5 * scale).max(1.0) as u32;
+    if lo > 0.0 {
+        let (low, high) = (lo.max(hi * 1e-16), hi * 1.5);
+        let mut chart = builder.build_cartesian_2d(0.0..steps, (low..high).log_scale())?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE)
+            .label_style(font)
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .draw()?;
+        for curve in curves {
+            let points = curve
+                .values
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.is_finite())
+                .map(|(i, v)| (i as f64, clip(*v, low, high)));
+            chart.draw_series(LineSeries::new(
+                points,
+                curve.color.stroke_width(line_width),
+            ))?;
+        }
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(current as f64, low), (current as f64, high)],
+            theme.axis.mix(0.6),
+        )))?;
+    } else {
+        let pad = 0.05 * (hi - lo).max(1e-12);
+        let (low, high) = (lo - pad, hi + pad);
+        let mut chart = builder.build_cartesian_2d(0.0..steps, low..high)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE)
+            .label_style(font)
+            .y_label_formatter(&|v| format!("{v:.3}"))
+            .draw()?;
+        for curve in curves {
+            let points = curve
+                .values
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.is_finite())
+                .map(|(i, v)| (i as f64, clip(*v, low, high)));
+            chart.draw_series(LineSeries::new(
+                points,
+                curve.color.stroke_width(line_width),
+            ))?;
+        }
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(current as f64, low), (current as f64, high)],
+            theme.axis.mix(0.6),
+        )))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curves_draw_on_a_log_axis_and_a_linear_one() {
+        // Natively, captions are measured with a registered font (the CLI does the same).
+        #[cfg(feature = "cli")]
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            include_bytes!("../../www/fonts/DejaVuSans.ttf"),
+        );
+        for values in [vec![100.0, 10.0, 1.0, 0.1], vec![1.0, -2.0, -3.0, -3.5]] {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, (400, 200)).into_drawing_area();
+                let curve = Curve {
+                    values: &values,
+                    color: RGBColor(200, 10, 10),
+                };
+                draw_curves(&root, "f", &[curve], 2, 1.0, &Theme::LIGHT).unwrap();
+                root.present().unwrap();
+            }
+            assert!(svg.contains("#C80A0A"), "curve missing");
+        }
+    }
+}
