@@ -10,5 +10,6 @@ pub mod classifier;
 pub mod color;
 pub mod curves;
 pub mod figure;
+pub mod guides;
 pub mod landscape;
 pub mod view;

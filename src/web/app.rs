@@ -29,6 +29,7 @@ use crate::problem::Window;
 use crate::render::chart::{draw_overlay, PathView, Theme};
 use crate::render::curves::{draw_curves, Curve, Quantity};
 use crate::render::figure::towards_black;
+use crate::render::guides::{draw_guides, gradient_field, local_model, Guides};
 use crate::render::landscape;
 use crate::render::view::{Layout, Margins, PixelRect};
 use crate::run::{run_spec, Outcome, Status};
@@ -74,6 +75,9 @@ struct Elements {
     help: Element,
     curves: HtmlCanvasElement,
     chart_kind: HtmlSelectElement,
+    overlay_field: HtmlInputElement,
+    overlay_newton: HtmlInputElement,
+    overlay_eigen: HtmlInputElement,
 }
 
 /// A user action, run from an event listener.
@@ -151,6 +155,9 @@ impl App {
             help: dom::element(document, "help")?,
             curves: dom::element(document, "curves")?,
             chart_kind: dom::element(document, "chart-kind")?,
+            overlay_field: dom::element(document, "overlay-field")?,
+            overlay_newton: dom::element(document, "overlay-newton")?,
+            overlay_eigen: dom::element(document, "overlay-eigen")?,
         };
         for entry in PROBLEMS {
             add_option(document, &el.problem, entry.name, entry.label)?;
@@ -221,6 +228,9 @@ impl App {
             (&el.add_run, "click", |app, _| app.add_run()),
             (&el.scrubber, "input", |app, _| app.on_scrub()),
             (&el.chart_kind, "change", |app, _| app.dirty = true),
+            (&el.overlay_field, "change", |app, _| app.dirty = true),
+            (&el.overlay_newton, "change", |app, _| app.dirty = true),
+            (&el.overlay_eigen, "change", |app, _| app.dirty = true),
             (&el.canvas, "pointerdown", App::on_pointer_down),
             (&el.canvas, "pointermove", App::on_pointer_move),
             (&el.canvas, "pointerup", |app, _| app.dragging = false),
@@ -882,6 +892,32 @@ impl App {
         result
     }
 
+    /// The overlays that are switched on: the field over the view, the local
+    /// model at the current point of the first visible run.
+    fn guides(&self, outcome: &Outcome, layout: &Layout) -> Guides {
+        let mut guides = Guides::default();
+        let landscape = outcome.landscape.as_ref();
+        if self.el.overlay_field.checked() {
+            guides.arrows = gradient_field(landscape, &layout.view, 15);
+        }
+        let current = outcome
+            .runs
+            .iter()
+            .zip(&self.styles)
+            .find(|(_, style)| style.visible)
+            .and_then(|(run, _)| run.history.points.get(self.shown.min(run.history.steps())));
+        if let Some(point) = current {
+            let (newton, eigen) = local_model(landscape, [point[0], point[1]], &layout.view);
+            if self.el.overlay_newton.checked() {
+                guides.newton = newton;
+            }
+            if self.el.overlay_eigen.checked() {
+                guides.eigen = eigen;
+            }
+        }
+        guides
+    }
+
     /// The per-step chart of every visible run.
     fn draw_curves(&self, outcome: &Outcome) -> Result<(), JsValue> {
         let (_, ratio, _) = canvas::fit_to_display(&self.el.curves);
@@ -970,6 +1006,9 @@ impl App {
         let backend = CanvasBackend::with_canvas_object(self.el.canvas.clone())
             .ok_or_else(|| JsValue::from_str("plotters could not use the canvas"))?;
         let root = backend.into_drawing_area();
+        let guides = self.guides(outcome, &layout);
+        draw_guides(&root, &layout, &guides)
+            .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
         let mut paths = Vec::new();
         for (run, style) in outcome.runs.iter().zip(&self.styles) {
             if !style.visible {

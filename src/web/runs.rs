@@ -18,8 +18,8 @@ use crate::spec::averaging_kinds;
 
 /// The hex colours given to new runs, in order.
 pub const COLORS: [&str; 10] = [
-    "#ff6347", "#ffffff", "#ffb300", "#00bfff", "#ff69b4", "#32cd32", "#ba55d3", "#ff8c00",
-    "#dc143c", "#87cefa",
+    "#ff6347", "#00e5ff", "#ffb300", "#ff69b4", "#7cfc00", "#ba55d3", "#ff8c00", "#dc143c",
+    "#87cefa", "#ffffff",
 ];
 
 /// What the page needs to build one run's panel.

@@ -314,3 +314,20 @@ test('the per-step chart follows the chosen quantity and exports download', asyn
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('overlays: gradient field, Newton target and eigen-directions', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  await page.keyboard.press('6');
+  await page.click('#step');
+  const plain = await canvasPixels(page, '#landscape');
+  for (const id of ['#overlay-field', '#overlay-newton', '#overlay-eigen']) {
+    await page.check(id);
+  }
+  await page.waitForTimeout(100);
+  const withGuides = await canvasPixels(page, '#landscape');
+  assert.notEqual(withGuides.checksum, plain.checksum);
+  await page.screenshot({ path: `${OUTPUT_DIR}overlays.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
