@@ -849,12 +849,11 @@ impl App {
                 }
                 _ => {}
             }
-            lines.push(format!(
-                "{}: f = {} · {}",
-                run.label,
-                format_number(h.loss[at]),
-                info.join(" · ")
-            ));
+            info.insert(
+                0,
+                format!("{}: f = {}", run.label, format_number(h.loss[at])),
+            );
+            lines.push(info.join(" · "));
         }
         self.el.step_info.set_text_content(Some(&lines.join("\n")));
     }
