@@ -1064,6 +1064,8 @@ impl App {
             .as_ref()
             .is_none_or(|b| b.key != key || b.plot != layout.plot || b.view != layout.view);
         if stale {
+            let performance = web_sys::window().and_then(|w| w.performance());
+            let started = performance.as_ref().map_or(0.0, |p| p.now());
             let image = landscape::render(
                 outcome.landscape.as_ref(),
                 &layout.view,
@@ -1071,6 +1073,13 @@ impl App {
                 layout.plot.height,
                 layout.scale as f32,
             );
+            // The last recomputation's cost, for the end-to-end tests to report.
+            if let Some(p) = &performance {
+                let _ = self
+                    .el
+                    .canvas
+                    .set_attribute("data-background-ms", &format!("{:.1}", p.now() - started));
+            }
             self.background = Some(Background {
                 key: key.to_string(),
                 plot: layout.plot,

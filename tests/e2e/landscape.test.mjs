@@ -331,3 +331,35 @@ test('overlays: gradient field, Newton target and eigen-directions', async () =>
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('performance: background recomputation while dragging a slider, long tasks while animating', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const times = [];
+  for (const position of [300, 350, 400, 450, 500, 550, 600]) {
+    await page.fill('#problem-kappa', String(position));
+    await page.waitForFunction(() => document.querySelector('#landscape').dataset.backgroundMs !== undefined);
+    await page.waitForTimeout(50);
+    times.push(Number(await page.getAttribute('#landscape', 'data-background-ms')));
+  }
+  const size = await page.$eval('#landscape', (c) => `${c.width}×${c.height}`);
+  times.sort((a, b) => a - b);
+  console.log(`background at ${size} px: median ${times[3]} ms, max ${times[6]} ms (target < 50 ms)`);
+  await page.keyboard.press('8');
+  await page.waitForTimeout(200);
+  await page.evaluate(() => { window.__longTasks = []; });
+  await page.selectOption('#speed', '4');
+  await page.keyboard.press(' ');
+  await page.waitForTimeout(2000);
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  console.log(`animating 3 runs for 2 s: ${longTasks.length} tasks over 50 ms${longTasks.length ? `, longest ${Math.max(...longTasks).toFixed(0)} ms` : ''}`);
+  assert.ok(times.every((t) => Number.isFinite(t) && t > 0));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
