@@ -15,6 +15,8 @@ pub struct Theme {
     pub text: RGBColor,
     /// Axis lines and ticks.
     pub axis: RGBColor,
+    /// Behind the plot.
+    pub background: RGBColor,
 }
 
 impl Theme {
@@ -22,6 +24,14 @@ impl Theme {
     pub const LIGHT: Theme = Theme {
         text: RGBColor(40, 40, 48),
         axis: RGBColor(90, 90, 100),
+        background: RGBColor(255, 255, 255),
+    };
+
+    /// Light text on a dark page.
+    pub const DARK: Theme = Theme {
+        text: RGBColor(230, 230, 238),
+        axis: RGBColor(160, 160, 175),
+        background: RGBColor(31, 31, 41),
     };
 }
 
@@ -188,7 +198,7 @@ fn draw_legend<DB: DrawingBackend>(
     let height = line * labelled.len() as i32 + (8.0 * s) as i32;
     root.draw(&Rectangle::new(
         [(left, top), (left + width, top + height)],
-        WHITE.mix(0.85).filled(),
+        theme.background.mix(0.85).filled(),
     ))?;
     let font = ("sans-serif", 13.0 * s).into_font().color(&theme.text);
     for (i, (label, color)) in labelled.iter().enumerate() {

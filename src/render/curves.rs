@@ -77,7 +77,7 @@ pub fn draw_curves<DB: DrawingBackend>(
     scale: f64,
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    root.fill(&WHITE)?;
+    root.fill(&theme.background)?;
     let finite = || {
         curves
             .iter()
@@ -114,7 +114,7 @@ pub fn draw_curves<DB: DrawingBackend>(
         let mut chart = builder.build_cartesian_2d(0.0..steps, (low..high).log_scale())?;
         chart
             .configure_mesh()
-            .light_line_style(WHITE)
+            .light_line_style(theme.background)
             .label_style(font)
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .draw()?;
@@ -140,7 +140,7 @@ pub fn draw_curves<DB: DrawingBackend>(
         let mut chart = builder.build_cartesian_2d(0.0..steps, low..high)?;
         chart
             .configure_mesh()
-            .light_line_style(WHITE)
+            .light_line_style(theme.background)
             .label_style(font)
             .y_label_formatter(&|v| format!("{v:.3}"))
             .draw()?;

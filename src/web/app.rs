@@ -240,7 +240,9 @@ impl App {
             let app = Rc::clone(app);
             dom::listen(target, event, move |e| act_on(&app, action, &e))?;
         }
-        let buttons: [(&str, Action); 8] = [
+        let buttons: [(&str, Action); 10] = [
+            ("theme", |app, _| app.toggle_theme()),
+            ("present", |app, _| app.toggle_presenting()),
             ("play", |app, _| app.toggle_play()),
             ("step", |app, _| app.step_by(1)),
             ("step-back", |app, _| app.step_by(-1)),
@@ -621,6 +623,7 @@ impl App {
                     let _ = root.request_fullscreen();
                 }
             }
+            "p" | "P" => self.toggle_presenting(),
             "?" => {
                 let hidden = self.el.help.has_attribute("hidden");
                 let _ = if hidden {
@@ -891,6 +894,47 @@ impl App {
         result
     }
 
+    /// Whether the page is dark: the user's choice, else the system's.
+    fn is_dark(&self) -> bool {
+        let root = self.document.document_element();
+        match root.and_then(|r| r.get_attribute("data-theme")).as_deref() {
+            Some("dark") => true,
+            Some("light") => false,
+            _ => web_sys::window()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                .is_some_and(|m| m.matches()),
+        }
+    }
+
+    fn theme(&self) -> Theme {
+        if self.is_dark() {
+            Theme::DARK
+        } else {
+            Theme::LIGHT
+        }
+    }
+
+    fn toggle_theme(&mut self) {
+        let next = if self.is_dark() { "light" } else { "dark" };
+        if let Some(root) = self.document.document_element() {
+            let _ = root.set_attribute("data-theme", next);
+        }
+        self.dirty = true;
+    }
+
+    fn presenting(&self) -> bool {
+        self.document
+            .body()
+            .is_some_and(|b| b.class_list().contains("presenting"))
+    }
+
+    fn toggle_presenting(&mut self) {
+        if let Some(body) = self.document.body() {
+            let _ = body.class_list().toggle("presenting");
+        }
+        self.dirty = true;
+    }
+
     /// The overlays that are switched on: the field over the view, the local
     /// model at the current point of the first visible run.
     fn guides(&self, outcome: &Outcome, layout: &Layout) -> Guides {
@@ -943,13 +987,18 @@ impl App {
         let backend = CanvasBackend::with_canvas_object(self.el.curves.clone())
             .ok_or_else(|| JsValue::from_str("plotters could not use the chart canvas"))?;
         let root = backend.into_drawing_area();
+        let scale = if self.presenting() {
+            1.5 * ratio
+        } else {
+            ratio
+        };
         draw_curves(
             &root,
             quantity.caption(),
             &curves,
             self.shown,
-            ratio,
-            &Theme::LIGHT,
+            scale,
+            &self.theme(),
         )
         .map_err(|e| JsValue::from_str(&format!("drawing the chart failed: {e}")))?;
         root.present()
@@ -985,15 +1034,18 @@ impl App {
         size: (u32, u32),
         ratio: f64,
     ) -> Result<(), JsValue> {
+        let theme = self.theme();
+        let text_scale = if self.presenting() { 1.5 } else { 1.0 };
         let layout = Layout::fit(
             size,
             &outcome.landscape.window(),
             &Margins::default(),
-            ratio,
+            ratio * text_scale,
         );
         self.layout = Some(layout);
         let context = canvas::context_2d(&self.el.canvas)?;
-        context.set_fill_style_str("#ffffff");
+        let RGBColor(r, g, b) = theme.background;
+        context.set_fill_style_str(&format!("rgb({r}, {g}, {b})"));
         context.fill_rect(0.0, 0.0, f64::from(size.0), f64::from(size.1));
         let key = format!("{}{}", outcome.problem, self.seed);
         let background = self.background(outcome, &key, &layout)?;
@@ -1039,14 +1091,8 @@ impl App {
                     .copied(),
             });
         }
-        draw_overlay(
-            &root,
-            &layout,
-            &outcome.landscape.minima(),
-            &paths,
-            &Theme::LIGHT,
-        )
-        .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
+        draw_overlay(&root, &layout, &outcome.landscape.minima(), &paths, &theme)
+            .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
         root.present()
             .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))
     }

@@ -363,3 +363,45 @@ test('performance: background recomputation while dragging a slider, long tasks 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('dark theme and presentation mode for projectors', async () => {
+  const { page, errors } = await openPage(browser, server.url, { width: 1280, height: 720 });
+  await waitForPaint(page);
+  const corner = async () => page.$eval('#landscape', (c) => Array.from(c.getContext('2d').getImageData(2, 2, 1, 1).data.slice(0, 3)));
+  const light = await corner();
+  await page.click('#theme');
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#landscape');
+    return c.getContext('2d').getImageData(2, 2, 1, 1).data[0] < 100;
+  });
+  const dark = await corner();
+  assert.ok(dark[0] < light[0], `corner ${dark} should be darker than ${light}`);
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  await page.keyboard.press('p');
+  assert.match(await page.getAttribute('body', 'class'), /presenting/);
+  await page.keyboard.press('2');
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: `${OUTPUT_DIR}presenting-dark.png` });
+  await page.keyboard.press('p');
+  assert.doesNotMatch((await page.getAttribute('body', 'class')) ?? '', /presenting/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the page reflows on a phone and touch moves the start point', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await waitForPaint(page);
+  const box = await page.locator('#landscape').boundingBox();
+  assert.ok(box.width <= 390, `canvas ${box.width} px wide fits the phone`);
+  const before = await page.textContent('#start');
+  await page.locator('#landscape').tap({ position: { x: box.width * 0.75, y: box.height * 0.25 } });
+  assert.notEqual(await page.textContent('#start'), before);
+  await page.screenshot({ path: `${OUTPUT_DIR}phone.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
