@@ -6,6 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::color::{ColorScale, Colormap};
 use super::view::Layout;
 
 /// The colours of text and axes.
@@ -213,6 +214,51 @@ fn draw_legend<DB: DrawingBackend>(
         root.draw(&Text::new(
             label.to_string(),
             (left + (26.0 * s) as i32, y + (1.0 * s) as i32),
+            font.clone(),
+        ))?;
+    }
+    Ok(())
+}
+
+/// A vertical colour bar right of the plot area: the colormap from the lowest
+/// value (bottom) to the highest, with values at five positions (logarithmic
+/// scales label their uneven spacing).
+pub fn draw_color_bar<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    layout: &Layout,
+    scale: &ColorScale,
+    theme: &Theme,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let s = layout.scale;
+    let plot = layout.plot;
+    let left = (plot.left + plot.width) as i32 + (8.0 * s) as i32;
+    let width = (12.0 * s) as i32;
+    let (top, height) = (plot.top as i32, plot.height as i32);
+    let colormap = Colormap::viridis();
+    let bins = 64;
+    for k in 0..bins {
+        let t = (k as f64 + 0.5) / bins as f64;
+        let [r, g, b] = colormap.at(t);
+        let y1 = top + height - (height * k) / bins;
+        let y0 = top + height - (height * (k + 1)) / bins;
+        root.draw(&Rectangle::new(
+            [(left, y0), (left + width, y1)],
+            RGBColor(r, g, b).filled(),
+        ))?;
+    }
+    let font = ("sans-serif", 11.0 * s).into_font().color(&theme.text);
+    for k in 0..5 {
+        let t = k as f64 / 4.0;
+        let y = top + height - (f64::from(height) * t) as i32;
+        let value = scale.value_at(t);
+        let label = if value != 0.0 && !(1e-2..1e4).contains(&value.abs()) {
+            format!("{value:.0e}")
+        } else {
+            format!("{value:.2}")
+        };
+        root.draw(&Text::new(
+            label,
+            (left + width + (3.0 * s) as i32, y - (6.0 * s) as i32),
             font.clone(),
         ))?;
     }

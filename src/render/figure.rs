@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::element::BitMapElement;
 use plotters::prelude::*;
 
-use super::chart::{draw_overlay, PathView, Theme};
+use super::chart::{draw_color_bar, draw_overlay, PathView, Theme};
 use super::landscape;
 use super::view::{Layout, Margins};
 use crate::run::{Outcome, Status};
@@ -86,6 +86,7 @@ pub fn draw_outcome<DB: DrawingBackend>(
             radius: None,
         });
     }
+    draw_color_bar(root, &layout, &image.scale, &Theme::LIGHT)?;
     draw_overlay(
         root,
         &layout,

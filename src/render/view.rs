@@ -32,7 +32,7 @@ impl Default for Margins {
     fn default() -> Self {
         Self {
             top: 10.0,
-            right: 22.0,
+            right: 64.0,
             bottom: 34.0,
             left: 46.0,
         }

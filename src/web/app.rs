@@ -26,7 +26,8 @@ use super::{canvas, dom, export};
 use crate::presets::PRESETS;
 use crate::problem::registry::{self as problems, ProblemEntry, PROBLEMS};
 use crate::problem::Window;
-use crate::render::chart::{draw_overlay, PathView, Theme};
+use crate::render::chart::{draw_color_bar, draw_overlay, PathView, Theme};
+use crate::render::color::ColorScale;
 use crate::render::curves::{draw_curves, Curve, Quantity};
 use crate::render::figure::towards_black;
 use crate::render::guides::{draw_guides, gradient_field, local_model, Guides};
@@ -48,6 +49,7 @@ struct Background {
     plot: PixelRect,
     view: Window,
     data: ImageData,
+    scale: ColorScale,
 }
 
 /// The page's fixed elements.
@@ -1057,6 +1059,10 @@ impl App {
         let backend = CanvasBackend::with_canvas_object(self.el.canvas.clone())
             .ok_or_else(|| JsValue::from_str("plotters could not use the canvas"))?;
         let root = backend.into_drawing_area();
+        if let Some(background) = &self.background {
+            draw_color_bar(&root, &layout, &background.scale, &theme)
+                .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
+        }
         let guides = self.guides(outcome, &layout);
         draw_guides(&root, &layout, &guides)
             .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
@@ -1131,6 +1137,7 @@ impl App {
                 plot: layout.plot,
                 view: layout.view,
                 data: canvas::image_data(&image)?,
+                scale: image.scale,
             });
         }
         self.background
