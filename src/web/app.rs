@@ -80,6 +80,7 @@ struct Elements {
     overlay_field: HtmlInputElement,
     overlay_newton: HtmlInputElement,
     overlay_eigen: HtmlInputElement,
+    hover: Element,
 }
 
 /// A user action, run from an event listener.
@@ -160,6 +161,7 @@ impl App {
             overlay_field: dom::element(document, "overlay-field")?,
             overlay_newton: dom::element(document, "overlay-newton")?,
             overlay_eigen: dom::element(document, "overlay-eigen")?,
+            hover: dom::element(document, "hover")?,
         };
         for entry in PROBLEMS {
             add_option(document, &el.problem, entry.name, entry.label)?;
@@ -237,6 +239,7 @@ impl App {
             (&el.canvas, "pointermove", App::on_pointer_move),
             (&el.canvas, "pointerup", |app, _| app.dragging = false),
             (&el.canvas, "pointerleave", |app, _| app.dragging = false),
+            (&el.curves, "pointermove", App::on_chart_move),
         ];
         for (target, event, action) in handlers {
             let app = Rc::clone(app);
@@ -677,12 +680,59 @@ impl App {
     }
 
     fn on_pointer_move(&mut self, event: &Event) {
+        let point = self.plane_point(event);
         if self.dragging {
-            if let Some(point) = self.plane_point(event) {
+            if let Some(point) = point {
                 self.start = Some(point);
                 self.recompute();
             }
         }
+        let text = match (point, &self.outcome) {
+            (Some([x, y]), Some(outcome)) => format!(
+                "x = {}, y = {}: f = {}",
+                format_number(x),
+                format_number(y),
+                format_number(outcome.landscape.value(&[x, y]))
+            ),
+            _ => String::new(),
+        };
+        self.el.hover.set_text_content(Some(&text));
+    }
+
+    /// Hovering the chart: every visible run's value at the step under the pointer.
+    fn on_chart_move(&mut self, event: &Event) {
+        let (Some(pointer), Some(outcome)) = (event.dyn_ref::<PointerEvent>(), &self.outcome)
+        else {
+            return;
+        };
+        let width = f64::from(self.el.curves.client_width());
+        let scale = if self.presenting() { 1.5 } else { 1.0 };
+        // The chart's plotting area: 8 px margin and a 56 px label area on the left, 8 px on the right.
+        let (left, right) = ((8.0 + 56.0) * scale, width - 8.0 * scale);
+        let steps = self.steps() as f64;
+        let t = ((f64::from(pointer.offset_x()) - left) / (right - left)).clamp(0.0, 1.0);
+        let step = (t * steps).round() as usize;
+        let kind = self.el.chart_kind.value();
+        let quantity = Quantity::ALL
+            .iter()
+            .find(|q| q.0 == kind)
+            .map_or(Quantity::Loss, |q| q.1);
+        let minima = outcome.landscape.minima();
+        let parts: Vec<String> = outcome
+            .runs
+            .iter()
+            .zip(&self.styles)
+            .filter(|(_, style)| style.visible)
+            .filter_map(|(run, _)| {
+                let values = quantity.values(&run.history, &minima);
+                values
+                    .get(step)
+                    .map(|v| format!("{} {}", run.label, format_number(*v)))
+            })
+            .collect();
+        self.el
+            .hover
+            .set_text_content(Some(&format!("step {step}: {}", parts.join(", "))));
     }
 
     // ----- running --------------------------------------------------------------

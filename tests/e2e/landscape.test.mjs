@@ -405,3 +405,17 @@ test('the page reflows on a phone and touch moves the start point', async () => 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('hovering the landscape or the chart shows values', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  const box = await page.locator('#landscape').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  assert.match(await page.textContent('#hover'), /^x = .*, y = .*: f = /);
+  await page.locator('#curves').scrollIntoViewIfNeeded();
+  const chart = await page.locator('#curves').boundingBox();
+  await page.mouse.move(chart.x + chart.width / 2, chart.y + chart.height / 2);
+  assert.match(await page.textContent('#hover'), /^step \d+: Gradient descent /);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
