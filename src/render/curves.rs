@@ -107,7 +107,6 @@ pub fn draw_curves<DB: DrawingBackend>(
         )
         .x_label_area_size((26.0 * scale) as u32)
         .y_label_area_size((56.0 * scale) as u32);
-    let clip = |v: f64, low: f64, high: f64| v.clamp(low, high);
     let line_width = (1.5 * scale).max(1.0) as u32;
     if lo > 0.0 {
         let (low, high) = (lo.max(hi * 1e-16), hi * 1.5);
@@ -118,22 +117,7 @@ pub fn draw_curves<DB: DrawingBackend>(
             .label_style(font)
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .draw()?;
-        for curve in curves {
-            let points = curve
-                .values
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| v.is_finite())
-                .map(|(i, v)| (i as f64, clip(*v, low, high)));
-            chart.draw_series(LineSeries::new(
-                points,
-                curve.color.stroke_width(line_width),
-            ))?;
-        }
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(current as f64, low), (current as f64, high)],
-            theme.axis.mix(0.6),
-        )))?;
+        plot_lines(&mut chart, curves, current, (low, high), line_width, theme)?;
     } else {
         let pad = 0.05 * (hi - lo).max(1e-12);
         let (low, high) = (lo - pad, hi + pad);
@@ -144,23 +128,37 @@ pub fn draw_curves<DB: DrawingBackend>(
             .label_style(font)
             .y_label_formatter(&|v| format!("{v:.3}"))
             .draw()?;
-        for curve in curves {
-            let points = curve
-                .values
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| v.is_finite())
-                .map(|(i, v)| (i as f64, clip(*v, low, high)));
-            chart.draw_series(LineSeries::new(
-                points,
-                curve.color.stroke_width(line_width),
-            ))?;
-        }
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(current as f64, low), (current as f64, high)],
-            theme.axis.mix(0.6),
-        )))?;
+        plot_lines(&mut chart, curves, current, (low, high), line_width, theme)?;
     }
+    Ok(())
+}
+
+/// The curves (values clipped to the axis) and the line at the current step,
+/// on a chart whose y axis may be linear or logarithmic.
+fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    curves: &[Curve<'_>],
+    current: usize,
+    (low, high): (f64, f64),
+    line_width: u32,
+    theme: &Theme,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    for curve in curves {
+        let points = curve
+            .values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(i, v)| (i as f64, v.clamp(low, high)));
+        chart.draw_series(LineSeries::new(
+            points,
+            curve.color.stroke_width(line_width),
+        ))?;
+    }
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(current as f64, low), (current as f64, high)],
+        theme.axis.mix(0.6),
+    )))?;
     Ok(())
 }
 

@@ -21,7 +21,7 @@ use web_sys::{
 };
 
 use super::controls::{self, format_number};
-use super::runs::{self, RunSetup};
+use super::runs::{self, add_option, kind_of, RunSetup};
 use super::{canvas, dom, export};
 use crate::presets::PRESETS;
 use crate::problem::registry::{self as problems, ProblemEntry, PROBLEMS};
@@ -109,19 +109,6 @@ pub struct App {
     layout: Option<Layout>,
     dragging: bool,
     dirty: bool,
-}
-
-fn add_option(
-    document: &Document,
-    parent: &Element,
-    value: &str,
-    label: &str,
-) -> Result<(), JsValue> {
-    let option = document.create_element("option")?;
-    option.set_attribute("value", value)?;
-    option.set_text_content(Some(label));
-    parent.append_child(&option)?;
-    Ok(())
 }
 
 fn kind_params(name: &str) -> &'static [crate::param::ParamSpec] {
@@ -434,9 +421,8 @@ impl App {
 
     fn on_preset(&mut self) {
         let name = self.el.preset.value();
-        if let Some(preset) = PRESETS.iter().find(|p| p.name == name) {
-            self.load_text(preset.spec);
-            self.recompute();
+        if let Some(index) = PRESETS.iter().position(|p| p.name == name) {
+            self.load_preset(index);
         }
     }
 
@@ -515,23 +501,9 @@ impl App {
             let specs = if id.starts_with(&format!("{prefix}opt-")) {
                 runs::entry(&setup.optimizer).params
             } else if id.starts_with(&format!("{prefix}schedule-")) {
-                runs::schedule_params(
-                    setup
-                        .schedule
-                        .as_ref()
-                        .and_then(|s| s.get("kind"))
-                        .and_then(Json::as_str)
-                        .unwrap_or(""),
-                )
+                runs::schedule_params(kind_of(setup.schedule.as_ref(), ""))
             } else {
-                runs::averaging_params(
-                    setup
-                        .averaging
-                        .as_ref()
-                        .and_then(|s| s.get("kind"))
-                        .and_then(Json::as_str)
-                        .unwrap_or(""),
-                )
+                runs::averaging_params(kind_of(setup.averaging.as_ref(), ""))
             };
             controls::sync(&target, specs);
         }

@@ -71,7 +71,8 @@ pub fn supports(optimizer: &OptimizerEntry, problem: &ProblemEntry) -> bool {
     }
 }
 
-fn add_option(
+/// Appends an `<option>` with `value` and `label` to `parent`.
+pub fn add_option(
     document: &Document,
     parent: &Element,
     value: &str,
@@ -193,12 +194,7 @@ pub fn render(
     for s in SCHEDULES.iter().filter(|s| s.name != "constant") {
         add_option(document, &schedule, s.name, s.name)?;
     }
-    let schedule_kind = setup
-        .schedule
-        .as_ref()
-        .and_then(|s| s.get("kind"))
-        .and_then(Json::as_str)
-        .unwrap_or("constant");
+    let schedule_kind = kind_of(setup.schedule.as_ref(), "constant");
     schedule.set_value(schedule_kind);
     schedule_label.append_child(&schedule)?;
     schedule_row.append_child(&schedule_label)?;
@@ -225,12 +221,7 @@ pub fn render(
     for (name, _) in averaging_kinds() {
         add_option(document, &averaging, name, name)?;
     }
-    let averaging_kind = setup
-        .averaging
-        .as_ref()
-        .and_then(|s| s.get("kind"))
-        .and_then(Json::as_str)
-        .unwrap_or("none");
+    let averaging_kind = kind_of(setup.averaging.as_ref(), "none");
     averaging.set_value(averaging_kind);
     averaging_label.append_child(&averaging)?;
     panel.append_child(&averaging_label)?;
@@ -261,6 +252,14 @@ pub fn render(
     panel.append_child(&details)?;
     container.append_child(&panel)?;
     Ok(())
+}
+
+/// The `kind` of a `{"kind": …, …}` object, or `default`.
+pub fn kind_of<'a>(value: Option<&'a Json>, default: &'a str) -> &'a str {
+    value
+        .and_then(|v| v.get("kind"))
+        .and_then(Json::as_str)
+        .unwrap_or(default)
 }
 
 /// The parameters of a `{"kind": …, …}` object, without its kind.

@@ -53,3 +53,19 @@ export async function canvasPixels(page, selector) {
     return { width, height, colours: colours.size, checksum };
   });
 }
+
+/** Waits until the canvas's checksum (as `canvasPixels` computes it) differs from `checksum`. */
+export async function waitForCanvasChange(page, selector, checksum) {
+  await page.waitForFunction(
+    ({ selector, checksum }) => {
+      const canvas = document.querySelector(selector);
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        sum = (sum * 31 + ((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])) % 2147483647;
+      }
+      return sum !== checksum;
+    },
+    { selector, checksum },
+  );
+}

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDirectory } from './static-server.mjs';
-import { launchBrowser, openPage, canvasPixels, OUTPUT_DIR } from './browser.mjs';
+import { launchBrowser, openPage, canvasPixels, waitForCanvasChange, OUTPUT_DIR } from './browser.mjs';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
 let server;
@@ -82,16 +82,7 @@ test('step, reset, the learning-rate slider and the problem picker update the pi
   assert.equal(await page.inputValue('#run0-opt-lr-value'), '0.15');
   await page.fill('#run0-opt-lr', '560');
   assert.notEqual(await page.inputValue('#run0-opt-lr-value'), '0.15');
-  await page.waitForFunction(
-    (sum) => {
-      const c = document.querySelector('#landscape');
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let s = 0;
-      for (let i = 0; i < d.length; i += 4) s = (s * 31 + ((d[i] << 16) | (d[i + 1] << 8) | d[i + 2])) % 2147483647;
-      return s !== sum;
-    },
-    atDefault.checksum,
-  );
+  await waitForCanvasChange(page, '#landscape', atDefault.checksum);
 
   // A rate far beyond 2/κ makes the quadratic diverge; the page says so.
   await page.fill('#run0-opt-lr', '1000');
@@ -167,13 +158,7 @@ test('runs can be added, duplicated, recoloured, hidden and removed', async () =
   assert.match(await page.textContent('#step-info'), /my Adam: f = /);
   const before = await canvasPixels(page, '#landscape');
   await page.uncheck('#run0-visible');
-  await page.waitForFunction((sum) => {
-    const c = document.querySelector('#landscape');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let s = 0;
-    for (let i = 0; i < d.length; i += 4) s = (s * 31 + ((d[i] << 16) | (d[i + 1] << 8) | d[i + 2])) % 2147483647;
-    return s !== sum;
-  }, before.checksum);
+  await waitForCanvasChange(page, '#landscape', before.checksum);
   await page.click('#run1-remove');
   assert.equal(await page.$$eval('fieldset.run', (r) => r.length), 2);
   await page.screenshot({ path: `${OUTPUT_DIR}runs.png` });
