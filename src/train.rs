@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
-use crate::data::{PeaksData, CLASSES};
+use crate::data::{Dataset, PeaksData, CLASSES};
 use crate::error::{FieldError, SpecError};
 use crate::nn::preconditioners::{Kfac, NaturalGradient, Shampoo};
 use crate::nn::{Architecture, Classifier, Init, Mlp, Parametrization, Workspace};
@@ -555,148 +555,290 @@ fn diverged(theta: &[f64]) -> bool {
 /// Grid points per side of the decision regions.
 pub const GRID_SIZE: usize = 200;
 
-/// Trains as `spec` says; `clock` gives milliseconds (the caller's timer, so
-/// the core needs none).
-pub fn train(spec: &ClassifierSpec, clock: &dyn Fn() -> f64) -> Result<Training, SpecError> {
-    let started = clock();
-    let data = PeaksData::generate(spec.data.0, spec.data.1, spec.data.2);
-    let mlp = Mlp::new(spec.architecture);
-    let mut theta = mlp.init(spec.init, spec.seed);
-    let test = data.test.clone();
-    let classifier = Classifier::new(mlp.clone(), data.train);
-    let n_train = classifier.data.len().max(1);
-    let batch = spec.batch_size.filter(|&b| b < n_train);
-    let per_step = batch.unwrap_or(n_train) as f64 / n_train as f64;
-    let mut ws = Workspace::default();
-    let mut history = TrainingHistory::default();
-    let mut grad = vec![0.0; theta.len()];
-    let mut log = |iteration: usize, theta: &[f64], step: f64, history: &mut TrainingHistory| {
-        let train = mlp.evaluate(theta, &classifier.data, &mut ws);
-        let test = mlp.evaluate(theta, &test, &mut ws);
-        classifier.gradient(theta, &mut grad);
-        history.iteration.push(iteration);
-        history.epoch.push(iteration as f64 * per_step);
-        history.train_loss.push(train.loss);
-        history.train_accuracy.push(train.accuracy);
-        history.test_loss.push(test.loss);
-        history.test_accuracy.push(test.accuracy);
-        history
-            .grad_norm
+/// The optimizer's state between iterations.
+enum Method {
+    Registry {
+        optimizer: Box<dyn Optimizer>,
+        lr: f64,
+        schedule: Schedule,
+        full_batch: bool,
+    },
+    GaussNewton {
+        method: GaussNewtonTrustRegion,
+        model: Box<Classifier>,
+        matrix_free: Option<(usize, f64)>,
+    },
+    Natural {
+        lr: f64,
+        method: NaturalGradient,
+    },
+    Kfac {
+        lr: f64,
+        method: Kfac,
+    },
+    Shampoo {
+        lr: f64,
+        method: Shampoo,
+    },
+}
+
+/// A training run that can be advanced a few iterations at a time (the page
+/// trains in slices per animation frame; the CLI all at once, with the same result).
+pub struct Session {
+    spec: ClassifierSpec,
+    mlp: Mlp,
+    classifier: Classifier,
+    test: Dataset,
+    theta: Vec<f64>,
+    method: Method,
+    iteration: usize,
+    diverged: bool,
+    history: TrainingHistory,
+    rng: random::ChaCha8Rng,
+    order: Vec<usize>,
+    ws: Workspace,
+    started: f64,
+}
+
+impl Session {
+    /// Sets up training as `spec` says (data, network, optimizer) and logs
+    /// iteration 0; `now` is the caller's clock in milliseconds.
+    pub fn new(spec: &ClassifierSpec, now: f64) -> Result<Self, SpecError> {
+        let data = PeaksData::generate(spec.data.0, spec.data.1, spec.data.2);
+        let mlp = Mlp::new(spec.architecture);
+        let theta = mlp.init(spec.init, spec.seed);
+        let classifier = Classifier::new(mlp.clone(), data.train);
+        let method = match &spec.trainer {
+            Trainer::Registry(configured, schedule) => Method::Registry {
+                optimizer: configured
+                    .build(theta.len(), "optimizer")
+                    .map_err(|e| SpecError { errors: vec![e] })?,
+                lr: configured.lr(),
+                schedule: *schedule,
+                full_batch: configured.entry.name == "lbfgs",
+            },
+            Trainer::GaussNewton {
+                radius,
+                matrix_free,
+            } => Method::GaussNewton {
+                method: GaussNewtonTrustRegion::new(*radius),
+                model: Box::new(Classifier::new(mlp.clone(), classifier.data.clone())),
+                matrix_free: *matrix_free,
+            },
+            Trainer::NaturalGradient { lr, method } => Method::Natural {
+                lr: *lr,
+                method: method.clone(),
+            },
+            Trainer::Kfac { lr, damping, decay } => Method::Kfac {
+                lr: *lr,
+                method: Kfac::new(*damping, *decay),
+            },
+            Trainer::Shampoo { lr, epsilon } => Method::Shampoo {
+                lr: *lr,
+                method: Shampoo::new(*epsilon),
+            },
+        };
+        let n_train = classifier.data.len();
+        let mut session = Self {
+            spec: spec.clone(),
+            mlp,
+            classifier,
+            test: data.test,
+            theta,
+            method,
+            iteration: 0,
+            diverged: false,
+            history: TrainingHistory::default(),
+            rng: random::stream(spec.seed, 7),
+            order: (0..n_train).collect(),
+            ws: Workspace::default(),
+            started: now,
+        };
+        session.log(f64::NAN, None, now);
+        Ok(session)
+    }
+
+    /// The mini-batch size in use (None: full batch).
+    fn batch(&self) -> Option<usize> {
+        self.spec
+            .batch_size
+            .filter(|&b| b < self.classifier.data.len())
+    }
+
+    fn log(&mut self, step: f64, cg_iterations: Option<usize>, now: f64) {
+        let n_train = self.classifier.data.len().max(1);
+        let per_step = self.batch().unwrap_or(n_train) as f64 / n_train as f64;
+        let train = self
+            .mlp
+            .evaluate(&self.theta, &self.classifier.data, &mut self.ws);
+        let test = self.mlp.evaluate(&self.theta, &self.test, &mut self.ws);
+        let mut grad = vec![0.0; self.theta.len()];
+        self.classifier.gradient(&self.theta, &mut grad);
+        let h = &mut self.history;
+        h.iteration.push(self.iteration);
+        h.epoch.push(self.iteration as f64 * per_step);
+        h.train_loss.push(train.loss);
+        h.train_accuracy.push(train.accuracy);
+        h.test_loss.push(test.loss);
+        h.test_accuracy.push(test.accuracy);
+        h.grad_norm
             .push(grad.iter().map(|g| g * g).sum::<f64>().sqrt());
-        history.step.push(step);
-        history.wall_ms.push(clock() - started);
-    };
-    log(0, &theta, f64::NAN, &mut history);
-    match &spec.trainer {
-        Trainer::Registry(configured, schedule) => {
-            let full_batch = configured.entry.name == "lbfgs";
-            let mut optimizer: Box<dyn Optimizer> = configured
-                .build(theta.len(), "optimizer")
-                .map_err(|e| SpecError { errors: vec![e] })?;
-            let mut oracle = Oracle::new(
-                &classifier,
-                Noise::None,
-                if full_batch { None } else { batch },
-                random::stream(spec.seed, 7),
-            );
-            for t in 1..=spec.iterations {
-                let lr = schedule.lr(configured.lr(), t - 1);
-                let info = optimizer.step(&mut theta, &mut oracle, lr);
-                if t % spec.log_every == 0 || t == spec.iterations {
-                    log(t, &theta, info.lr, &mut history);
-                }
-                if diverged(&theta) {
-                    log(t, &theta, info.lr, &mut history);
-                    break;
-                }
+        h.step.push(step);
+        h.wall_ms.push(now - self.started);
+        if let Some(cg) = cg_iterations {
+            h.cg_iterations.push(cg);
+        }
+    }
+
+    /// Whether every iteration has been taken (or training blew up).
+    pub fn finished(&self) -> bool {
+        self.diverged || self.iteration >= self.spec.iterations
+    }
+
+    /// Iterations taken so far.
+    pub fn iteration(&self) -> usize {
+        self.iteration
+    }
+
+    /// The log so far.
+    pub fn history(&self) -> &TrainingHistory {
+        &self.history
+    }
+
+    /// The current parameters.
+    pub fn theta(&self) -> &[f64] {
+        &self.theta
+    }
+
+    /// The training and test points.
+    pub fn data(&self) -> (&Dataset, &Dataset) {
+        (&self.classifier.data, &self.test)
+    }
+
+    /// The decision regions of the current network on a `size × size` grid.
+    pub fn grid(&mut self, size: usize) -> DecisionGrid {
+        decision_grid(&self.mlp, &self.theta, size, &mut self.ws)
+    }
+
+    /// Takes up to `count` iterations; `clock` gives milliseconds. Returns how many were taken.
+    pub fn advance(&mut self, count: usize, clock: &dyn Fn() -> f64) -> usize {
+        let mut taken = 0;
+        while taken < count && !self.finished() {
+            let (step, cg) = self.iterate();
+            self.iteration += 1;
+            taken += 1;
+            self.diverged = diverged(&self.theta);
+            let t = self.iteration;
+            if t % self.spec.log_every == 0 || t == self.spec.iterations || self.diverged {
+                self.log(step, cg, clock());
             }
         }
-        Trainer::GaussNewton {
-            radius,
-            matrix_free,
-        } => {
-            let mut method = GaussNewtonTrustRegion::new(*radius);
-            let mut model = Classifier::new(mlp.clone(), classifier.data.clone());
-            for t in 1..=spec.iterations {
+        taken
+    }
+
+    /// One iteration; returns the step size (or radius) and, for matrix-free
+    /// Gauss–Newton, the CG iterations.
+    fn iterate(&mut self) -> (f64, Option<usize>) {
+        let batch = self.batch();
+        let n_train = self.classifier.data.len();
+        let t = self.iteration;
+        match &mut self.method {
+            Method::Registry {
+                optimizer,
+                lr,
+                schedule,
+                full_batch,
+            } => {
+                let rng = std::mem::replace(&mut self.rng, random::stream(0, 0));
+                let order = std::mem::take(&mut self.order);
+                let mut oracle = Oracle::resume(
+                    &self.classifier,
+                    Noise::None,
+                    if *full_batch { None } else { batch },
+                    rng,
+                    order,
+                );
+                let info = optimizer.step(&mut self.theta, &mut oracle, schedule.lr(*lr, t));
+                (self.rng, self.order) = oracle.into_state();
+                (info.lr, None)
+            }
+            Method::GaussNewton {
+                method,
+                model,
+                matrix_free,
+            } => {
                 let step = match matrix_free {
-                    Some((max_cg, tolerance)) => {
-                        method.step_matrix_free(&mut theta, &mut model, *max_cg, *tolerance)
-                    }
-                    None => method.step(&mut theta, &mut model),
+                    Some((max_cg, tolerance)) => method.step_matrix_free(
+                        &mut self.theta,
+                        model.as_mut(),
+                        *max_cg,
+                        *tolerance,
+                    ),
+                    None => method.step(&mut self.theta, model.as_mut()),
                 };
-                if t % spec.log_every == 0 || t == spec.iterations {
-                    log(t, &theta, step.radius, &mut history);
-                    if matrix_free.is_some() {
-                        history.cg_iterations.push(step.cg_iterations);
-                    }
-                }
+                (step.radius, matrix_free.map(|_| step.cg_iterations))
             }
-        }
-        Trainer::NaturalGradient { lr, method } => {
-            let mut ws = Workspace::default();
-            for t in 1..=spec.iterations {
-                let size = method.step(&mlp, &mut theta, &classifier.data, *lr, &mut ws);
-                if t % spec.log_every == 0 || t == spec.iterations {
-                    log(t, &theta, size, &mut history);
-                }
-                if diverged(&theta) {
-                    log(t, &theta, size, &mut history);
-                    break;
-                }
+            Method::Natural { lr, method } => {
+                let size = method.step(
+                    &self.mlp,
+                    &mut self.theta,
+                    &self.classifier.data,
+                    *lr,
+                    &mut self.ws,
+                );
+                (size, None)
             }
-        }
-        Trainer::Kfac { .. } | Trainer::Shampoo { .. } => {
-            let mut kfac = match spec.trainer {
-                Trainer::Kfac { damping, decay, .. } => Some(Kfac::new(damping, decay)),
-                _ => None,
-            };
-            let mut shampoo = match spec.trainer {
-                Trainer::Shampoo { epsilon, .. } => Some(Shampoo::new(epsilon)),
-                _ => None,
-            };
-            let lr = match spec.trainer {
-                Trainer::Kfac { lr, .. } | Trainer::Shampoo { lr, .. } => lr,
-                _ => 0.0,
-            };
-            let mut rng = random::stream(spec.seed, 7);
-            let mut order: Vec<usize> = (0..n_train).collect();
-            let mut indices = Vec::new();
-            let (mut inputs, mut labels) = (Vec::new(), Vec::new());
-            let mut ws = Workspace::default();
-            for t in 1..=spec.iterations {
+            Method::Kfac { .. } | Method::Shampoo { .. } => {
+                let mut indices = Vec::new();
                 random::permutation_prefix(
-                    &mut rng,
-                    &mut order,
+                    &mut self.rng,
+                    &mut self.order,
                     batch.unwrap_or(n_train),
                     &mut indices,
                 );
-                inputs.clear();
-                labels.clear();
-                inputs.extend(indices.iter().map(|&i| classifier.data.x[i]));
-                labels.extend(indices.iter().map(|&i| classifier.data.labels[i]));
-                let size = match (&mut kfac, &mut shampoo) {
-                    (Some(k), _) => k.step(&mlp, &mut theta, &inputs, &labels, lr, &mut ws),
-                    (_, Some(s)) => s.step(&mlp, &mut theta, &inputs, &labels, lr, &mut ws),
+                let inputs: Vec<[f64; 2]> =
+                    indices.iter().map(|&i| self.classifier.data.x[i]).collect();
+                let labels: Vec<usize> = indices
+                    .iter()
+                    .map(|&i| self.classifier.data.labels[i])
+                    .collect();
+                let size = match &mut self.method {
+                    Method::Kfac { lr, method } => method.step(
+                        &self.mlp,
+                        &mut self.theta,
+                        &inputs,
+                        &labels,
+                        *lr,
+                        &mut self.ws,
+                    ),
+                    Method::Shampoo { lr, method } => method.step(
+                        &self.mlp,
+                        &mut self.theta,
+                        &inputs,
+                        &labels,
+                        *lr,
+                        &mut self.ws,
+                    ),
                     _ => 0.0,
                 };
-                if t % spec.log_every == 0 || t == spec.iterations {
-                    log(t, &theta, size, &mut history);
-                }
-                if diverged(&theta) {
-                    log(t, &theta, size, &mut history);
-                    break;
-                }
+                (size, None)
             }
         }
     }
-    let mut ws = Workspace::default();
-    let grid = decision_grid(&mlp, &theta, GRID_SIZE, &mut ws);
+}
+
+/// Trains as `spec` says; `clock` gives milliseconds (the caller's timer, so
+/// the core needs none).
+pub fn train(spec: &ClassifierSpec, clock: &dyn Fn() -> f64) -> Result<Training, SpecError> {
+    let mut session = Session::new(spec, clock())?;
+    session.advance(spec.iterations, clock);
+    let grid = session.grid(GRID_SIZE);
     debug_assert!(grid.classes.iter().all(|&c| usize::from(c) < CLASSES));
     Ok(Training {
         optimizer: spec.optimizer_name.clone(),
-        parameters: theta.len(),
-        history,
+        parameters: session.theta.len(),
+        history: session.history,
         grid,
-        theta,
+        theta: session.theta,
     })
 }

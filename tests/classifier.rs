@@ -130,3 +130,18 @@ fn matrix_free_gauss_newton_reports_its_cg_iterations() {
     assert_eq!(cg.len(), 1);
     assert!((1..=7).contains(&cg[0]));
 }
+
+#[test]
+fn training_in_slices_gives_exactly_the_same_network() {
+    use descent::train::Session;
+    for optimizer in [json!({"name": "sgd", "lr": 0.1, "momentum": 0.9}), json!({"name": "kfac"}), json!({"name": "gauss-newton", "matrix_free": true})] {
+        let spec = ClassifierSpec::from_value(&small(optimizer.clone(), 40)).unwrap();
+        let whole = train(&spec, &|| 0.0).unwrap();
+        let mut session = Session::new(&spec, 0.0).unwrap();
+        while !session.finished() {
+            session.advance(7, &|| 0.0);
+        }
+        assert_eq!(session.theta(), whole.theta.as_slice(), "{optimizer}");
+        assert_eq!(session.history().train_loss, whole.history.train_loss);
+    }
+}

@@ -76,6 +76,27 @@ impl<'a> Oracle<'a> {
         }
     }
 
+    /// An oracle that continues a random stream and batch order handed back by
+    /// [`into_state`](Self::into_state), so training can pause and resume.
+    pub fn resume(
+        objective: &'a dyn Objective,
+        noise: Noise,
+        batch_size: Option<usize>,
+        rng: ChaCha8Rng,
+        order: Vec<usize>,
+    ) -> Self {
+        let mut oracle = Self::new(objective, noise, batch_size, rng);
+        if order.len() == oracle.order.len() {
+            oracle.order = order;
+        }
+        oracle
+    }
+
+    /// The random stream and batch order, to resume later.
+    pub fn into_state(self) -> (ChaCha8Rng, Vec<usize>) {
+        (self.rng, self.order)
+    }
+
     /// An exact, deterministic oracle.
     pub fn exact(objective: &'a dyn Objective) -> Self {
         Self::new(objective, Noise::None, None, random::stream(0, 0))
