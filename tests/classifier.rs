@@ -134,7 +134,11 @@ fn matrix_free_gauss_newton_reports_its_cg_iterations() {
 #[test]
 fn training_in_slices_gives_exactly_the_same_network() {
     use descent::train::Session;
-    for optimizer in [json!({"name": "sgd", "lr": 0.1, "momentum": 0.9}), json!({"name": "kfac"}), json!({"name": "gauss-newton", "matrix_free": true})] {
+    for optimizer in [
+        json!({"name": "sgd", "lr": 0.1, "momentum": 0.9}),
+        json!({"name": "kfac"}),
+        json!({"name": "gauss-newton", "matrix_free": true}),
+    ] {
         let spec = ClassifierSpec::from_value(&small(optimizer.clone(), 40)).unwrap();
         let whole = train(&spec, &|| 0.0).unwrap();
         let mut session = Session::new(&spec, 0.0).unwrap();

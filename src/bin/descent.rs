@@ -189,7 +189,7 @@ fn draw<DB: DrawingBackend>(
             let (training, data) = boxed.as_ref();
             draw_training(
                 root,
-                &training.grid,
+                Some(&training.grid),
                 &data.train,
                 &data.test,
                 &training.history,

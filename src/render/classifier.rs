@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::element::BitMapElement;
 use plotters::prelude::*;
 
+use super::view::PixelRect;
 use crate::data::{Dataset, CLASSES};
 use crate::train::{DecisionGrid, TrainingHistory};
 
@@ -33,15 +34,30 @@ pub fn region_pixels(grid: &DecisionGrid, width: u32, height: u32) -> Vec<u8> {
     rgb
 }
 
-/// Draws regions, points (circles for training, crosses for test) and curves over `root`.
+/// The pixel rectangle of the decision-region plot in a canvas of `size`
+/// (the left part; the curves take the right).
+pub fn regions_rect(size: (u32, u32)) -> PixelRect {
+    let (width, height) = size;
+    let left_width = height.min(width * 3 / 5);
+    let (margin, x_labels, y_labels) = (10, 30, 40);
+    PixelRect {
+        left: margin + y_labels,
+        top: margin,
+        width: left_width.saturating_sub(2 * margin + y_labels),
+        height: height.saturating_sub(2 * margin + x_labels),
+    }
+}
+
+/// Draws regions, points (circles for training, crosses for test) and curves
+/// over `root`. With `grid` None, the caller has already filled the
+/// background and put the regions in [`regions_rect`] (a canvas does that in one call).
 pub fn draw_training<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    grid: &DecisionGrid,
+    grid: Option<&DecisionGrid>,
     train: &Dataset,
     test: &Dataset,
     history: &TrainingHistory,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    root.fill(&WHITE)?;
     let (width, height) = root.dim_in_pixel();
     let (left, right) = root.split_horizontally(height.min(width * 3 / 5));
     let mut chart = ChartBuilder::on(&left)
@@ -49,12 +65,17 @@ pub fn draw_training<DB: DrawingBackend>(
         .x_label_area_size(30)
         .y_label_area_size(40)
         .build_cartesian_2d(-3.0..3.0, -3.0..3.0)?;
-    let (px, py) = chart.plotting_area().get_pixel_range();
-    let (w, h) = ((px.end - px.start) as u32, (py.end - py.start) as u32);
-    if let Some(element) =
-        BitMapElement::with_owned_buffer((px.start, py.start), (w, h), region_pixels(grid, w, h))
-    {
-        left.draw(&element)?;
+    if let Some(grid) = grid {
+        root.fill(&WHITE)?;
+        let (px, py) = chart.plotting_area().get_pixel_range();
+        let (w, h) = ((px.end - px.start) as u32, (py.end - py.start) as u32);
+        if let Some(element) = BitMapElement::with_owned_buffer(
+            (px.start, py.start),
+            (w, h),
+            region_pixels(grid, w, h),
+        ) {
+            left.draw(&element)?;
+        }
     }
     chart.configure_mesh().disable_mesh().draw()?;
     chart.draw_series(

@@ -20,6 +20,7 @@ use web_sys::{
     KeyboardEvent, PointerEvent,
 };
 
+use super::classifier::{self, ClassifierMode};
 use super::controls::{self, format_number};
 use super::runs::{self, add_option, kind_of, RunSetup};
 use super::{canvas, dom, export};
@@ -81,6 +82,13 @@ struct Elements {
     overlay_newton: HtmlInputElement,
     overlay_eigen: HtmlInputElement,
     hover: Element,
+    landscape_mode: Element,
+    classifier_mode: Element,
+    mode_landscapes: Element,
+    mode_classifier: Element,
+    net_panels: Element,
+    net_play: Element,
+    net_scene: HtmlSelectElement,
 }
 
 /// A user action, run from an event listener.
@@ -109,6 +117,8 @@ pub struct App {
     layout: Option<Layout>,
     dragging: bool,
     dirty: bool,
+    classifier: ClassifierMode,
+    classifier_active: bool,
 }
 
 fn kind_params(name: &str) -> &'static [crate::param::ParamSpec] {
@@ -149,6 +159,13 @@ impl App {
             overlay_newton: dom::element(document, "overlay-newton")?,
             overlay_eigen: dom::element(document, "overlay-eigen")?,
             hover: dom::element(document, "hover")?,
+            landscape_mode: dom::element(document, "landscape-mode")?,
+            classifier_mode: dom::element(document, "classifier-mode")?,
+            mode_landscapes: dom::element(document, "mode-landscapes")?,
+            mode_classifier: dom::element(document, "mode-classifier")?,
+            net_panels: dom::element(document, "net-panels")?,
+            net_play: dom::element(document, "net-play")?,
+            net_scene: dom::element(document, "net-scene")?,
         };
         for entry in PROBLEMS {
             add_option(document, &el.problem, entry.name, entry.label)?;
@@ -156,6 +173,10 @@ impl App {
         for (name, _) in noise_kinds() {
             add_option(document, &el.noise, name, name)?;
         }
+        for (i, (title, _)) in classifier::scenes().iter().enumerate() {
+            add_option(document, &el.net_scene, &i.to_string(), title)?;
+        }
+        let classifier = ClassifierMode::new(document, el.net_panels.clone())?;
         add_option(document, &el.preset, "", "Lecture scenes (keys 1–9)…")?;
         for (i, preset) in PRESETS.iter().enumerate() {
             add_option(
@@ -181,6 +202,8 @@ impl App {
             layout: None,
             dragging: false,
             dirty: true,
+            classifier,
+            classifier_active: false,
         }));
         {
             let mut a = app.borrow_mut();
@@ -227,12 +250,24 @@ impl App {
             (&el.canvas, "pointerup", |app, _| app.dragging = false),
             (&el.canvas, "pointerleave", |app, _| app.dragging = false),
             (&el.curves, "pointermove", App::on_chart_move),
+            (&el.mode_landscapes, "click", |app, _| app.set_mode(false)),
+            (&el.mode_classifier, "click", |app, _| app.set_mode(true)),
+            (&el.net_panels, "change", App::on_net_change),
+            (&el.net_panels, "click", App::on_net_click),
+            (&el.net_play, "click", |app, _| app.toggle_training()),
+            (&el.net_scene, "change", |app, _| app.on_net_scene()),
         ];
         for (target, event, action) in handlers {
             let app = Rc::clone(app);
             dom::listen(target, event, move |e| act_on(&app, action, &e))?;
         }
-        let buttons: [(&str, Action); 10] = [
+        let buttons: [(&str, Action); 12] = [
+            ("net-reset", |app, _| app.classifier.restart()),
+            ("net-add", |app, _| {
+                if let Err(err) = app.classifier.add_panel() {
+                    classifier::report(&app.document, &err);
+                }
+            }),
             ("theme", |app, _| app.toggle_theme()),
             ("present", |app, _| app.toggle_presenting()),
             ("play", |app, _| app.toggle_play()),
@@ -590,6 +625,11 @@ impl App {
         if in_control || key.ctrl_key() || key.meta_key() || key.alt_key() {
             return;
         }
+        if self.classifier_active && key.key() == " " {
+            self.toggle_training();
+            event.prevent_default();
+            return;
+        }
         match key.key().as_str() {
             " " => self.toggle_play(),
             "ArrowRight" => self.step_by(1),
@@ -885,8 +925,79 @@ impl App {
         self.el.step_info.set_text_content(Some(&lines.join("\n")));
     }
 
+    fn set_mode(&mut self, classifier: bool) {
+        self.classifier_active = classifier;
+        self.classifier.dirty = true;
+        let (show, hide) = if classifier {
+            (&self.el.classifier_mode, &self.el.landscape_mode)
+        } else {
+            (&self.el.landscape_mode, &self.el.classifier_mode)
+        };
+        let _ = show.remove_attribute("hidden");
+        let _ = hide.set_attribute("hidden", "");
+        let _ = self
+            .el
+            .mode_landscapes
+            .set_attribute("aria-pressed", &(!classifier).to_string());
+        let _ = self
+            .el
+            .mode_classifier
+            .set_attribute("aria-pressed", &classifier.to_string());
+        let _ = if classifier {
+            self.el.preset.set_attribute("hidden", "")
+        } else {
+            self.el.preset.remove_attribute("hidden")
+        };
+        self.dirty = true;
+    }
+
+    fn toggle_training(&mut self) {
+        self.classifier.playing = !self.classifier.playing;
+        self.el
+            .net_play
+            .set_text_content(Some(if self.classifier.playing {
+                "Pause"
+            } else {
+                "Train"
+            }));
+    }
+
+    fn on_net_change(&mut self, event: &Event) {
+        if let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+            if let Err(err) = self.classifier.on_change(&target) {
+                classifier::report(&self.document, &err);
+            }
+        }
+    }
+
+    fn on_net_click(&mut self, event: &Event) {
+        if let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+            if let Err(err) = self.classifier.on_click(&target) {
+                classifier::report(&self.document, &err);
+            }
+        }
+    }
+
+    fn on_net_scene(&mut self) {
+        let index: usize = self.el.net_scene.value().parse().unwrap_or(0);
+        if let Some((_, setups)) = classifier::scenes().get(index) {
+            if let Err(err) = self.classifier.render(setups) {
+                classifier::report(&self.document, &err);
+            }
+        }
+    }
+
     /// One animation frame: advance if playing, redraw if anything changed.
     fn frame(&mut self, now: f64) {
+        if self.classifier_active {
+            if let Err(err) = self.classifier.frame() {
+                classifier::report(&self.document, &err);
+            }
+            if !self.classifier.playing {
+                self.el.net_play.set_text_content(Some("Train"));
+            }
+            return;
+        }
         let speed: f64 = self.el.speed.value().parse().unwrap_or(1.0);
         if self.playing && now - self.last_advance >= STEP_INTERVAL_MS / speed.max(0.01) {
             self.last_advance = now;

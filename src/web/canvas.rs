@@ -1,7 +1,7 @@
 //! Putting core-rendered pixels on a canvas and sizing it for the screen.
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::render::landscape::LandscapeImage;
@@ -17,7 +17,15 @@ pub fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d
 
 /// Turns a landscape image into `ImageData`, ready to put on a canvas.
 pub fn image_data(image: &LandscapeImage) -> Result<ImageData, JsValue> {
-    ImageData::new_with_u8_clamped_array_and_sh(Clamped(&image.rgba), image.width, image.height)
+    rgba_image_data(&image.rgba, image.width, image.height)
+}
+
+/// `ImageData` holding a copy of `rgba` (`width × height` pixels). The copy
+/// lives in JavaScript's memory: a view into WebAssembly memory would be
+/// detached as soon as that memory grows, and the image is kept across frames.
+pub fn rgba_image_data(rgba: &[u8], width: u32, height: u32) -> Result<ImageData, JsValue> {
+    let copy = js_sys::Uint8ClampedArray::from(rgba);
+    ImageData::new_with_js_u8_clamped_array_and_sh(&copy, width.max(1), height.max(1))
 }
 
 /// Makes the canvas's pixel buffer match its displayed size times the device

@@ -6,6 +6,7 @@
 
 mod app;
 pub mod canvas;
+mod classifier;
 pub mod controls;
 mod dom;
 mod export;

@@ -404,3 +404,41 @@ test('hovering the landscape or the chart shows values', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('peaks classifier: panels train side by side without freezing the page', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  await page.click('#mode-classifier');
+  assert.ok(await page.isHidden('#landscape-mode'));
+  assert.equal(await page.$$eval('.net-panel', (p) => p.length), 2);
+  assert.equal(await page.inputValue('#net0-optimizer'), 'sgd');
+  assert.equal(await page.inputValue('#net1-optimizer'), 'gauss-newton');
+  await page.waitForFunction(() => document.querySelector('#net0-readout').textContent.startsWith('iteration 0'));
+  const before = await canvasPixels(page, '#net1-canvas');
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration)))
+      .observe({ type: 'longtask' });
+  });
+  await page.click('#net-play');
+  await page.waitForFunction(() => /iteration 35 /.test(document.querySelector('#net1-readout').textContent), null, { timeout: 60000 });
+  const readout = await page.textContent('#net1-readout');
+  const train = Number(readout.match(/train ([\d.]+) %/)[1]);
+  assert.ok(train > 90, `Gauss–Newton reaches ${readout}`);
+  await page.waitForFunction(() => /iteration 500 /.test(document.querySelector('#net0-readout').textContent), null, { timeout: 60000 });
+  const after = await canvasPixels(page, '#net1-canvas');
+  assert.notEqual(after.checksum, before.checksum, 'the decision regions changed');
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  console.log(`classifier training: ${longTasks.length} tasks over 50 ms${longTasks.length ? `, longest ${Math.max(...longTasks).toFixed(0)} ms` : ''}`);
+  await page.screenshot({ path: `${OUTPUT_DIR}classifier.png` });
+  // Changing a panel restarts it; an impossible value is named.
+  await page.selectOption('#net0-optimizer', 'adam');
+  assert.ok(await page.$('#net0-opt-beta1'));
+  await page.fill('#net0-width', '1');
+  await page.dispatchEvent('#net0-width', 'change');
+  assert.match(await page.textContent('#net0-status'), /model.width: must lie in \[2, 16384\], got 1/);
+  await page.click('#mode-landscapes');
+  assert.ok(await page.isVisible('#landscape'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
