@@ -89,6 +89,7 @@ struct Elements {
     net_panels: Element,
     net_play: Element,
     net_scene: HtmlSelectElement,
+    compare: HtmlSelectElement,
 }
 
 /// A user action, run from an event listener.
@@ -166,6 +167,7 @@ impl App {
             net_panels: dom::element(document, "net-panels")?,
             net_play: dom::element(document, "net-play")?,
             net_scene: dom::element(document, "net-scene")?,
+            compare: dom::element(document, "compare")?,
         };
         for entry in PROBLEMS {
             add_option(document, &el.problem, entry.name, entry.label)?;
@@ -242,6 +244,7 @@ impl App {
             (&el.add_run, "click", |app, _| app.add_run()),
             (&el.scrubber, "input", |app, _| app.on_scrub()),
             (&el.chart_kind, "change", |app, _| app.dirty = true),
+            (&el.compare, "change", |app, _| app.dirty = true),
             (&el.overlay_field, "change", |app, _| app.dirty = true),
             (&el.overlay_newton, "change", |app, _| app.dirty = true),
             (&el.overlay_eigen, "change", |app, _| app.dirty = true),
@@ -1072,18 +1075,15 @@ impl App {
 
     /// The overlays that are switched on: the field over the view, the local
     /// model at the current point of the first visible run.
-    fn guides(&self, outcome: &Outcome, layout: &Layout) -> Guides {
+    fn guides(&self, outcome: &Outcome, layout: &Layout, run: Option<usize>) -> Guides {
         let mut guides = Guides::default();
         let landscape = outcome.landscape.as_ref();
         if self.el.overlay_field.checked() {
             guides.arrows = gradient_field(landscape, &layout.view, 15);
         }
-        let current = outcome
-            .runs
-            .iter()
-            .zip(&self.styles)
-            .find(|(_, style)| style.visible)
-            .and_then(|(run, _)| run.history.points.get(self.shown.min(run.history.steps())));
+        let current = run
+            .and_then(|i| outcome.runs.get(i))
+            .and_then(|run| run.history.points.get(self.shown.min(run.history.steps())));
         if let Some(point) = current {
             let (newton, eigen) = local_model(landscape, [point[0], point[1]], &layout.view);
             if self.el.overlay_newton.checked() {
@@ -1171,39 +1171,70 @@ impl App {
     ) -> Result<(), JsValue> {
         let theme = self.theme();
         let text_scale = if self.presenting() { 1.5 } else { 1.0 };
+        let visible: Vec<usize> = (0..outcome.runs.len())
+            .filter(|&i| self.styles.get(i).is_some_and(|s| s.visible))
+            .collect();
+        // Overlaid: one panel with every run. Side by side: one panel per run (up to four).
+        let groups: Vec<Vec<usize>> =
+            if self.el.compare.value() == "side-by-side" && visible.len() > 1 {
+                visible.iter().take(4).map(|&i| vec![i]).collect()
+            } else {
+                vec![visible]
+            };
+        let (columns, rows) = match groups.len() {
+            1 => (1, 1),
+            2 => (2, 1),
+            _ => (2, 2),
+        };
+        let panel_size = (size.0 / columns, size.1 / rows);
+        let context = canvas::context_2d(&self.el.canvas)?;
+        let RGBColor(r, g, b) = theme.background;
+        context.set_fill_style_str(&format!("rgb({r}, {g}, {b})"));
+        context.fill_rect(0.0, 0.0, f64::from(size.0), f64::from(size.1));
         let layout = Layout::fit(
-            size,
+            panel_size,
             &outcome.landscape.window(),
             &Margins::default(),
             ratio * text_scale,
         );
         self.layout = Some(layout);
-        let context = canvas::context_2d(&self.el.canvas)?;
-        let RGBColor(r, g, b) = theme.background;
-        context.set_fill_style_str(&format!("rgb({r}, {g}, {b})"));
-        context.fill_rect(0.0, 0.0, f64::from(size.0), f64::from(size.1));
         let key = format!("{}{}", outcome.problem, self.seed);
-        let background = self.background(outcome, &key, &layout)?;
-        context.put_image_data(
-            background,
-            f64::from(layout.plot.left),
-            f64::from(layout.plot.top),
-        )?;
+        let image = self.background(outcome, &key, &layout)?.clone();
+        let scale = self.background.as_ref().map(|b| b.scale);
         let backend = CanvasBackend::with_canvas_object(self.el.canvas.clone())
             .ok_or_else(|| JsValue::from_str("plotters could not use the canvas"))?;
         let root = backend.into_drawing_area();
-        if let Some(background) = &self.background {
-            draw_color_bar(&root, &layout, &background.scale, &theme)
-                .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
-        }
-        let guides = self.guides(outcome, &layout);
-        draw_guides(&root, &layout, &guides)
-            .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
-        let mut paths = Vec::new();
-        for (run, style) in outcome.runs.iter().zip(&self.styles) {
-            if !style.visible {
-                continue;
+        let failed = |e: plotters::drawing::DrawingAreaErrorKind<_>| {
+            JsValue::from_str(&format!("drawing failed: {e}"))
+        };
+        for (k, group) in groups.iter().enumerate() {
+            let origin = (
+                (k as u32 % columns) * panel_size.0,
+                (k as u32 / columns) * panel_size.1,
+            );
+            context.put_image_data(
+                &image,
+                f64::from(origin.0 + layout.plot.left),
+                f64::from(origin.1 + layout.plot.top),
+            )?;
+            let area = root.clone().shrink((origin.0, origin.1), panel_size);
+            if let Some(scale) = &scale {
+                draw_color_bar(&area, &layout, scale, &theme).map_err(failed)?;
             }
+            let guides = self.guides(outcome, &layout, group.first().copied());
+            draw_guides(&area, &layout, &guides).map_err(failed)?;
+            let paths = self.paths(outcome, group);
+            draw_overlay(&area, &layout, &outcome.landscape.minima(), &paths, &theme)
+                .map_err(failed)?;
+        }
+        root.present().map_err(failed)
+    }
+
+    /// The paths of runs `indices`, each with its averaged path if any.
+    fn paths<'o>(&self, outcome: &'o Outcome, indices: &[usize]) -> Vec<PathView<'o>> {
+        let mut paths = Vec::new();
+        for &i in indices {
+            let (run, style) = (&outcome.runs[i], &self.styles[i]);
             let h = &run.history;
             if let Some(averaged) = &h.averaged {
                 paths.push(PathView {
@@ -1230,10 +1261,7 @@ impl App {
                     .copied(),
             });
         }
-        draw_overlay(&root, &layout, &outcome.landscape.minima(), &paths, &theme)
-            .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
-        root.present()
-            .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))
+        paths
     }
 
     /// The landscape image for `layout`, recomputed only when the problem or

@@ -442,3 +442,18 @@ test('peaks classifier: panels train side by side without freezing the page', as
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('compare side by side: one panel per run sharing the step and the view', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  await page.keyboard.press('6');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  const overlaid = await canvasPixels(page, '#landscape');
+  await page.selectOption('#compare', 'side-by-side');
+  await waitForCanvasChange(page, '#landscape', overlaid.checksum);
+  await page.screenshot({ path: `${OUTPUT_DIR}side-by-side.png` });
+  assert.equal(await stepCounter(page), 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
