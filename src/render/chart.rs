@@ -3,6 +3,7 @@
 //! The landscape image is put under the plot area separately (one call on a
 //! canvas, a blit in a bitmap); this module draws everything on top of it.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -55,6 +56,37 @@ pub struct PathView<'a> {
     pub radius: Option<f64>,
 }
 
+/// Plane coordinates: x and y as real numbers.
+pub type Plane = Cartesian2d<RangedCoordf64, RangedCoordf64>;
+
+/// A drawing result of backend `DB`.
+pub type Drawn<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// The plane's coordinates on the plot area of `layout`: a chart whose
+/// plotting area is exactly `layout.plot`, with `layout.view` mapped onto it.
+pub fn chart_on<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    layout: &Layout,
+) -> Drawn<ChartContext<'a, DB, Plane>, DB> {
+    let (width, height) = root.dim_in_pixel();
+    let plot = layout.plot;
+    let view = layout.view;
+    ChartBuilder::on(root)
+        .margin_top(plot.top)
+        .margin_right(width.saturating_sub(plot.left + plot.width))
+        .x_label_area_size(height.saturating_sub(plot.top + plot.height))
+        .y_label_area_size(plot.left)
+        .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)
+}
+
+/// The drawing area of the plot of `layout`, in plane coordinates.
+pub fn plot_area<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    layout: &Layout,
+) -> Drawn<DrawingArea<DB, Plane>, DB> {
+    Ok(chart_on(root, layout)?.plotting_area().clone())
+}
+
 /// Draws axes, the problem's known `minima` (as small crosses) and paths over
 /// the plot area of `layout` on `root`.
 pub fn draw_overlay<DB: DrawingBackend>(
@@ -64,16 +96,9 @@ pub fn draw_overlay<DB: DrawingBackend>(
     paths: &[PathView<'_>],
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let (width, height) = root.dim_in_pixel();
-    let plot = layout.plot;
-    let view = layout.view;
     let s = layout.scale;
-    let mut chart = ChartBuilder::on(root)
-        .margin_top(plot.top)
-        .margin_right(width.saturating_sub(plot.left + plot.width))
-        .x_label_area_size(height.saturating_sub(plot.top + plot.height))
-        .y_label_area_size(plot.left)
-        .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)?;
+    let (plot, view) = (layout.plot, layout.view);
+    let mut chart = chart_on(root, layout)?;
     let label_font = ("sans-serif", 12.0 * s).into_font().color(&theme.text);
     chart
         .configure_mesh()

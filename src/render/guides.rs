@@ -6,6 +6,7 @@ use nalgebra::{DVector, SymmetricEigen};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::chart::plot_area;
 use super::view::Layout;
 use crate::problem::{Objective, Window};
 
@@ -22,6 +23,8 @@ pub struct Guides {
     /// Eigen-directions of the Hessian at the current point, with whether the
     /// curvature along them is positive. Longer means flatter.
     pub eigen: Vec<(Segment, bool)>,
+    /// A momentum step split into its gradient part and its velocity part.
+    pub momentum: Option<(Segment, Segment)>,
 }
 
 /// Arrows along −∇f at the centres of an `n × n` grid over `view`, each a
@@ -99,24 +102,33 @@ pub fn local_model(
     (newton, segments)
 }
 
+/// Splits the step `from → to` of momentum SGD into the part the current
+/// gradient contributes, −α·c·(∇f(from) + λ·from) (c = 1 − τ for heavy ball,
+/// 1 + μ(1 − τ) with Nesterov), and the rest, which is the velocity's.
+pub fn momentum_split(
+    objective: &dyn Objective,
+    from: [f64; 2],
+    to: [f64; 2],
+    lr: f64,
+    coefficient: f64,
+    weight_decay: f64,
+) -> (Segment, Segment) {
+    let mut grad = [0.0; 2];
+    objective.gradient(&from, &mut grad);
+    let middle = (
+        from[0] - lr * coefficient * (grad[0] + weight_decay * from[0]),
+        from[1] - lr * coefficient * (grad[1] + weight_decay * from[1]),
+    );
+    (((from[0], from[1]), middle), (middle, (to[0], to[1])))
+}
+
 /// Draws `guides` over the plot area of `layout`.
 pub fn draw_guides<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     layout: &Layout,
     guides: &Guides,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let plot = layout.plot;
-    let area = root
-        .margin(plot.top, 0, plot.left, 0)
-        .shrink((0, 0), (plot.width, plot.height));
-    let view = layout.view;
-    let pixels = area.get_pixel_range();
-    let area = area.apply_coord_spec(Cartesian2d::<
-        plotters::coord::types::RangedCoordf64,
-        plotters::coord::types::RangedCoordf64,
-    >::new(
-        view.x_min..view.x_max, view.y_min..view.y_max, pixels
-    ));
+    let area = plot_area(root, layout)?;
     let s = layout.scale;
     let thin = (1.0 * s).max(1.0) as u32;
     for &(tail, head) in &guides.arrows {
@@ -141,6 +153,17 @@ pub fn draw_guides<DB: DrawingBackend>(
             color.stroke_width((2.0 * s) as u32),
         ))?;
     }
+    if let Some((gradient, velocity)) = guides.momentum {
+        let wide = (2.5 * s) as u32;
+        area.draw(&PathElement::new(
+            vec![gradient.0, gradient.1],
+            RGBColor(124, 252, 0).stroke_width(wide),
+        ))?;
+        area.draw(&PathElement::new(
+            vec![velocity.0, velocity.1],
+            RGBColor(255, 0, 255).stroke_width(wide),
+        ))?;
+    }
     if let Some((from, to)) = guides.newton {
         area.draw(&PathElement::new(
             vec![from, to],
@@ -159,6 +182,70 @@ pub fn draw_guides<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::problem::{Quadratic, Saddle};
+
+    #[test]
+    fn the_momentum_split_adds_up_to_the_step_and_matches_sgd() {
+        use crate::optim::{FirstOrder, Sgd};
+        let q = Quadratic::new(10.0, 30.0);
+        let mut sgd = Sgd::new(0.9, 0.0, false, 0.0);
+        let mut x = vec![-2.0, 1.0];
+        let mut g = vec![0.0; 2];
+        for _ in 0..3 {
+            q.gradient(&x, &mut g);
+            sgd.update(&mut x, &g, 0.05);
+        }
+        let from = [x[0], x[1]];
+        let velocity_before: Vec<f64> = sgd.velocity().unwrap().to_vec();
+        q.gradient(&x, &mut g);
+        sgd.update(&mut x, &g, 0.05);
+        let (gradient, velocity) = momentum_split(&q, from, [x[0], x[1]], 0.05, 1.0, 0.0);
+        assert_eq!(gradient.1, velocity.0);
+        assert!((velocity.1 .0 - x[0]).abs() < 1e-15 && (velocity.1 .1 - x[1]).abs() < 1e-15);
+        // The velocity part is −α μ b_{k−1}.
+        let expected = (
+            -0.05 * 0.9 * velocity_before[0],
+            -0.05 * 0.9 * velocity_before[1],
+        );
+        let got = (velocity.1 .0 - velocity.0 .0, velocity.1 .1 - velocity.0 .1);
+        assert!((got.0 - expected.0).abs() < 1e-12 && (got.1 - expected.1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn guides_land_where_the_plane_point_is_drawn() {
+        use plotters::prelude::*;
+        let window = Window::square(2.0);
+        let layout = Layout::fit(
+            (200, 200),
+            &window,
+            &crate::render::view::Margins::default(),
+            1.0,
+        );
+        let mut pixels = vec![0u8; 200 * 200 * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut pixels, (200, 200)).into_drawing_area();
+            let guides = Guides {
+                newton: Some(((1.0, 1.0), (1.0, 1.0))),
+                ..Guides::default()
+            };
+            draw_guides(&root, &layout, &guides).unwrap();
+            root.present().unwrap();
+        }
+        // The cross is drawn around the pixel showing (1, 1): up and to the right.
+        let (px, py) = layout.to_pixel(1.0, 1.0);
+        // Whether anything was drawn within 3 pixels of (x, y).
+        let near = |x: f64, y: f64| {
+            (-3..=3).any(|dy: i32| {
+                (-3..=3).any(|dx: i32| {
+                    let (cx, cy) = (x as i32 + dx, y as i32 + dy);
+                    let i = (cy as usize * 200 + cx as usize) * 3;
+                    pixels[i..i + 3] != [0, 0, 0]
+                })
+            })
+        };
+        assert!(near(px, py), "nothing drawn at ({px}, {py})");
+        let (mx, my) = layout.to_pixel(1.0, -1.0);
+        assert!(!near(mx, my), "drawn at the mirrored point");
+    }
 
     #[test]
     fn field_arrows_point_downhill() {

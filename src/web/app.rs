@@ -31,7 +31,9 @@ use crate::render::chart::{draw_color_bar, draw_overlay, PathView, Theme};
 use crate::render::color::ColorScale;
 use crate::render::curves::{draw_curves, Curve, Quantity};
 use crate::render::figure::towards_black;
-use crate::render::guides::{draw_guides, gradient_field, local_model, Guides};
+use crate::render::guides::{
+    draw_guides, gradient_field, local_model, momentum_split, Guides, Segment,
+};
 use crate::render::landscape;
 use crate::render::view::{Layout, Margins, PixelRect};
 use crate::run::{run_spec, Outcome, Status};
@@ -90,6 +92,7 @@ struct Elements {
     net_play: Element,
     net_scene: HtmlSelectElement,
     compare: HtmlSelectElement,
+    overlay_momentum: HtmlInputElement,
 }
 
 /// A user action, run from an event listener.
@@ -168,6 +171,7 @@ impl App {
             net_play: dom::element(document, "net-play")?,
             net_scene: dom::element(document, "net-scene")?,
             compare: dom::element(document, "compare")?,
+            overlay_momentum: dom::element(document, "overlay-momentum")?,
         };
         for entry in PROBLEMS {
             add_option(document, &el.problem, entry.name, entry.label)?;
@@ -245,6 +249,7 @@ impl App {
             (&el.scrubber, "input", |app, _| app.on_scrub()),
             (&el.chart_kind, "change", |app, _| app.dirty = true),
             (&el.compare, "change", |app, _| app.dirty = true),
+            (&el.overlay_momentum, "change", |app, _| app.dirty = true),
             (&el.overlay_field, "change", |app, _| app.dirty = true),
             (&el.overlay_newton, "change", |app, _| app.dirty = true),
             (&el.overlay_eigen, "change", |app, _| app.dirty = true),
@@ -1075,7 +1080,8 @@ impl App {
 
     /// The overlays that are switched on: the field over the view, the local
     /// model at the current point of the first visible run.
-    fn guides(&self, outcome: &Outcome, layout: &Layout, run: Option<usize>) -> Guides {
+    fn guides(&self, outcome: &Outcome, layout: &Layout, group: &[usize]) -> Guides {
+        let run = group.first().copied();
         let mut guides = Guides::default();
         let landscape = outcome.landscape.as_ref();
         if self.el.overlay_field.checked() {
@@ -1093,7 +1099,46 @@ impl App {
                 guides.eigen = eigen;
             }
         }
+        if self.el.overlay_momentum.checked() {
+            guides.momentum = group.iter().find_map(|&i| self.momentum_split(outcome, i));
+        }
         guides
+    }
+
+    /// The last step of run `i` split into gradient and velocity parts, if
+    /// the run is SGD with momentum.
+    fn momentum_split(&self, outcome: &Outcome, i: usize) -> Option<(Segment, Segment)> {
+        let setup = runs::read(&self.document, i)?;
+        let number = |name: &str| setup.params.get(name).and_then(Json::as_f64).unwrap_or(0.0);
+        let momentum = number("momentum");
+        if setup.optimizer != "sgd" || momentum <= 0.0 {
+            return None;
+        }
+        let dampening = number("dampening");
+        let nesterov = setup
+            .params
+            .get("nesterov")
+            .and_then(Json::as_bool)
+            .unwrap_or(false);
+        let h = &outcome.runs.get(i)?.history;
+        let k = self.shown.min(h.steps());
+        if k < 2 {
+            return None;
+        }
+        let (from, to) = (&h.points[k - 1], &h.points[k]);
+        let coefficient = if nesterov {
+            1.0 + momentum * (1.0 - dampening)
+        } else {
+            1.0 - dampening
+        };
+        Some(momentum_split(
+            outcome.landscape.as_ref(),
+            [from[0], from[1]],
+            [to[0], to[1]],
+            h.lr[k - 1],
+            coefficient,
+            number("weight_decay"),
+        ))
     }
 
     /// The per-step chart of every visible run.
@@ -1221,7 +1266,7 @@ impl App {
             if let Some(scale) = &scale {
                 draw_color_bar(&area, &layout, scale, &theme).map_err(failed)?;
             }
-            let guides = self.guides(outcome, &layout, group.first().copied());
+            let guides = self.guides(outcome, &layout, group);
             draw_guides(&area, &layout, &guides).map_err(failed)?;
             let paths = self.paths(outcome, group);
             draw_overlay(&area, &layout, &outcome.landscape.minima(), &paths, &theme)

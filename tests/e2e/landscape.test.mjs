@@ -300,6 +300,19 @@ test('the per-step chart follows the chosen quantity and exports download', asyn
   await page.close();
 });
 
+test('the momentum overlay splits a heavy-ball step into gradient and velocity parts', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  await page.keyboard.press('2');
+  for (let i = 0; i < 5; i += 1) await page.keyboard.press('ArrowRight');
+  const plain = await canvasPixels(page, '#landscape');
+  await page.check('#overlay-momentum');
+  await waitForCanvasChange(page, '#landscape', plain.checksum);
+  await page.screenshot({ path: `${OUTPUT_DIR}momentum-split.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('overlays: gradient field, Newton target and eigen-directions', async () => {
   const { page, errors } = await openPage(browser, server.url);
   await waitForPaint(page);
