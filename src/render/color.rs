@@ -67,6 +67,34 @@ impl ColorScale {
         t.clamp(0.0, 1.0)
     }
 
+    /// The colormap positions of many values at once (the scale's constants
+    /// computed once, not per value).
+    pub fn positions(&self, values: &[f64]) -> Vec<f64> {
+        let span = self.max - self.min;
+        if span <= 0.0 {
+            return values.iter().map(|&v| self.position(v)).collect();
+        }
+        let (scale, softness) = match self.kind {
+            ScaleKind::Linear => (1.0 / span, 0.0),
+            ScaleKind::Log { softness } => (1.0 / (span / softness).ln_1p(), softness),
+        };
+        values
+            .iter()
+            .map(|&v| {
+                if !v.is_finite() {
+                    return 1.0;
+                }
+                let shifted = (v - self.min).max(0.0);
+                let t = if softness > 0.0 {
+                    (shifted / softness).ln_1p() * scale
+                } else {
+                    shifted * scale
+                };
+                t.clamp(0.0, 1.0)
+            })
+            .collect()
+    }
+
     /// The value at colormap position `t` in [0, 1]: the inverse of [`position`](Self::position).
     pub fn value_at(&self, t: f64) -> f64 {
         let span = self.max - self.min;
@@ -118,6 +146,20 @@ mod tests {
         ));
         let even: Vec<f64> = (0..100).map(f64::from).collect();
         assert_eq!(ColorScale::fit(&even).kind, ScaleKind::Linear);
+    }
+
+    #[test]
+    fn positions_agree_with_position() {
+        for samples in [
+            (0..100).map(|i| f64::from(i).powi(4)).collect::<Vec<_>>(),
+            (0..100).map(f64::from).collect(),
+        ] {
+            let scale = ColorScale::fit(&samples);
+            let many = scale.positions(&samples);
+            for (v, t) in samples.iter().zip(many) {
+                assert!((scale.position(*v) - t).abs() < 1e-12);
+            }
+        }
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub fn render(
 ) -> LandscapeImage {
     let values = sample(objective, view, width, height);
     let scale = ColorScale::fit(&values);
-    let positions: Vec<f64> = values.iter().map(|&v| scale.position(v)).collect();
+    let positions = scale.positions(&values);
     let colormap = Colormap::viridis();
     let Some(mut pixmap) = Pixmap::new(width, height) else {
         return LandscapeImage {
