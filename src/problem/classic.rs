@@ -2,47 +2,23 @@
 
 use nalgebra::DMatrix;
 
-use super::{
-    residuals2, sum_of_squares_gradient, sum_of_squares_hessian, sym2, Landscape, Objective,
-    Residuals, Window,
-};
+use super::{residuals2, sym2, Landscape, Objective, Residuals, SumOfSquares, Window};
 
 /// Himmelblau's function f = (x² + y − 11)² + (x + y² − 7)²: four minima of value 0.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Himmelblau;
 
-impl Himmelblau {
-    fn residual_form(x: &[f64]) -> Residuals {
+impl SumOfSquares for Himmelblau {
+    fn residual_form(&self, x: &[f64]) -> Residuals {
         let (p, q) = (x[0], x[1]);
         residuals2(&[
             (p * p + q - 11.0, 2.0 * p, 1.0),
             (p + q * q - 7.0, 1.0, 2.0 * q),
         ])
     }
-}
 
-impl Objective for Himmelblau {
-    fn dim(&self) -> usize {
-        2
-    }
-
-    fn value(&self, x: &[f64]) -> f64 {
-        Self::residual_form(x).r.norm_squared()
-    }
-
-    fn gradient(&self, x: &[f64], grad: &mut [f64]) {
-        sum_of_squares_gradient(&Self::residual_form(x), grad);
-    }
-
-    fn hessian(&self, x: &[f64]) -> Option<DMatrix<f64>> {
-        Some(sum_of_squares_hessian(
-            &Self::residual_form(x),
-            &[(2.0, 0.0, 0.0), (0.0, 0.0, 2.0)],
-        ))
-    }
-
-    fn residuals(&self, x: &[f64]) -> Option<Residuals> {
-        Some(Self::residual_form(x))
+    fn residual_curvature(&self, _x: &[f64]) -> Vec<(f64, f64, f64)> {
+        vec![(2.0, 0.0, 0.0), (0.0, 0.0, 2.0)]
     }
 }
 
@@ -72,8 +48,8 @@ pub struct Beale;
 
 const BEALE_C: [f64; 3] = [1.5, 2.25, 2.625];
 
-impl Beale {
-    fn residual_form(x: &[f64]) -> Residuals {
+impl SumOfSquares for Beale {
+    fn residual_form(&self, x: &[f64]) -> Residuals {
         let (p, q) = (x[0], x[1]);
         let terms: Vec<(f64, f64, f64)> = (1..=3)
             .map(|k| {
@@ -84,34 +60,15 @@ impl Beale {
             .collect();
         residuals2(&terms)
     }
-}
 
-impl Objective for Beale {
-    fn dim(&self) -> usize {
-        2
-    }
-
-    fn value(&self, x: &[f64]) -> f64 {
-        Self::residual_form(x).r.norm_squared()
-    }
-
-    fn gradient(&self, x: &[f64], grad: &mut [f64]) {
-        sum_of_squares_gradient(&Self::residual_form(x), grad);
-    }
-
-    fn hessian(&self, x: &[f64]) -> Option<DMatrix<f64>> {
+    /// ∂²rₖ/∂x∂y = k yᵏ⁻¹, ∂²rₖ/∂y² = k(k − 1) x yᵏ⁻².
+    fn residual_curvature(&self, x: &[f64]) -> Vec<(f64, f64, f64)> {
         let (p, q) = (x[0], x[1]);
-        // ∂²rₖ/∂x∂y = k yᵏ⁻¹, ∂²rₖ/∂y² = k(k − 1) x yᵏ⁻².
-        let second = [
+        vec![
             (0.0, 1.0, 0.0),
             (0.0, 2.0 * q, 2.0 * p),
             (0.0, 3.0 * q * q, 6.0 * p * q),
-        ];
-        Some(sum_of_squares_hessian(&Self::residual_form(x), &second))
-    }
-
-    fn residuals(&self, x: &[f64]) -> Option<Residuals> {
-        Some(Self::residual_form(x))
+        ]
     }
 }
 
@@ -133,32 +90,14 @@ impl Landscape for Beale {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Booth;
 
-impl Booth {
-    fn residual_form(x: &[f64]) -> Residuals {
+impl SumOfSquares for Booth {
+    fn residual_form(&self, x: &[f64]) -> Residuals {
         let (p, q) = (x[0], x[1]);
         residuals2(&[(p + 2.0 * q - 7.0, 1.0, 2.0), (2.0 * p + q - 5.0, 2.0, 1.0)])
     }
-}
 
-impl Objective for Booth {
-    fn dim(&self) -> usize {
-        2
-    }
-
-    fn value(&self, x: &[f64]) -> f64 {
-        Self::residual_form(x).r.norm_squared()
-    }
-
-    fn gradient(&self, x: &[f64], grad: &mut [f64]) {
-        sum_of_squares_gradient(&Self::residual_form(x), grad);
-    }
-
-    fn hessian(&self, _x: &[f64]) -> Option<DMatrix<f64>> {
-        Some(sym2(10.0, 8.0, 10.0))
-    }
-
-    fn residuals(&self, x: &[f64]) -> Option<Residuals> {
-        Some(Self::residual_form(x))
+    fn residual_curvature(&self, _x: &[f64]) -> Vec<(f64, f64, f64)> {
+        vec![(0.0, 0.0, 0.0); 2]
     }
 }
 

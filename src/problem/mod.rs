@@ -116,6 +116,40 @@ pub trait Landscape: Objective {
     fn minima(&self) -> Vec<[f64; 2]>;
 }
 
+/// A 2D objective written as f = Σ rᵢ² whose value, gradient (2Jᵀr) and
+/// Hessian (2(JᵀJ + Σ rᵢ∇²rᵢ)) all follow from its residuals.
+pub trait SumOfSquares {
+    /// The residuals and their Jacobian at `x`.
+    fn residual_form(&self, x: &[f64]) -> Residuals;
+    /// Each residual's second derivatives `(xx, xy, yy)` at `x`.
+    fn residual_curvature(&self, x: &[f64]) -> Vec<(f64, f64, f64)>;
+}
+
+impl<T: SumOfSquares> Objective for T {
+    fn dim(&self) -> usize {
+        2
+    }
+
+    fn value(&self, x: &[f64]) -> f64 {
+        self.residual_form(x).r.norm_squared()
+    }
+
+    fn gradient(&self, x: &[f64], grad: &mut [f64]) {
+        sum_of_squares_gradient(&self.residual_form(x), grad);
+    }
+
+    fn hessian(&self, x: &[f64]) -> Option<DMatrix<f64>> {
+        Some(sum_of_squares_hessian(
+            &self.residual_form(x),
+            &self.residual_curvature(x),
+        ))
+    }
+
+    fn residuals(&self, x: &[f64]) -> Option<Residuals> {
+        Some(self.residual_form(x))
+    }
+}
+
 /// The 2 × 2 symmetric matrix `[[xx, xy], [xy, yy]]`.
 pub(crate) fn sym2(xx: f64, xy: f64, yy: f64) -> DMatrix<f64> {
     DMatrix::from_row_slice(2, 2, &[xx, xy, xy, yy])
