@@ -75,6 +75,23 @@ pub struct ParamSpec {
 }
 
 impl ParamSpec {
+    /// A numeric parameter taking values of `kind`.
+    const fn numeric(
+        name: &'static str,
+        symbol: &'static str,
+        default: f64,
+        kind: ParamKind,
+        doc: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            symbol,
+            default: Value::Number(default),
+            kind,
+            doc,
+        }
+    }
+
     /// A real parameter on a linear scale.
     pub const fn real(
         name: &'static str,
@@ -84,17 +101,12 @@ impl ParamSpec {
         max: f64,
         doc: &'static str,
     ) -> Self {
-        Self {
-            name,
-            symbol,
-            default: Value::Number(default),
-            kind: ParamKind::Real {
-                min,
-                max,
-                log_scale: false,
-            },
-            doc,
-        }
+        let kind = ParamKind::Real {
+            min,
+            max,
+            log_scale: false,
+        };
+        Self::numeric(name, symbol, default, kind, doc)
     }
 
     /// A positive real parameter on a logarithmic scale (rates, epsilons).
@@ -106,17 +118,12 @@ impl ParamSpec {
         max: f64,
         doc: &'static str,
     ) -> Self {
-        Self {
-            name,
-            symbol,
-            default: Value::Number(default),
-            kind: ParamKind::Real {
-                min,
-                max,
-                log_scale: true,
-            },
-            doc,
-        }
+        let kind = ParamKind::Real {
+            min,
+            max,
+            log_scale: true,
+        };
+        Self::numeric(name, symbol, default, kind, doc)
     }
 
     /// A whole-number parameter.
@@ -128,13 +135,13 @@ impl ParamSpec {
         max: u32,
         doc: &'static str,
     ) -> Self {
-        Self {
+        Self::numeric(
             name,
             symbol,
-            default: Value::Number(default as f64),
-            kind: ParamKind::Integer { min, max },
+            default as f64,
+            ParamKind::Integer { min, max },
             doc,
-        }
+        )
     }
 
     /// A switch.

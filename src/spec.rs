@@ -137,9 +137,24 @@ const AVERAGING_KINDS: &[(&str, &[ParamSpec])] = &[
     ),
 ];
 
+/// The fields of a JSON object other than `key` (a problem's parameters
+/// without its `name`, a schedule's without its `kind`).
+pub fn fields_except(object: &Map<String, Json>, key: &str) -> BTreeMap<String, Json> {
+    object
+        .iter()
+        .filter(|(k, _)| k.as_str() != key)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// The noise kinds and their parameters, for building controls.
 pub fn noise_kinds() -> &'static [(&'static str, &'static [ParamSpec])] {
     NOISE_KINDS
+}
+
+/// The parameters of kind `name` in a table of kinds (none if it is not there).
+pub fn kind_params(kinds: &[(&str, &'static [ParamSpec])], name: &str) -> &'static [ParamSpec] {
+    kinds.iter().find(|k| k.0 == name).map_or(&[], |k| k.1)
 }
 
 /// The averaging kinds and their parameters, for building controls.
@@ -228,11 +243,7 @@ impl Reader {
             );
             return None;
         };
-        let given: BTreeMap<String, Json> = object
-            .iter()
-            .filter(|(k, _)| k.as_str() != "kind")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let given = fields_except(object, "kind");
         match resolve(params, &given, field) {
             Ok(values) => Some((name, values)),
             Err(errors) => {
@@ -455,11 +466,7 @@ fn read_problem(r: &mut Reader, value: &Json) -> Option<ProblemSpec> {
             return None;
         }
     };
-    let params: BTreeMap<String, Json> = object
-        .iter()
-        .filter(|(k, _)| k.as_str() != "name")
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let params = fields_except(object, "name");
     // Bad parameters are reported, but the problem is still known, so the
     // runs can be checked against it too.
     if let Err(errors) = resolve(entry.params, &params, "problem") {
@@ -556,11 +563,7 @@ fn read_run(
             );
             return None;
         };
-        let params: BTreeMap<String, Json> = object
-            .iter()
-            .filter(|(k, _)| k.as_str() != "kind")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let params = fields_except(object, "kind");
         match schedule::build(kind, &params, &field) {
             Ok(s) => Some((s, value.clone())),
             Err(errors) => {

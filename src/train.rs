@@ -28,6 +28,7 @@ use crate::optim::{Noise, Optimizer, Oracle};
 use crate::param::{resolve, ParamSpec, ParamValues};
 use crate::problem::Objective;
 use crate::random;
+use crate::spec::fields_except;
 
 const DATA_PARAMS: &[ParamSpec] = &[
     ParamSpec::integer(
@@ -463,11 +464,7 @@ fn read_schedule(value: &Json, errors: &mut Vec<FieldError>) -> Option<Schedule>
         return None;
     };
     let kind = map.get("kind").and_then(Json::as_str).unwrap_or("");
-    let params: BTreeMap<String, Json> = map
-        .iter()
-        .filter(|(k, _)| *k != "kind")
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let params = fields_except(map, "kind");
     schedule::build(kind, &params, "optimizer.schedule")
         .map_err(|e| errors.extend(e))
         .ok()

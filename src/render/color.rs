@@ -52,47 +52,38 @@ impl ColorScale {
         Self { min, max, kind }
     }
 
-    /// The colormap position of `value`, clamped to [0, 1]; non-finite values map to 1.
-    pub fn position(&self, value: f64) -> f64 {
-        if !value.is_finite() || self.max <= self.min {
-            return if value.is_finite() { 0.0 } else { 1.0 };
-        }
-        let shifted = (value - self.min).max(0.0);
-        let t = match self.kind {
-            ScaleKind::Linear => shifted / (self.max - self.min),
-            ScaleKind::Log { softness } => {
-                (shifted / softness).ln_1p() / ((self.max - self.min) / softness).ln_1p()
-            }
-        };
-        t.clamp(0.0, 1.0)
-    }
-
-    /// The colormap positions of many values at once (the scale's constants
-    /// computed once, not per value).
-    pub fn positions(&self, values: &[f64]) -> Vec<f64> {
-        let span = self.max - self.min;
-        if span <= 0.0 {
-            return values.iter().map(|&v| self.position(v)).collect();
-        }
+    /// The map from values to colormap positions, with the scale's constants
+    /// computed once: positions are clamped to [0, 1] and non-finite values map to 1.
+    fn mapper(&self) -> impl Fn(f64) -> f64 {
+        let (min, span) = (self.min, self.max - self.min);
         let (scale, softness) = match self.kind {
+            _ if span <= 0.0 => (0.0, 0.0),
             ScaleKind::Linear => (1.0 / span, 0.0),
             ScaleKind::Log { softness } => (1.0 / (span / softness).ln_1p(), softness),
         };
-        values
-            .iter()
-            .map(|&v| {
-                if !v.is_finite() {
-                    return 1.0;
-                }
-                let shifted = (v - self.min).max(0.0);
-                let t = if softness > 0.0 {
-                    (shifted / softness).ln_1p() * scale
-                } else {
-                    shifted * scale
-                };
-                t.clamp(0.0, 1.0)
-            })
-            .collect()
+        move |value: f64| {
+            if !value.is_finite() {
+                return 1.0;
+            }
+            let shifted = (value - min).max(0.0);
+            let t = if softness > 0.0 {
+                (shifted / softness).ln_1p() * scale
+            } else {
+                shifted * scale
+            };
+            t.clamp(0.0, 1.0)
+        }
+    }
+
+    /// The colormap position of `value`, clamped to [0, 1]; non-finite values map to 1.
+    pub fn position(&self, value: f64) -> f64 {
+        self.mapper()(value)
+    }
+
+    /// The colormap positions of many values at once.
+    pub fn positions(&self, values: &[f64]) -> Vec<f64> {
+        let map = self.mapper();
+        values.iter().map(|&v| map(v)).collect()
     }
 
     /// The value at colormap position `t` in [0, 1]: the inverse of [`position`](Self::position).

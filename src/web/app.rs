@@ -37,7 +37,7 @@ use crate::render::guides::{
 use crate::render::landscape;
 use crate::render::view::{Layout, Margins, PixelRect};
 use crate::run::{run_spec, Outcome, Status};
-use crate::spec::{noise_kinds, Spec};
+use crate::spec::{kind_params, noise_kinds, Spec};
 
 /// The scene the page opens with: zig-zagging gradient descent on the quadratic.
 const DEFAULT_SPEC: &str = r#"{"problem": {"name": "quadratic"}, "steps": 150, "runs": [{"optimizer": "gd", "lr": 0.15}]}"#;
@@ -98,7 +98,7 @@ struct Elements {
 /// A user action, run from an event listener.
 type Action = fn(&mut App, &Event);
 
-/// How each run is drawn: colour, whether shown, label.
+/// How each run is drawn: its colour and whether it is shown.
 struct Style {
     color: RGBColor,
     visible: bool,
@@ -125,11 +125,9 @@ pub struct App {
     classifier_active: bool,
 }
 
-fn kind_params(name: &str) -> &'static [crate::param::ParamSpec] {
-    noise_kinds()
-        .iter()
-        .find(|k| k.0 == name)
-        .map_or(&[], |k| k.1)
+/// The parameters of noise kind `name`.
+fn noise_params_of(name: &str) -> &'static [crate::param::ParamSpec] {
+    kind_params(noise_kinds(), name)
 }
 
 impl App {
@@ -273,7 +271,7 @@ impl App {
             ("net-reset", |app, _| app.classifier.restart()),
             ("net-add", |app, _| {
                 if let Err(err) = app.classifier.add_panel() {
-                    classifier::report(&app.document, &err);
+                    dom::report_error(&app.document, &err);
                 }
             }),
             ("theme", |app, _| app.toggle_theme()),
@@ -378,25 +376,14 @@ impl App {
         }
         let spec_value = spec.to_value();
         let noise = spec_value.get("noise");
-        let noise_kind = noise
-            .and_then(|n| n.get("kind"))
-            .and_then(Json::as_str)
-            .unwrap_or("none");
+        let noise_kind = kind_of(noise, "none");
         self.el.noise.set_value(noise_kind);
-        let noise_params: BTreeMap<String, Json> = noise
-            .and_then(Json::as_object)
-            .map(|m| {
-                m.iter()
-                    .filter(|(k, _)| *k != "kind")
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let noise_params = runs::object_params(noise);
         controls::build(
             &self.document,
             &self.el.noise_params,
             "noise",
-            kind_params(noise_kind),
+            noise_params_of(noise_kind),
             &noise_params,
         )?;
         self.start = spec.start;
@@ -506,7 +493,7 @@ impl App {
             &self.document,
             &self.el.noise_params,
             "noise",
-            kind_params(&kind),
+            noise_params_of(&kind),
             &BTreeMap::new(),
         ) {
             dom::report_error(&self.document, &err);
@@ -518,7 +505,7 @@ impl App {
         if let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) {
             let specs = match group {
                 ParamGroup::Problem => self.problem_entry().params,
-                ParamGroup::Noise => kind_params(&self.el.noise.value()),
+                ParamGroup::Noise => noise_params_of(&self.el.noise.value()),
             };
             controls::sync(&target, specs);
         }
@@ -759,6 +746,11 @@ impl App {
 
     /// The experiment spec the controls describe.
     fn spec_value(&self) -> Json {
+        self.spec_with_runs(&self.read_runs())
+    }
+
+    /// The experiment spec the controls describe, with runs already read from their panels.
+    fn spec_with_runs(&self, setups: &[RunSetup]) -> Json {
         let d = &self.document;
         let mut problem = Map::new();
         problem.insert("name".into(), json!(self.problem_entry().name));
@@ -774,7 +766,7 @@ impl App {
         if noise != "none" {
             let mut n = Map::new();
             n.insert("kind".into(), json!(noise));
-            n.extend(controls::read(d, "noise", kind_params(&noise)));
+            n.extend(controls::read(d, "noise", noise_params_of(&noise)));
             spec.insert("noise".into(), Json::Object(n));
         }
         if self.problem_entry().finite_sum {
@@ -784,7 +776,7 @@ impl App {
                 text.parse::<u64>().map_or(Json::String(text), |b| json!(b)),
             );
         }
-        let runs: Vec<Json> = self.read_runs().iter().map(RunSetup::to_spec).collect();
+        let runs: Vec<Json> = setups.iter().map(RunSetup::to_spec).collect();
         spec.insert("runs".into(), Json::Array(runs));
         Json::Object(spec)
     }
@@ -792,9 +784,9 @@ impl App {
     /// Runs the spec the controls describe; a bad value is named in the status
     /// line and outlined, and the address is updated to share the scene.
     fn recompute(&mut self) {
-        let value = self.spec_value();
-        self.styles = self
-            .read_runs()
+        let setups = self.read_runs();
+        let value = self.spec_with_runs(&setups);
+        self.styles = setups
             .iter()
             .map(|r| {
                 let (red, green, blue) = runs::parse_color(&r.color);
@@ -973,7 +965,7 @@ impl App {
     fn on_net_change(&mut self, event: &Event) {
         if let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) {
             if let Err(err) = self.classifier.on_change(&target) {
-                classifier::report(&self.document, &err);
+                dom::report_error(&self.document, &err);
             }
         }
     }
@@ -981,7 +973,7 @@ impl App {
     fn on_net_click(&mut self, event: &Event) {
         if let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) {
             if let Err(err) = self.classifier.on_click(&target) {
-                classifier::report(&self.document, &err);
+                dom::report_error(&self.document, &err);
             }
         }
     }
@@ -990,7 +982,7 @@ impl App {
         let index: usize = self.el.net_scene.value().parse().unwrap_or(0);
         if let Some((_, setups)) = classifier::scenes().get(index) {
             if let Err(err) = self.classifier.render(setups) {
-                classifier::report(&self.document, &err);
+                dom::report_error(&self.document, &err);
             }
         }
     }
@@ -999,7 +991,7 @@ impl App {
     fn frame(&mut self, now: f64) {
         if self.classifier_active {
             if let Err(err) = self.classifier.frame() {
-                classifier::report(&self.document, &err);
+                dom::report_error(&self.document, &err);
             }
             if !self.classifier.playing {
                 self.el.net_play.set_text_content(Some("Train"));

@@ -13,9 +13,9 @@ use web_sys::{
     Document, Element, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, ImageData,
 };
 
+use super::canvas;
 use super::controls::{self, format_number};
-use super::runs::add_option;
-use super::{canvas, dom};
+use super::runs::{add_option, create};
 use crate::optim::registry::{Family, OPTIMIZERS};
 use crate::param::ParamSpec;
 use crate::render::classifier::{draw_training, region_pixels, regions_rect};
@@ -96,13 +96,6 @@ pub struct ClassifierMode {
     pub playing: bool,
     /// Whether the panels need redrawing though nothing trains.
     pub dirty: bool,
-}
-
-fn create<T: JsCast>(document: &Document, tag: &str) -> Result<T, JsValue> {
-    document
-        .create_element(tag)?
-        .dyn_into::<T>()
-        .map_err(|_| JsValue::from_str("unexpected element type"))
 }
 
 fn labelled(document: &Document, text: &str, control: &Element) -> Result<Element, JsValue> {
@@ -494,9 +487,4 @@ fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
-}
-
-/// Reports an error from the mode in the page's status line.
-pub fn report(document: &Document, err: &JsValue) {
-    dom::report_error(document, err);
 }

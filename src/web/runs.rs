@@ -14,7 +14,7 @@ use crate::optim::registry::{self, OptimizerEntry, Requirement, OPTIMIZERS};
 use crate::optim::schedule::SCHEDULES;
 use crate::param::ParamSpec;
 use crate::problem::registry::ProblemEntry;
-use crate::spec::averaging_kinds;
+use crate::spec::{averaging_kinds, fields_except, kind_params};
 
 /// The hex colours given to new runs, in order.
 pub const COLORS: [&str; 10] = [
@@ -56,10 +56,7 @@ pub fn schedule_params(name: &str) -> &'static [ParamSpec] {
 
 /// The parameters of averaging kind `name`.
 pub fn averaging_params(name: &str) -> &'static [ParamSpec] {
-    averaging_kinds()
-        .iter()
-        .find(|k| k.0 == name)
-        .map_or(&[], |k| k.1)
+    kind_params(averaging_kinds(), name)
 }
 
 /// Whether `optimizer` runs on `problem`.
@@ -85,7 +82,8 @@ pub fn add_option(
     Ok(())
 }
 
-fn create<T: JsCast>(document: &Document, tag: &str) -> Result<T, JsValue> {
+/// A new element of type `T` for `tag`.
+pub fn create<T: JsCast>(document: &Document, tag: &str) -> Result<T, JsValue> {
     document
         .create_element(tag)?
         .dyn_into::<T>()
@@ -263,15 +261,10 @@ pub fn kind_of<'a>(value: Option<&'a Json>, default: &'a str) -> &'a str {
 }
 
 /// The parameters of a `{"kind": …, …}` object, without its kind.
-fn object_params(value: Option<&Json>) -> BTreeMap<String, Json> {
+pub fn object_params(value: Option<&Json>) -> BTreeMap<String, Json> {
     value
         .and_then(Json::as_object)
-        .map(|m| {
-            m.iter()
-                .filter(|(k, _)| *k != "kind")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        })
+        .map(|m| fields_except(m, "kind"))
         .unwrap_or_default()
 }
 
