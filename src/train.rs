@@ -156,12 +156,39 @@ const SHAMPOO_PARAMS: &[ParamSpec] = &[
     ),
 ];
 
-/// The methods only the classifier has, with their parameters.
-pub const NETWORK_METHODS: &[(&str, &[ParamSpec])] = &[
-    ("gauss-newton", GAUSS_NEWTON_PARAMS),
-    ("natural-gradient", NATURAL_GRADIENT_PARAMS),
-    ("kfac", KFAC_PARAMS),
-    ("shampoo", SHAMPOO_PARAMS),
+/// A method only the classifier has.
+#[derive(Debug)]
+pub struct NetworkMethod {
+    /// Its name in specs.
+    pub name: &'static str,
+    /// Its hyperparameters.
+    pub params: &'static [ParamSpec],
+    /// Its update, one line per equation, in the symbols of its parameters.
+    pub equations: &'static str,
+}
+
+/// The methods only the classifier has, with their parameters and equations.
+pub const NETWORK_METHODS: &[NetworkMethod] = &[
+    NetworkMethod {
+        name: "gauss-newton",
+        params: GAUSS_NEWTON_PARAMS,
+        equations: "G = (1/N) Σᵢ JᵢᵀHᵢJᵢ,  g = ∇L(θ)\npₖ = argmin ‖p‖≤Δ  L + gᵀp + ½ pᵀG p   (matrix-free: k CG steps on Gv, to ‖Gs + g‖ ≤ η‖g‖)\nρ = (L(θ) − L(θ + pₖ)) / (m(0) − m(pₖ));  ρ < ¼: Δ ← Δ/4;  ρ > ¾: Δ ← 2Δ\nρ > 0: θ ← θ + pₖ",
+    },
+    NetworkMethod {
+        name: "natural-gradient",
+        params: NATURAL_GRADIENT_PARAMS,
+        equations: "F = (1/N) Σᵢ JᵢᵀHᵢJᵢ   (empirical: F = (1/N) Σᵢ gᵢgᵢᵀ)\nθ ← θ − α (F + λI)⁻¹ ∇L(θ)",
+    },
+    NetworkMethod {
+        name: "kfac",
+        params: KFAC_PARAMS,
+        equations: "per layer: A ← β A + (1 − β) E[āāᵀ],  S ← β S + (1 − β) E[δδᵀ]\nW̄ ← W̄ − α (A + √λ I)⁻¹ ∇W̄ (S + √λ I)⁻¹",
+    },
+    NetworkMethod {
+        name: "shampoo",
+        params: SHAMPOO_PARAMS,
+        equations: "per layer, G = ∇W̄:  L ← L + GGᵀ,  R ← R + GᵀG   (L₀ = R₀ = εI)\nW̄ ← W̄ − α L^(−1/4) G R^(−1/4)",
+    },
 ];
 
 const TOP_KEYS: &[&str] = &[
@@ -328,8 +355,8 @@ impl ClassifierSpec {
                 )),
             }
         }
-        let trainer = if let Some((_, params)) = NETWORK_METHODS.iter().find(|m| m.0 == name) {
-            resolve(params, &optimizer, "optimizer")
+        let trainer = if let Some(method) = NETWORK_METHODS.iter().find(|m| m.name == name) {
+            resolve(method.params, &optimizer, "optimizer")
                 .map(|p| match name.as_str() {
                     "natural-gradient" => Trainer::NaturalGradient {
                         lr: p.number("lr"),

@@ -311,7 +311,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         label: "RAdam",
         family: Family::FirstOrder,
         params: &[lr(1e-3), beta1(0.9), beta2(0.999), eps(1e-8), WEIGHT_DECAY],
-        equations: "m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²\nρ∞ = 2/(1 − β₂) − 1;  ρₜ = ρ∞ − 2t β₂ᵗ/(1 − β₂ᵗ)\nρₜ > 5: θ ← θ − α rₜ · m/(1 − β₁ᵗ) · √(1 − β₂ᵗ)/(√v + ε),  rₜ = √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ))\nelse: θ ← θ − α m/(1 − β₁ᵗ)",
+        equations: "m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²\nρ_∞ = 2/(1 − β₂) − 1;  ρₜ = ρ_∞ − 2t β₂ᵗ/(1 − β₂ᵗ)\nρₜ > 5: θ ← θ − α rₜ · m/(1 − β₁ᵗ) · √(1 − β₂ᵗ)/(√v + ε),  rₜ = √((ρₜ − 4)(ρₜ − 2)ρ_∞ / ((ρ_∞ − 4)(ρ_∞ − 2)ρₜ))\nelse: θ ← θ − α m/(1 − β₁ᵗ)",
         mapping: "torch.optim.RAdam(lr=α, betas=(β₁, β₂), eps=ε, weight_decay=λ): momentum SGD until the variance of the adaptive rate is tractable.",
         reference: "Liu et al. (2020), On the Variance of the Adaptive Learning Rate and Beyond",
         requires: Requirement::Nothing,

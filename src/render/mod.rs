@@ -12,4 +12,5 @@ pub mod curves;
 pub mod figure;
 pub mod guides;
 pub mod landscape;
+pub mod mathml;
 pub mod view;

@@ -19,6 +19,7 @@ use super::runs::{add_option, create};
 use crate::optim::registry::{Family, OPTIMIZERS};
 use crate::param::ParamSpec;
 use crate::render::classifier::{draw_training, region_pixels, regions_rect};
+use crate::render::mathml::typeset;
 use crate::train::{ClassifierSpec, Session, NETWORK_METHODS};
 
 /// Milliseconds of training per panel per animation frame.
@@ -71,13 +72,23 @@ pub fn scenes() -> [(&'static str, Vec<PanelSetup>); 2] {
     ]
 }
 
-fn method_params(name: &str) -> &'static [ParamSpec] {
+/// The parameters and equations of a network method or registry optimizer.
+fn method(name: &str) -> (&'static [ParamSpec], &'static str) {
     NETWORK_METHODS
         .iter()
-        .find(|m| m.0 == name)
-        .map(|m| m.1)
-        .or_else(|| OPTIMIZERS.iter().find(|o| o.name == name).map(|o| o.params))
-        .unwrap_or(&[])
+        .find(|m| m.name == name)
+        .map(|m| (m.params, m.equations))
+        .or_else(|| {
+            OPTIMIZERS
+                .iter()
+                .find(|o| o.name == name)
+                .map(|o| (o.params, o.equations))
+        })
+        .unwrap_or((&[], ""))
+}
+
+fn method_params(name: &str) -> &'static [ParamSpec] {
+    method(name).0
 }
 
 /// One panel: its controls, its canvas and its training session.
@@ -174,8 +185,8 @@ impl ClassifierMode {
         let curvature = d.create_element("optgroup")?;
         curvature.set_attribute("label", "Curvature")?;
         add_option(d, &curvature, "lbfgs", "L-BFGS (full batch)")?;
-        for (name, _) in NETWORK_METHODS {
-            add_option(d, &curvature, name, name)?;
+        for m in NETWORK_METHODS {
+            add_option(d, &curvature, m.name, m.name)?;
         }
         optimizer.append_child(&curvature)?;
         optimizer.set_value(&setup.optimizer);
@@ -200,6 +211,11 @@ impl ClassifierMode {
         remove.set_text_content(Some("Remove"));
         bar.append_child(&remove)?;
         panel.append_child(&bar)?;
+        let equations = d.create_element("div")?;
+        equations.set_class_name("equations");
+        equations.set_id(&id("equations"));
+        equations.set_inner_html(&typeset(method(&setup.optimizer).1));
+        panel.append_child(&equations)?;
         let params = d.create_element("div")?;
         params.set_class_name("params net-params");
         params.set_id(&id("params"));
@@ -315,6 +331,12 @@ impl ClassifierMode {
                     .dyn_ref::<HtmlSelectElement>()
                     .map(|s| s.value())
                     .unwrap_or_default();
+                if let Some(equations) = self
+                    .document
+                    .get_element_by_id(&format!("net{i}-equations"))
+                {
+                    equations.set_inner_html(&typeset(method(&name).1));
+                }
                 if let Some(params) = self.document.get_element_by_id(&format!("net{i}-params")) {
                     controls::build(
                         &self.document,

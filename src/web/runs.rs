@@ -14,6 +14,7 @@ use crate::optim::registry::{self, OptimizerEntry, Requirement, OPTIMIZERS};
 use crate::optim::schedule::SCHEDULES;
 use crate::param::ParamSpec;
 use crate::problem::registry::ProblemEntry;
+use crate::render::mathml::typeset;
 use crate::spec::{averaging_kinds, fields_except, kind_params};
 
 /// The hex colours given to new runs, in order.
@@ -166,10 +167,10 @@ pub fn render(
     optimizer.set_value(&setup.optimizer);
     panel.append_child(&optimizer)?;
     let chosen = entry(&setup.optimizer);
-    let equations = document.create_element("pre")?;
+    let equations = document.create_element("div")?;
     equations.set_class_name("equations");
     equations.set_id(&id("equations"));
-    equations.set_text_content(Some(chosen.equations));
+    equations.set_inner_html(&typeset(chosen.equations));
     panel.append_child(&equations)?;
     let params = document.create_element("div")?;
     params.set_class_name("params");

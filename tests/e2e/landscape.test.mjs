@@ -108,7 +108,18 @@ test('every optimizer gets controls generated from the registry', async () => {
   assert.ok(!options.find((o) => o.value === 'gauss-newton').disabled);
 
   await page.selectOption('#run0-optimizer', 'adam');
-  assert.match(await page.textContent('#run0-equations'), /β₁/);
+  assert.match(await page.textContent('#run0-equations'), /β/);
+  // The equations are typeset as MathML: scripts, hats and roots are elements that take space.
+  const math = await page.$eval('#run0-equations', (e) => ({
+    lines: e.querySelectorAll('math').length,
+    scripts: e.querySelectorAll('msub, msup, msubsup').length,
+    hats: e.querySelectorAll('mover').length,
+    roots: e.querySelectorAll('msqrt').length,
+    height: e.querySelector('math').getBoundingClientRect().height,
+  }));
+  assert.equal(math.lines, 4);
+  assert.ok(math.scripts >= 8 && math.hats >= 2 && math.roots >= 1, JSON.stringify(math));
+  assert.ok(math.height > 8, `a typeset line is ${math.height} px tall`);
   for (const id of ['#run0-opt-lr', '#run0-opt-beta1', '#run0-opt-beta2', '#run0-opt-eps', '#run0-opt-weight_decay', '#run0-opt-amsgrad']) {
     assert.ok(await page.$(id), `${id} missing`);
   }

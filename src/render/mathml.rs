@@ -1,0 +1,301 @@
+//! Typesets the registry's update equations as MathML, which browsers draw
+//! without any library.
+//!
+//! The registry writes equations in plain Unicode, the way they read on a
+//! slide: `θ ← θ − α m̂ / (√v̂ + ε)`, `β₁ᵗ`, `Hₖ₊₁`, `∇f_B(x)`, `0.96^(tψ)`.
+//! This module turns each line into one `<math display="block">` element:
+//! letters become identifiers, digits numbers, Unicode sub- and superscript
+//! runs (or `_` and `^` followed by one atom or a bracketed group) become
+//! scripts, `√` takes the atom or bracketed group after it, combining accents
+//! become over-marks and words of two or more Latin letters become text
+//! unless they name a function (`max`, `sign`, …).
+
+/// Names set upright as identifiers rather than as prose.
+const FUNCTIONS: &[&str] = &["argmin", "diag", "exp", "log", "max", "min", "sign"];
+
+/// Every line of `equations` as a block `<math>` element.
+///
+/// ```
+/// let html = descent::render::mathml::typeset("m̂ = m/(1 − β₁ᵗ)");
+/// assert!(html.starts_with("<math display=\"block\">"));
+/// assert!(html.contains("<msubsup><mi>β</mi><mn>1</mn><mi>t</mi></msubsup>"));
+/// ```
+pub fn typeset(equations: &str) -> String {
+    equations
+        .lines()
+        .map(|line| format!("<math display=\"block\"><mrow>{}</mrow></math>", row(line)))
+        .collect()
+}
+
+/// The MathML content of one line (without the enclosing `<math>`).
+fn row(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let start = i;
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+            if i - start >= 2 && start > 0 && i < chars.len() {
+                out.push_str("<mspace width=\"1em\"/>");
+            }
+            continue;
+        }
+        let (atom, next) = atom(&chars, i);
+        let (scripted, next) = scripts(&chars, next, atom);
+        out.push_str(&scripted);
+        i = next;
+    }
+    out
+}
+
+/// One atom starting at `i` (before any scripts) and the index after it.
+fn atom(chars: &[char], i: usize) -> (String, usize) {
+    let c = chars[i];
+    if c.is_ascii_alphabetic() {
+        let end = run_end(chars, i, |c| c.is_ascii_alphabetic());
+        let word: String = chars[i..end].iter().collect();
+        return (word_element(&word), end);
+    }
+    if c.is_ascii_digit() {
+        let end = run_end(chars, i, |c| c.is_ascii_digit() || c == '.');
+        let number: String = chars[i..end].iter().collect();
+        return (format!("<mn>{number}</mn>"), end);
+    }
+    if c == '√' {
+        if let Some((inner, next)) = bracketed(chars, i + 1) {
+            return (format!("<msqrt>{}</msqrt>", row(&inner)), next);
+        }
+        if i + 1 < chars.len() && !chars[i + 1].is_whitespace() {
+            let (radicand, next) = atom(chars, i + 1);
+            let (radicand, next) = accents(chars, next, radicand);
+            return (format!("<msqrt>{radicand}</msqrt>"), next);
+        }
+    }
+    if let Some((numerator, denominator)) = vulgar_fraction(c) {
+        return (
+            format!("<mfrac><mn>{numerator}</mn><mn>{denominator}</mn></mfrac>"),
+            i + 1,
+        );
+    }
+    let element = if c.is_alphabetic() || c == '∞' {
+        format!("<mi>{}</mi>", escape(c))
+    } else {
+        format!("<mo>{}</mo>", escape(c))
+    };
+    (element, i + 1)
+}
+
+/// Wraps `base` in the accents, subscripts and superscripts that follow `i`.
+fn scripts(chars: &[char], i: usize, base: String) -> (String, usize) {
+    let (base, mut i) = accents(chars, i, base);
+    let mut sub = String::new();
+    let mut sup = String::new();
+    loop {
+        if let Some(end) = script_run_end(chars, i, subscript) {
+            let plain: String = chars[i..end]
+                .iter()
+                .map(|&c| subscript(c).unwrap_or(c))
+                .collect();
+            sub.push_str(&row(&plain));
+            i = end;
+        } else if let Some(end) = script_run_end(chars, i, superscript) {
+            let plain: String = chars[i..end]
+                .iter()
+                .map(|&c| superscript(c).unwrap_or(c))
+                .collect();
+            sup.push_str(&row(&plain));
+            i = end;
+        } else if let Some((content, end)) = explicit_script(chars, i, '_') {
+            sub.push_str(&content);
+            i = end;
+        } else if let Some((content, end)) = explicit_script(chars, i, '^') {
+            sup.push_str(&content);
+            i = end;
+        } else {
+            break;
+        }
+    }
+    let element = match (sub.is_empty(), sup.is_empty()) {
+        (true, true) => base,
+        (false, true) => format!("<msub>{base}{}</msub>", group(&sub)),
+        (true, false) => format!("<msup>{base}{}</msup>", group(&sup)),
+        (false, false) => format!("<msubsup>{base}{}{}</msubsup>", group(&sub), group(&sup)),
+    };
+    (element, i)
+}
+
+/// Applies combining hats, tildes and bars after `i` to `base`.
+fn accents(chars: &[char], mut i: usize, mut base: String) -> (String, usize) {
+    while let Some(mark) = chars.get(i).and_then(|&c| accent(c)) {
+        base = format!("<mover accent=\"true\">{base}<mo>{mark}</mo></mover>");
+        i += 1;
+    }
+    (base, i)
+}
+
+/// `_x`, `_max` or `^(…)`: the script's MathML and the index after it.
+fn explicit_script(chars: &[char], i: usize, marker: char) -> Option<(String, usize)> {
+    if chars.get(i) != Some(&marker) {
+        return None;
+    }
+    if let Some((inner, next)) = bracketed(chars, i + 1) {
+        return Some((row(&inner), next));
+    }
+    let next = chars.get(i + 1)?;
+    if next.is_whitespace() {
+        return None;
+    }
+    let (content, end) = atom(chars, i + 1);
+    Some((content, end))
+}
+
+/// The end of a run of script characters at `i` (a `≤` between two of them
+/// belongs to the run, as in `Πᵢ≤ₜ`), or `None` if none starts there.
+fn script_run_end(chars: &[char], i: usize, map: fn(char) -> Option<char>) -> Option<usize> {
+    let mut end = i;
+    while end < chars.len() {
+        let joins =
+            chars[end] == '≤' && end > i && chars.get(end + 1).is_some_and(|&c| map(c).is_some());
+        if map(chars[end]).is_none() && !joins {
+            break;
+        }
+        end += 1;
+    }
+    (end > i).then_some(end)
+}
+
+/// The text inside the brackets opening at `i` and the index after the
+/// matching close, if `i` opens a bracket.
+fn bracketed(chars: &[char], i: usize) -> Option<(String, usize)> {
+    if chars.get(i) != Some(&'(') {
+        return None;
+    }
+    let mut depth = 0;
+    for (j, &c) in chars.iter().enumerate().skip(i) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((chars[i + 1..j].iter().collect(), j + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn run_end(chars: &[char], i: usize, keep: impl Fn(char) -> bool) -> usize {
+    chars[i..]
+        .iter()
+        .position(|&c| !keep(c))
+        .map_or(chars.len(), |p| i + p)
+}
+
+fn word_element(word: &str) -> String {
+    if word.chars().count() == 1 || FUNCTIONS.contains(&word) {
+        format!("<mi>{word}</mi>")
+    } else {
+        format!("<mtext>\u{a0}{word}\u{a0}</mtext>")
+    }
+}
+
+fn group(content: &str) -> String {
+    format!("<mrow>{content}</mrow>")
+}
+
+fn escape(c: char) -> String {
+    match c {
+        '<' => "&lt;".into(),
+        '>' => "&gt;".into(),
+        '&' => "&amp;".into(),
+        _ => c.to_string(),
+    }
+}
+
+fn accent(c: char) -> Option<char> {
+    match c {
+        '\u{302}' => Some('^'),
+        '\u{303}' => Some('~'),
+        '\u{304}' => Some('¯'),
+        _ => None,
+    }
+}
+
+fn vulgar_fraction(c: char) -> Option<(u8, u8)> {
+    match c {
+        '½' => Some((1, 2)),
+        '¼' => Some((1, 4)),
+        '¾' => Some((3, 4)),
+        _ => None,
+    }
+}
+
+fn subscript(c: char) -> Option<char> {
+    Some(match c {
+        '₀'..='₉' => char::from_digit(c as u32 - '₀' as u32, 10)?,
+        '₊' => '+',
+        '₋' => '−',
+        'ₐ' => 'a',
+        'ₑ' => 'e',
+        'ₖ' => 'k',
+        'ₘ' => 'm',
+        'ₙ' => 'n',
+        'ₜ' => 't',
+        'ᵢ' => 'i',
+        'ⱼ' => 'j',
+        _ => return None,
+    })
+}
+
+fn superscript(c: char) -> Option<char> {
+    Some(match c {
+        '⁰' => '0',
+        '¹' => '1',
+        '²' => '2',
+        '³' => '3',
+        '⁴'..='⁹' => char::from_digit(c as u32 - '⁰' as u32, 10)?,
+        '⁻' => '−',
+        '⁺' => '+',
+        'ᵗ' => 't',
+        'ᵀ' => 'T',
+        'ᵏ' => 'k',
+        'ⁱ' => 'i',
+        'ⁿ' => 'n',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typeset;
+
+    #[test]
+    fn scripts_accents_and_roots() {
+        let html = typeset("θ ← θ − α m̂ / (√v̂ + ε)");
+        assert!(html.contains("<mover accent=\"true\"><mi>m</mi><mo>^</mo></mover>"));
+        assert!(html.contains("<msqrt><mover accent=\"true\"><mi>v</mi><mo>^</mo></mover></msqrt>"));
+        let html = typeset("Hₖ₊₁ = ∇²f(xₖ)⁻¹");
+        assert!(html.contains("<msub><mi>H</mi><mrow><mi>k</mi><mo>+</mo><mn>1</mn></mrow></msub>"));
+        assert!(html.contains("<msup><mo>∇</mo><mrow><mn>2</mn></mrow></msup>"));
+        assert!(html.contains("<msup><mo>)</mo><mrow><mo>−</mo><mn>1</mn></mrow></msup>"));
+        let html = typeset("Δ ← min(2Δ, Δ_max);  0.96^(tψ)  √(u + ε)");
+        assert!(html.contains("<msub><mi>Δ</mi><mrow><mi>max</mi></mrow></msub>"));
+        assert!(html.contains("<msup><mn>0.96</mn><mrow><mi>t</mi><mi>ψ</mi></mrow></msup>"));
+        assert!(html.contains("<msqrt><mi>u</mi><mo>+</mo><mi>ε</mi></msqrt>"));
+        assert!(html.contains("<mspace"));
+    }
+
+    #[test]
+    fn prose_is_text_and_lines_are_blocks() {
+        let html = typeset("a\nb with c");
+        assert_eq!(html.matches("<math display=\"block\">").count(), 2);
+        assert!(html.contains("<mtext>\u{a0}with\u{a0}</mtext>"));
+        assert!(typeset("Πᵢ≤ₜ μᵢ").contains("<mi>i</mi><mo>≤</mo><mi>t</mi>"));
+    }
+}
