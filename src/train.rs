@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
 use crate::data::{Dataset, PeaksData, CLASSES};
@@ -172,7 +172,7 @@ pub const NETWORK_METHODS: &[NetworkMethod] = &[
     NetworkMethod {
         name: "gauss-newton",
         params: GAUSS_NEWTON_PARAMS,
-        equations: "G = (1/N) Σᵢ JᵢᵀHᵢJᵢ,  g = ∇L(θ)\npₖ = argmin ‖p‖≤Δ  L + gᵀp + ½ pᵀG p   (matrix-free: k CG steps on Gv, to ‖Gs + g‖ ≤ η‖g‖)\nρ = (L(θ) − L(θ + pₖ)) / (m(0) − m(pₖ));  ρ < ¼: Δ ← Δ/4;  ρ > ¾: Δ ← 2Δ\nρ > 0: θ ← θ + pₖ",
+        equations: "G = (1/N) Σᵢ JᵢᵀHᵢJᵢ,  g = ∇L(θ)\npₖ = argmin ‖p‖≤Δ  L + gᵀp + ½ pᵀG p   (matrix free: k CG steps on Gv, to ‖Gs + g‖ ≤ η‖g‖)\nρ = (L(θ) − L(θ + pₖ)) / (m(0) − m(pₖ));  ρ < ¼: Δ ← Δ/4;  ρ > ¾: Δ ← 2Δ\nρ > 0: θ ← θ + pₖ",
     },
     NetworkMethod {
         name: "natural-gradient",
@@ -498,7 +498,7 @@ fn read_schedule(value: &Json, errors: &mut Vec<FieldError>) -> Option<Schedule>
 }
 
 /// The record of one training run.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TrainingHistory {
     /// Iteration of each log entry.
     pub iteration: Vec<usize>,
@@ -519,16 +519,17 @@ pub struct TrainingHistory {
     /// Milliseconds since training began.
     pub wall_ms: Vec<f64>,
     /// Conjugate-gradient iterations of the logged step (matrix-free Gauss–Newton).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cg_iterations: Vec<usize>,
 }
 
 /// Decision regions: the predicted class at each point of a square grid over [−3, 3]².
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DecisionGrid {
     /// Points per side.
     pub size: usize,
     /// Class indices, row-major, top row (y = 3) first.
+    #[serde(with = "serde_bytes")]
     pub classes: Vec<u8>,
 }
 

@@ -18,7 +18,7 @@ const FUNCTIONS: &[&str] = &["argmin", "diag", "exp", "log", "max", "min", "sign
 /// ```
 /// let html = descent::render::mathml::typeset("m̂ = m/(1 − β₁ᵗ)");
 /// assert!(html.starts_with("<math display=\"block\">"));
-/// assert!(html.contains("<msubsup><mi>β</mi><mn>1</mn><mi>t</mi></msubsup>"));
+/// assert!(html.contains("<msubsup><mi>β</mi><mrow><mn>1</mn></mrow><mrow><mi>t</mi></mrow></msubsup>"));
 /// ```
 pub fn typeset(equations: &str) -> String {
     equations

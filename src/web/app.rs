@@ -328,6 +328,24 @@ impl App {
         if encoded.is_empty() {
             return false;
         }
+        if let Some(panels) = encoded.strip_prefix(classifier::ADDRESS_PREFIX) {
+            let text = js_sys::decode_uri_component(panels)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default();
+            match self.classifier.load_address(&text) {
+                Ok(problems) if !problems.is_empty() => {
+                    self.el.status.set_text_content(Some(&format!(
+                        "The address had problems, so defaults were used for those parts: {}",
+                        problems.join("; ")
+                    )));
+                }
+                Ok(_) => {}
+                Err(err) => dom::report_error(&self.document, &err),
+            }
+            self.set_mode(true);
+            return false;
+        }
         let text = js_sys::decode_uri_component(encoded)
             .ok()
             .and_then(|s| s.as_string())
@@ -652,7 +670,11 @@ impl App {
                     && ('1'..='9').contains(&digit.chars().next().unwrap_or('0')) =>
             {
                 let index = digit.parse::<usize>().unwrap_or(1) - 1;
-                self.load_preset(index);
+                if self.classifier_active {
+                    self.load_classifier_scene(index);
+                } else {
+                    self.load_preset(index);
+                }
             }
             _ => return,
         }
@@ -818,7 +840,9 @@ impl App {
                 }
                 controls::mark_invalid(&self.el.problem_params, &[]);
                 controls::mark_invalid(&self.el.runs, &[]);
-                self.write_address(&value);
+                if !self.classifier_active {
+                    self.write_address(&value);
+                }
             }
             Err(err) => {
                 let fields: Vec<String> = err.errors.iter().map(|e| e.field.clone()).collect();
@@ -832,10 +856,7 @@ impl App {
 
     fn write_address(&self, value: &Json) {
         let encoded: String = js_sys::encode_uri_component(&value.to_string()).into();
-        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ =
-                history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{encoded}")));
-        }
+        replace_fragment(&encoded);
     }
 
     fn steps(&self) -> usize {
@@ -926,8 +947,13 @@ impl App {
     }
 
     fn set_mode(&mut self, classifier: bool) {
+        let switching_back = self.classifier_active && !classifier;
         self.classifier_active = classifier;
         self.classifier.dirty = true;
+        self.classifier.mark_address_stale();
+        if switching_back {
+            self.recompute();
+        }
         let (show, hide) = if classifier {
             (&self.el.classifier_mode, &self.el.landscape_mode)
         } else {
@@ -952,10 +978,10 @@ impl App {
     }
 
     fn toggle_training(&mut self) {
-        self.classifier.playing = !self.classifier.playing;
+        self.classifier.set_playing(!self.classifier.playing());
         self.el
             .net_play
-            .set_text_content(Some(if self.classifier.playing {
+            .set_text_content(Some(if self.classifier.playing() {
                 "Pause"
             } else {
                 "Train"
@@ -980,7 +1006,13 @@ impl App {
 
     fn on_net_scene(&mut self) {
         let index: usize = self.el.net_scene.value().parse().unwrap_or(0);
+        self.load_classifier_scene(index);
+    }
+
+    fn load_classifier_scene(&mut self, index: usize) {
         if let Some((_, setups)) = classifier::scenes().get(index) {
+            self.el.net_scene.set_value(&index.to_string());
+            self.el.net_play.set_text_content(Some("Train"));
             if let Err(err) = self.classifier.render(setups) {
                 dom::report_error(&self.document, &err);
             }
@@ -993,7 +1025,10 @@ impl App {
             if let Err(err) = self.classifier.frame() {
                 dom::report_error(&self.document, &err);
             }
-            if !self.classifier.playing {
+            if let Some(fragment) = self.classifier.take_address() {
+                replace_fragment(&fragment);
+            }
+            if !self.classifier.playing() {
                 self.el.net_play.set_text_content(Some("Train"));
             }
             return;
@@ -1440,6 +1475,13 @@ enum Export {
 enum ParamGroup {
     Problem,
     Noise,
+}
+
+/// Replaces the address's fragment (after `#`) without adding to the history.
+fn replace_fragment(fragment: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")));
+    }
 }
 
 fn start_animation(app: Rc<RefCell<App>>) {

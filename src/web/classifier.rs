@@ -1,42 +1,52 @@
 //! The peaks-classifier mode: side-by-side panels, each training a network
-//! with its own width and optimizer, sliced per animation frame so the page
-//! never freezes; the decision regions update while it trains.
+//! with its own width and optimizer. Training runs in a Web Worker (see
+//! [`super::trainer`]), so the page never freezes; the page draws the
+//! snapshots it sends back, the decision regions updating while it trains.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
-    Document, Element, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, ImageData,
+    Document, Element, Event, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, ImageData,
+    MessageEvent, Worker, WorkerOptions, WorkerType,
 };
 
 use super::canvas;
 use super::controls::{self, format_number};
 use super::runs::{add_option, create};
+use super::trainer::{ClassifierWorker, Request, Snapshot};
+use crate::data::{Dataset, PeaksData};
 use crate::optim::registry::{Family, OPTIMIZERS};
 use crate::param::ParamSpec;
 use crate::render::classifier::{draw_training, region_pixels, regions_rect};
 use crate::render::mathml::typeset;
-use crate::train::{ClassifierSpec, Session, NETWORK_METHODS};
+use crate::train::{ClassifierSpec, DecisionGrid, NETWORK_METHODS};
 
-/// Milliseconds of training per panel per animation frame.
+/// Milliseconds of training per animation frame when the page trains itself.
 const FRAME_BUDGET_MS: f64 = 8.0;
-/// Milliseconds between redraws of the decision regions while training.
-const REGION_INTERVAL_MS: f64 = 250.0;
 /// The most panels side by side.
 pub const MAX_PANELS: usize = 4;
 
-/// A panel's choices, as the page's scenes write them.
-#[derive(Clone, Debug, PartialEq)]
+/// The address fragment's prefix for classifier scenes (`#classifier=…`).
+pub const ADDRESS_PREFIX: &str = "classifier=";
+
+/// A panel's choices, as the page's scenes and addresses write them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PanelSetup {
     /// Hidden units.
     pub width: usize,
     /// Optimizer name (registry or network method).
     pub optimizer: String,
     /// Its hyperparameters.
+    #[serde(default)]
     pub params: BTreeMap<String, Json>,
     /// Mini-batch size.
     pub batch_size: usize,
@@ -91,11 +101,33 @@ fn method_params(name: &str) -> &'static [ParamSpec] {
     method(name).0
 }
 
-/// One panel: its controls, its canvas and its training session.
+/// One panel: what the trainer last reported and the picture made of it.
+#[derive(Default)]
 struct Panel {
-    session: Option<Session>,
+    /// Tells this panel's current start from earlier ones.
+    generation: u32,
+    /// Its training and test points.
+    data: Option<(Dataset, Dataset)>,
+    /// The latest snapshot (its regions moved to `grid`).
+    snapshot: Option<Snapshot>,
+    grid: Option<DecisionGrid>,
     regions: Option<(ImageData, u32, u32)>,
-    last_regions: f64,
+    changed: bool,
+}
+
+/// A training worker and the handlers that must live as long as it does.
+struct WorkerHandle {
+    worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
+}
+
+/// Where training runs.
+enum Transport {
+    /// A Web Worker.
+    Worker(WorkerHandle),
+    /// The page itself, a slice per animation frame.
+    Page(ClassifierWorker),
 }
 
 /// The classifier mode's state.
@@ -103,10 +135,15 @@ pub struct ClassifierMode {
     document: Document,
     container: Element,
     panels: Vec<Panel>,
-    /// Whether training is running.
-    pub playing: bool,
+    playing: bool,
     /// Whether the panels need redrawing though nothing trains.
     pub dirty: bool,
+    transport: Transport,
+    /// Snapshots (and failure notices) from the worker, drained each frame.
+    inbox: Rc<RefCell<Vec<JsValue>>>,
+    generation: u32,
+    /// Whether the panels changed since the address was last written.
+    address_stale: bool,
 }
 
 fn labelled(document: &Document, text: &str, control: &Element) -> Result<Element, JsValue> {
@@ -118,18 +155,62 @@ fn labelled(document: &Document, text: &str, control: &Element) -> Result<Elemen
 }
 
 impl ClassifierMode {
-    /// The mode over `container`, with the first scene's panels.
+    /// The mode over `container`, with the first scene's panels, training in
+    /// a worker if one starts.
     pub fn new(document: &Document, container: Element) -> Result<Self, JsValue> {
+        let inbox = Rc::new(RefCell::new(Vec::new()));
+        let transport = spawn_worker(document, &inbox).unwrap_or_else(|reason| {
+            show_backend(document, &format!("training on the page ({reason})"));
+            Transport::Page(ClassifierWorker::new())
+        });
         let mut mode = Self {
             document: document.clone(),
             container,
             panels: Vec::new(),
             playing: false,
             dirty: true,
+            transport,
+            inbox,
+            generation: 0,
+            address_stale: false,
         };
         let [(_, first), _] = scenes();
         mode.render(&first)?;
         Ok(mode)
+    }
+
+    /// Whether training is running.
+    pub fn playing(&self) -> bool {
+        self.playing
+    }
+
+    /// Starts or pauses training.
+    pub fn set_playing(&mut self, playing: bool) {
+        self.playing = playing;
+        self.send(Request::Play { playing });
+    }
+
+    fn send(&mut self, request: Request) {
+        match &mut self.transport {
+            Transport::Worker(WorkerHandle { worker, .. }) => {
+                let text = serde_json::to_string(&request).unwrap_or_default();
+                if let Err(err) = worker.post_message(&JsValue::from_str(&text)) {
+                    self.inbox.borrow_mut().push(failure(&err));
+                }
+            }
+            Transport::Page(service) => service.handle(request),
+        }
+    }
+
+    /// The worker failed: train on the page from now on, starting over.
+    fn fall_back(&mut self, reason: &str) {
+        if let Transport::Worker(WorkerHandle { worker, .. }) = &self.transport {
+            worker.terminate();
+        }
+        show_backend(&self.document, &format!("training on the page ({reason})"));
+        self.transport = Transport::Page(ClassifierWorker::new());
+        self.restart();
+        self.set_playing(self.playing);
     }
 
     /// Replaces the panels with `setups` and resets training.
@@ -138,13 +219,9 @@ impl ClassifierMode {
         self.panels.clear();
         for (i, setup) in setups.iter().enumerate() {
             self.render_panel(i, setup)?;
-            self.panels.push(Panel {
-                session: None,
-                regions: None,
-                last_regions: f64::NEG_INFINITY,
-            });
+            self.panels.push(Panel::default());
         }
-        self.playing = false;
+        self.set_playing(false);
         self.restart();
         Ok(())
     }
@@ -285,34 +362,82 @@ impl ClassifierMode {
         })
     }
 
-    /// Rebuilds every panel's session from its controls (training restarts).
+    /// Makes the next [`take_address`](Self::take_address) return the address.
+    pub fn mark_address_stale(&mut self) {
+        self.address_stale = true;
+    }
+
+    /// The panels' setups as their controls hold them.
+    fn setups(&self) -> Vec<PanelSetup> {
+        (0..self.panels.len())
+            .filter_map(|i| self.setup(i))
+            .collect()
+    }
+
+    /// The address fragment for the panels if they changed since the last call.
+    pub fn take_address(&mut self) -> Option<String> {
+        if !std::mem::take(&mut self.address_stale) {
+            return None;
+        }
+        let value = json!({ "panels": self.setups() });
+        let encoded: String = js_sys::encode_uri_component(&value.to_string()).into();
+        Some(format!("{ADDRESS_PREFIX}{encoded}"))
+    }
+
+    /// Loads the panels an address names (the text after [`ADDRESS_PREFIX`],
+    /// decoded). Panels that cannot be read or would not train are left out
+    /// and named in the returned list; with none left, the first scene loads.
+    pub fn load_address(&mut self, text: &str) -> Result<Vec<String>, JsValue> {
+        let (mut setups, problems) = salvage_panels(text);
+        if setups.is_empty() {
+            let [(_, first), _] = scenes();
+            setups = first;
+        }
+        self.render(&setups)?;
+        Ok(problems)
+    }
+
+    /// Restarts every panel's training from its controls.
     pub fn restart(&mut self) {
         self.dirty = true;
-        let now = now();
+        self.address_stale = true;
         for i in 0..self.panels.len() {
+            self.generation += 1;
             let status = self.document.get_element_by_id(&format!("net{i}-status"));
-            let session = self.setup(i).map(|s| Self::spec(&s)).map(|value| {
-                ClassifierSpec::from_value(&value).and_then(|spec| Session::new(&spec, now))
-            });
-            let panel = &mut self.panels[i];
-            panel.regions = None;
-            panel.last_regions = f64::NEG_INFINITY;
-            match session {
-                Some(Ok(session)) => {
-                    panel.session = Some(session);
-                    if let Some(s) = &status {
-                        s.set_text_content(None);
-                    }
+            let spec = self.setup(i).map(|s| Self::spec(&s)).unwrap_or(Json::Null);
+            let data = match ClassifierSpec::from_value(&spec) {
+                Ok(parsed) => {
+                    let (seed, points, fraction) = parsed.data;
+                    let data = PeaksData::generate(seed, points, fraction);
+                    Some((data.train, data.test))
                 }
-                Some(Err(err)) => {
-                    panel.session = None;
+                Err(err) => {
                     if let Some(s) = &status {
                         s.set_text_content(Some(&err.to_string()));
                     }
+                    None
                 }
-                None => panel.session = None,
+            };
+            if data.is_some() {
+                if let Some(s) = &status {
+                    s.set_text_content(None);
+                }
             }
+            self.panels[i] = Panel {
+                generation: self.generation,
+                data,
+                changed: true,
+                ..Panel::default()
+            };
+            self.send(Request::Start {
+                panel: i,
+                generation: self.generation,
+                spec,
+            });
         }
+        self.send(Request::Truncate {
+            panels: self.panels.len(),
+        });
     }
 
     /// A control of panel `panel` changed: rebuild its parameters if the
@@ -399,38 +524,76 @@ impl ClassifierMode {
         self.render(&setups)
     }
 
-    /// Trains each panel for about a frame's budget and redraws.
+    /// Takes in what the trainer reported (training a slice first if the page
+    /// trains itself) and redraws the panels that changed.
     pub fn frame(&mut self) -> Result<(), JsValue> {
-        let clock = now;
+        if let Transport::Page(service) = &mut self.transport {
+            if service.busy() {
+                let budget = if self.playing { FRAME_BUDGET_MS } else { 0.0 };
+                self.inbox.borrow_mut().extend(service.work(budget));
+            }
+        }
+        let messages = std::mem::take(&mut *self.inbox.borrow_mut());
+        for message in messages {
+            self.receive(message);
+        }
         let resized = (0..self.panels.len()).any(|i| {
             self.document
                 .get_element_by_id(&format!("net{i}-canvas"))
                 .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
                 .is_some_and(|c| canvas::fit_to_display(&c).2)
         });
-        if !(self.playing || self.dirty || resized) {
-            return Ok(());
-        }
+        let redraw_all = self.dirty || resized;
         self.dirty = false;
         for i in 0..self.panels.len() {
-            if self.playing {
-                if let Some(session) = self.panels[i].session.as_mut() {
-                    let until = clock() + FRAME_BUDGET_MS;
-                    while !session.finished() && clock() < until {
-                        session.advance(1, &clock);
-                    }
-                }
+            if redraw_all || self.panels[i].changed {
+                self.panels[i].changed = false;
+                self.draw(i)?;
             }
-            self.draw(i)?;
         }
-        if self
+        let all_finished = self
             .panels
             .iter()
-            .all(|p| p.session.as_ref().is_none_or(Session::finished))
-        {
-            self.playing = false;
+            .all(|p| p.snapshot.as_ref().is_some_and(|s| s.finished));
+        if self.playing && all_finished {
+            self.set_playing(false);
         }
         Ok(())
+    }
+
+    /// Applies one message from the trainer.
+    fn receive(&mut self, message: JsValue) {
+        if let Some(reason) = failure_reason(&message) {
+            self.fall_back(&reason);
+            return;
+        }
+        let snapshot: Snapshot = match serde_wasm_bindgen::from_value(message) {
+            Ok(snapshot) => snapshot,
+            Err(err) => {
+                web_sys::console::error_1(&JsValue::from_str(&format!("training snapshot: {err}")));
+                return;
+            }
+        };
+        let Some(panel) = self.panels.get_mut(snapshot.panel) else {
+            return;
+        };
+        if panel.generation != snapshot.generation {
+            return;
+        }
+        let mut snapshot = snapshot;
+        if let Some(grid) = snapshot.grid.take() {
+            panel.grid = Some(grid);
+            panel.regions = None;
+        }
+        if let (Some(error), Some(status)) = (
+            &snapshot.error,
+            self.document
+                .get_element_by_id(&format!("net{}-status", snapshot.panel)),
+        ) {
+            status.set_text_content(Some(error));
+        }
+        panel.snapshot = Some(snapshot);
+        panel.changed = true;
     }
 
     fn draw(&mut self, i: usize) -> Result<(), JsValue> {
@@ -444,7 +607,7 @@ impl ClassifierMode {
         let (size, _, _) = canvas::fit_to_display(&canvas_element);
         let document = self.document.clone();
         let panel = &mut self.panels[i];
-        let Some(session) = panel.session.as_mut() else {
+        let (Some((train, test)), Some(snapshot)) = (&panel.data, &panel.snapshot) else {
             return Ok(());
         };
         let rect = regions_rect(size);
@@ -452,27 +615,14 @@ impl ClassifierMode {
             .regions
             .as_ref()
             .is_none_or(|(_, w, h)| *w != rect.width || *h != rect.height);
-        let due = now() - panel.last_regions >= REGION_INTERVAL_MS || session.finished();
-        if stale || (due && panel.last_regions < now() - 1.0) {
-            // Wide networks get a coarser grid so the page stays responsive.
-            let grid_size = if session.theta().len() > 20_000 {
-                60
-            } else {
-                200
-            };
-            let grid = session.grid(grid_size);
-            let rgb = region_pixels(&grid, rect.width, rect.height);
+        if let (true, Some(grid)) = (stale, &panel.grid) {
+            let rgb = region_pixels(grid, rect.width, rect.height);
             let rgba: Vec<u8> = rgb
                 .chunks_exact(3)
                 .flat_map(|p| [p[0], p[1], p[2], 255])
                 .collect();
             let data = canvas::rgba_image_data(&rgba, rect.width, rect.height)?;
             panel.regions = Some((data, rect.width, rect.height));
-            panel.last_regions = if session.finished() {
-                f64::INFINITY
-            } else {
-                now()
-            };
         }
         let context = canvas::context_2d(&canvas_element)?;
         context.set_fill_style_str("#ffffff");
@@ -483,16 +633,17 @@ impl ClassifierMode {
         let backend = CanvasBackend::with_canvas_object(canvas_element)
             .ok_or_else(|| JsValue::from_str("plotters could not use the canvas"))?;
         let root = backend.into_drawing_area();
-        let (train, test) = session.data();
-        draw_training(&root, None, train, test, session.history())
+        let h = &snapshot.history;
+        draw_training(&root, None, train, test, h)
             .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
         root.present()
             .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
-        let h = session.history();
-        let last = h.iteration.len().saturating_sub(1);
+        let Some(last) = h.iteration.len().checked_sub(1) else {
+            return Ok(());
+        };
         let text = format!(
             "iteration {} · epoch {} · train {:.2} % · test {:.2} % · loss {}",
-            session.iteration(),
+            snapshot.iteration,
             format_number(h.epoch[last]),
             100.0 * h.train_accuracy[last],
             100.0 * h.test_accuracy[last],
@@ -505,8 +656,130 @@ impl ClassifierMode {
     }
 }
 
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+/// The panels an address's JSON names, and what was wrong with the others.
+fn salvage_panels(text: &str) -> (Vec<PanelSetup>, Vec<String>) {
+    let panels = match serde_json::from_str::<Json>(text) {
+        Ok(Json::Object(mut object)) => match object.remove("panels") {
+            Some(Json::Array(panels)) => panels,
+            _ => return (Vec::new(), vec!["classifier: no list of panels".into()]),
+        },
+        _ => {
+            return (
+                Vec::new(),
+                vec!["classifier: the address does not hold a JSON object".into()],
+            )
+        }
+    };
+    let mut problems = Vec::new();
+    let mut setups = Vec::new();
+    for (i, panel) in panels.into_iter().enumerate() {
+        let checked = serde_json::from_value::<PanelSetup>(panel)
+            .map_err(|e| e.to_string())
+            .and_then(|setup| {
+                ClassifierSpec::from_value(&ClassifierMode::spec(&setup))
+                    .map(|_| setup)
+                    .map_err(|e| e.to_string())
+            });
+        match checked {
+            Ok(setup) if setups.len() < MAX_PANELS => setups.push(setup),
+            Ok(_) => problems.push(format!(
+                "classifier panel {}: at most {MAX_PANELS} panels",
+                i + 1
+            )),
+            Err(e) => problems.push(format!("classifier panel {}: {e}", i + 1)),
+        }
+    }
+    (setups, problems)
+}
+
+/// Starts the training worker, loading this same module (its URLs are the
+/// ones the page's own loader names) and forwarding its messages to `inbox`.
+fn spawn_worker(
+    document: &Document,
+    inbox: &Rc<RefCell<Vec<JsValue>>>,
+) -> Result<Transport, String> {
+    let href = |selector: &str| {
+        document
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|link| link.get_attribute("href"))
+    };
+    let glue = href("link[rel=modulepreload][href$='.js']")
+        .ok_or("the page does not name its JavaScript module")?;
+    let wasm = href("link[rel=preload][href$='.wasm']")
+        .ok_or("the page does not name its WebAssembly module")?;
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    let worker = Worker::new_with_options("worker.js", &options)
+        .map_err(|e| format!("no worker: {}", describe(&e)))?;
+    let messages = Rc::clone(inbox);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        messages.borrow_mut().push(event.data());
+    });
+    let errors = Rc::clone(inbox);
+    let on_error = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+        let message = js_sys::Reflect::get(&event, &JsValue::from_str("message"))
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_else(|| "the worker failed".into());
+        errors
+            .borrow_mut()
+            .push(failure(&JsValue::from_str(&message)));
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let load = js_sys::Object::new();
+    for (key, value) in [
+        ("kind", "load"),
+        ("glue", glue.as_str()),
+        ("wasm", wasm.as_str()),
+    ] {
+        js_sys::Reflect::set(&load, &JsValue::from_str(key), &JsValue::from_str(value))
+            .map_err(|e| describe(&e))?;
+    }
+    worker.post_message(&load).map_err(|e| describe(&e))?;
+    show_backend(document, "training in a Web Worker");
+    Ok(Transport::Worker(WorkerHandle {
+        worker,
+        _on_message: on_message,
+        _on_error: on_error,
+    }))
+}
+
+/// The message `{ kind: "failed", reason }`, as the worker script posts it.
+fn failure(reason: &JsValue) -> JsValue {
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(
+        &message,
+        &JsValue::from_str("kind"),
+        &JsValue::from_str("failed"),
+    );
+    let _ = js_sys::Reflect::set(
+        &message,
+        &JsValue::from_str("reason"),
+        &JsValue::from_str(&describe(reason)),
+    );
+    message.into()
+}
+
+fn failure_reason(message: &JsValue) -> Option<String> {
+    let kind = js_sys::Reflect::get(message, &JsValue::from_str("kind")).ok()?;
+    (kind.as_string().as_deref() == Some("failed")).then(|| {
+        js_sys::Reflect::get(message, &JsValue::from_str("reason"))
+            .ok()
+            .and_then(|r| r.as_string())
+            .unwrap_or_default()
+    })
+}
+
+fn describe(value: &JsValue) -> String {
+    value.as_string().unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// Says where training runs, in the mode's badge.
+fn show_backend(document: &Document, text: &str) {
+    if let Some(badge) = document.get_element_by_id("net-backend") {
+        badge.set_text_content(Some(text));
+    }
 }

@@ -33,3 +33,11 @@ pub fn report_error(document: &Document, err: &JsValue) {
         status.set_text_content(Some(&text));
     }
 }
+
+/// Milliseconds from the global clock (`performance.now()`), on the page and in a worker.
+pub fn now() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or(0.0, |p| p.now())
+}

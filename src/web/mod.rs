@@ -11,6 +11,7 @@ pub mod controls;
 mod dom;
 mod export;
 pub mod runs;
+pub mod trainer;
 
 use wasm_bindgen::prelude::*;
 

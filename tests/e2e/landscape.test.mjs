@@ -118,7 +118,7 @@ test('every optimizer gets controls generated from the registry', async () => {
     height: e.querySelector('math').getBoundingClientRect().height,
   }));
   assert.equal(math.lines, 4);
-  assert.ok(math.scripts >= 8 && math.hats >= 2 && math.roots >= 1, JSON.stringify(math));
+  assert.ok(math.scripts >= 6 && math.hats >= 2 && math.roots >= 1, JSON.stringify(math));
   assert.ok(math.height > 8, `a typeset line is ${math.height} px tall`);
   for (const id of ['#run0-opt-lr', '#run0-opt-beta1', '#run0-opt-beta2', '#run0-opt-eps', '#run0-opt-weight_decay', '#run0-opt-amsgrad']) {
     assert.ok(await page.$(id), `${id} missing`);
@@ -434,6 +434,8 @@ test('peaks classifier: panels train side by side without freezing the page', as
   await waitForPaint(page);
   await page.click('#mode-classifier');
   assert.ok(await page.isHidden('#landscape-mode'));
+  assert.match(await page.textContent('#net-backend'), /Web Worker/);
+  assert.match(await page.textContent('#net1-equations'), /Δ/);
   assert.equal(await page.$$eval('.net-panel', (p) => p.length), 2);
   assert.equal(await page.inputValue('#net0-optimizer'), 'sgd');
   assert.equal(await page.inputValue('#net1-optimizer'), 'gauss-newton');
@@ -450,9 +452,9 @@ test('peaks classifier: panels train side by side without freezing the page', as
   const train = Number(readout.match(/train ([\d.]+) %/)[1]);
   assert.ok(train > 90, `Gauss–Newton reaches ${readout}`);
   await page.waitForFunction(() => /iteration 500 /.test(document.querySelector('#net0-readout').textContent), null, { timeout: 60000 });
+  const longTasks = await page.evaluate(() => window.__longTasks);
   const after = await canvasPixels(page, '#net1-canvas');
   assert.notEqual(after.checksum, before.checksum, 'the decision regions changed');
-  const longTasks = await page.evaluate(() => window.__longTasks);
   console.log(`classifier training: ${longTasks.length} tasks over 50 ms${longTasks.length ? `, longest ${Math.max(...longTasks).toFixed(0)} ms` : ''}`);
   await page.screenshot({ path: `${OUTPUT_DIR}classifier.png` });
   // Changing a panel restarts it; an impossible value is named.
@@ -465,6 +467,44 @@ test('peaks classifier: panels train side by side without freezing the page', as
   assert.ok(await page.isVisible('#landscape'));
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('classifier: the address holds the panels, a broken one is named, digits load its scenes', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitForPaint(page);
+  await page.click('#mode-classifier');
+  await page.keyboard.press('2');
+  await page.waitForFunction(() => document.querySelector('#net1-width').value === '8192');
+  await page.selectOption('#net0-optimizer', 'adam');
+  await page.fill('#net0-iterations', '123');
+  await page.dispatchEvent('#net0-iterations', 'change');
+  await page.waitForFunction(() => location.hash.startsWith('#classifier='));
+  const address = page.url();
+  assert.match(decodeURIComponent(address), /"optimizer":"adam"/);
+  const { page: second, errors: secondErrors } = await openPage(browser, address);
+  await second.waitForFunction(() => document.querySelector('#net0-readout')?.textContent.startsWith('iteration 0'));
+  assert.ok(await second.isVisible('#classifier-mode'));
+  assert.equal(await second.inputValue('#net0-optimizer'), 'adam');
+  assert.equal(await second.inputValue('#net0-iterations'), '123');
+  assert.equal(await second.inputValue('#net1-width'), '8192');
+  assert.equal(await second.textContent('#status'), '');
+  // One bad panel is named and left out; the good one stays.
+  const broken = encodeURIComponent(JSON.stringify({ panels: [
+    { width: 32, optimizer: 'sgd', params: { lr: 0.1 }, batch_size: 50, iterations: 10 },
+    { width: 32, optimizer: 'nope', batch_size: 50, iterations: 10 },
+  ] }));
+  const { page: third, errors: thirdErrors } = await openPage(browser, `${server.url}#classifier=${broken}`);
+  await third.waitForFunction(() => document.querySelector('#net0-readout')?.textContent.startsWith('iteration 0'));
+  assert.match(await third.textContent('#status'), /classifier panel 2: .*nope/);
+  assert.equal(await third.$$eval('.net-panel', (p) => p.length), 1);
+  assert.equal(await third.inputValue('#net0-batch'), '50');
+  // Back to the landscapes: the address holds the landscape spec again.
+  await third.click('#mode-landscapes');
+  await third.waitForFunction(() => !location.hash.startsWith('#classifier='));
+  assert.deepEqual([...errors, ...secondErrors, ...thirdErrors], []);
+  await page.close();
+  await second.close();
+  await third.close();
 });
 
 test('compare side by side: one panel per run sharing the step and the view', async () => {

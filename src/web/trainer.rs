@@ -1,0 +1,227 @@
+//! Classifier training as a message service. The page sends [`Request`]s
+//! (start a panel, play, pause); the service trains in time slices and answers
+//! with [`Snapshot`]s. It runs in a Web Worker (`www/worker.js` loads this
+//! module there), so a long iteration never blocks the page; where no worker
+//! can start, the page drives the same service itself, a slice per frame.
+//! Requests travel as JSON text, snapshots as plain objects.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use wasm_bindgen::prelude::*;
+
+use super::dom::now;
+use crate::train::{ClassifierSpec, DecisionGrid, Session, TrainingHistory};
+
+/// Milliseconds between decision-region snapshots of a training panel.
+const GRID_INTERVAL_MS: f64 = 250.0;
+/// Above this many parameters the regions are computed on a coarser grid.
+const WIDE_PARAMETERS: usize = 20_000;
+
+/// What the page asks of the service.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Request {
+    /// Start panel `panel` afresh from `spec`; its snapshots carry `generation`.
+    Start {
+        /// Panel index.
+        panel: usize,
+        /// Tells this start's snapshots from those of earlier ones.
+        generation: u32,
+        /// A classifier spec (see `ClassifierSpec`).
+        spec: Json,
+    },
+    /// Keep only the first `panels` panels.
+    Truncate {
+        /// How many remain.
+        panels: usize,
+    },
+    /// Train (true) or pause (false).
+    Play {
+        /// Whether to train.
+        playing: bool,
+    },
+}
+
+/// One panel's state, as the page draws it.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Snapshot {
+    /// Panel index.
+    pub panel: usize,
+    /// The generation of the start it belongs to.
+    pub generation: u32,
+    /// Iterations taken.
+    pub iteration: usize,
+    /// Whether training has ended (all iterations, divergence or an error).
+    pub finished: bool,
+    /// The log so far.
+    pub history: TrainingHistory,
+    /// Fresh decision regions, when due.
+    pub grid: Option<DecisionGrid>,
+    /// Why the panel could not start.
+    pub error: Option<String>,
+}
+
+/// A panel being trained.
+struct Job {
+    generation: u32,
+    session: Result<Session, String>,
+    /// History entries already reported, or `None` before the first snapshot.
+    reported: Option<usize>,
+    /// History entries when the regions were last computed, and when.
+    grid_logged: Option<usize>,
+    last_grid: f64,
+}
+
+impl Job {
+    fn finished(&self) -> bool {
+        self.session.as_ref().map_or(true, Session::finished)
+    }
+
+    fn logged(&self) -> usize {
+        self.session
+            .as_ref()
+            .map_or(0, |s| s.history().iteration.len())
+    }
+
+    /// Whether a snapshot is owed: nothing reported yet, new log entries, or
+    /// regions behind the log.
+    fn owes(&self) -> bool {
+        let logged = Some(self.logged());
+        self.reported != logged || (self.session.is_ok() && self.grid_logged != logged)
+    }
+
+    /// A snapshot if one is owed; regions come along at most every
+    /// [`GRID_INTERVAL_MS`] while training, and always once it pauses or ends.
+    fn snapshot(&mut self, panel: usize, clock: f64, playing: bool) -> Option<Snapshot> {
+        if !self.owes() {
+            return None;
+        }
+        let logged = self.logged();
+        let finished = self.finished();
+        let grid_due = self.grid_logged != Some(logged)
+            && (self.grid_logged.is_none()
+                || finished
+                || !playing
+                || clock - self.last_grid >= GRID_INTERVAL_MS);
+        if self.reported == Some(logged) && !grid_due {
+            return None;
+        }
+        self.reported = Some(logged);
+        let (iteration, history, grid) = match &mut self.session {
+            Ok(session) => {
+                let grid = grid_due.then(|| {
+                    self.grid_logged = Some(logged);
+                    self.last_grid = clock;
+                    session.grid(if session.theta().len() > WIDE_PARAMETERS {
+                        60
+                    } else {
+                        200
+                    })
+                });
+                (session.iteration(), session.history().clone(), grid)
+            }
+            Err(_) => (0, TrainingHistory::default(), None),
+        };
+        Some(Snapshot {
+            panel,
+            generation: self.generation,
+            iteration,
+            finished,
+            history,
+            grid,
+            error: self.session.as_ref().err().cloned(),
+        })
+    }
+}
+
+/// The training service: one job per panel.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct ClassifierWorker {
+    jobs: Vec<Option<Job>>,
+    playing: bool,
+}
+
+#[wasm_bindgen]
+impl ClassifierWorker {
+    /// A service with no panels, paused.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Handles one request (a JSON [`Request`]); a malformed one is an error naming why.
+    pub fn receive(&mut self, request: &str) -> Result<(), JsValue> {
+        let request: Request = serde_json::from_str(request)
+            .map_err(|e| JsValue::from_str(&format!("training request: {e}")))?;
+        self.handle(request);
+        Ok(())
+    }
+
+    /// Whether calling [`work`](Self::work) would do anything.
+    pub fn busy(&self) -> bool {
+        self.jobs
+            .iter()
+            .flatten()
+            .any(|job| job.owes() || (self.playing && !job.finished()))
+    }
+
+    /// Trains the unfinished panels for about `budget_ms` in all (while
+    /// playing) and returns the snapshots of those that changed, as plain
+    /// objects (a worker posts them as they are; NaN losses survive).
+    pub fn work(&mut self, budget_ms: f64) -> Vec<JsValue> {
+        if self.playing {
+            let training = self
+                .jobs
+                .iter()
+                .flatten()
+                .filter(|job| !job.finished())
+                .count();
+            let share = budget_ms / training.max(1) as f64;
+            for job in self.jobs.iter_mut().flatten() {
+                if let Ok(session) = &mut job.session {
+                    let until = now() + share;
+                    while !session.finished() && now() < until {
+                        session.advance(1, &now);
+                    }
+                }
+            }
+        }
+        let (clock, playing) = (now(), self.playing);
+        self.jobs
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(panel, job)| job.as_mut()?.snapshot(panel, clock, playing))
+            .filter_map(|snapshot| serde_wasm_bindgen::to_value(&snapshot).ok())
+            .collect()
+    }
+}
+
+impl ClassifierWorker {
+    /// Applies one request.
+    pub fn handle(&mut self, request: Request) {
+        match request {
+            Request::Start {
+                panel,
+                generation,
+                spec,
+            } => {
+                if self.jobs.len() <= panel {
+                    self.jobs.resize_with(panel + 1, || None);
+                }
+                let session = ClassifierSpec::from_value(&spec)
+                    .and_then(|spec| Session::new(&spec, now()))
+                    .map_err(|e| e.to_string());
+                self.jobs[panel] = Some(Job {
+                    generation,
+                    session,
+                    reported: None,
+                    grid_logged: None,
+                    last_grid: f64::NEG_INFINITY,
+                });
+            }
+            Request::Truncate { panels } => self.jobs.truncate(panels),
+            Request::Play { playing } => self.playing = playing,
+        }
+    }
+}

@@ -1,0 +1,39 @@
+// Trains the peaks-classifier panels off the page's main thread. The page
+// posts { kind: 'load', glue, wasm } with the URLs of the app's own module,
+// then training requests (JSON text); this script hands each request to the
+// module's ClassifierWorker and posts back the snapshots it returns; if
+// anything fails it posts { kind: 'failed', reason } and the page trains itself.
+const SLICE_MS = 40;
+let service = null;
+let scheduled = false;
+const waiting = [];
+
+self.onmessage = async (event) => {
+  const message = event.data;
+  try {
+    if (typeof message === 'object' && message.kind === 'load') {
+      const module = await import(message.glue);
+      await module.default({ module_or_path: message.wasm });
+      service = new module.ClassifierWorker();
+      waiting.splice(0).forEach((request) => service.receive(request));
+      schedule();
+    } else if (service) {
+      service.receive(message);
+      schedule();
+    } else {
+      waiting.push(message);
+    }
+  } catch (error) {
+    self.postMessage({ kind: 'failed', reason: String(error) });
+  }
+};
+
+function schedule() {
+  if (scheduled || !service.busy()) return;
+  scheduled = true;
+  setTimeout(() => {
+    scheduled = false;
+    for (const snapshot of service.work(SLICE_MS)) self.postMessage(snapshot);
+    schedule();
+  }, 0);
+}
