@@ -146,3 +146,42 @@ fn classifier_adam_steps_run_in_the_browser() {
     console_log!("width-32 full-batch Adam step in WebAssembly: {per_step_us:.0} µs");
     assert!(mlp.evaluate(&theta, &data.train, &mut ws).loss < first);
 }
+
+/// The classifier training service (what the Web Worker runs) trains to the
+/// end, reports its log and the decision regions, and names a bad request.
+#[wasm_bindgen_test]
+fn training_service_trains_and_reports_snapshots() {
+    use descent::web::trainer::{ClassifierWorker, Snapshot};
+    let mut service = ClassifierWorker::new();
+    let spec = r#"{"data": {"seed": 1}, "model": {"width": 8}, "optimizer": {"name": "adam", "lr": 0.01},
+        "iterations": 30, "batch_size": 100, "log_every": 10, "seed": 1}"#;
+    service
+        .receive(&format!(
+            r#"{{"kind": "start", "panel": 0, "generation": 7, "spec": {spec}}}"#
+        ))
+        .unwrap();
+    let first: Vec<Snapshot> = service
+        .work(0.0)
+        .into_iter()
+        .map(|v| serde_wasm_bindgen::from_value(v).unwrap())
+        .collect();
+    assert_eq!(first.len(), 1);
+    assert_eq!((first[0].generation, first[0].iteration), (7, 0));
+    assert_eq!(first[0].grid.as_ref().unwrap().classes.len(), 200 * 200);
+    service.receive(r#"{"kind": "play", "playing": true}"#).unwrap();
+    let mut last = None;
+    for _ in 0..1000 {
+        if !service.busy() {
+            break;
+        }
+        if let Some(v) = service.work(20.0).pop() {
+            last = Some(serde_wasm_bindgen::from_value::<Snapshot>(v).unwrap());
+        }
+    }
+    let last = last.expect("no snapshot while training");
+    assert!(last.finished && last.iteration == 30);
+    assert_eq!(last.history.iteration, vec![0, 10, 20, 30]);
+    assert!(last.history.train_loss[3] < last.history.train_loss[0]);
+    let err = service.receive(r#"{"kind": "fly"}"#).unwrap_err();
+    assert!(err.as_string().unwrap().contains("unknown variant `fly`"));
+}
