@@ -168,7 +168,9 @@ fn training_service_trains_and_reports_snapshots() {
     assert_eq!(first.len(), 1);
     assert_eq!((first[0].generation, first[0].iteration), (7, 0));
     assert_eq!(first[0].grid.as_ref().unwrap().classes.len(), 200 * 200);
-    service.receive(r#"{"kind": "play", "playing": true}"#).unwrap();
+    service
+        .receive(r#"{"kind": "play", "playing": true}"#)
+        .unwrap();
     let mut last = None;
     for _ in 0..1000 {
         if !service.busy() {

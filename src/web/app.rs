@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value as Json};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
-    Document, Element, Event, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, ImageData,
+    Document, Element, Event, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement,
     KeyboardEvent, PointerEvent,
 };
 
@@ -51,9 +51,20 @@ struct Background {
     key: String,
     plot: PixelRect,
     view: Window,
-    data: ImageData,
+    /// The image, on a canvas of its own (it may be coarser than the plot).
+    image: HtmlCanvasElement,
+    /// Plot pixels per image pixel: 1, or [`COARSE`] while a control is dragged.
+    coarseness: u32,
+    /// When it was computed (ms).
+    computed_at: f64,
     scale: ColorScale,
 }
+
+/// A background recomputed sooner than this (ms) after the last one is
+/// computed at [`COARSE`] resolution: a slider is being dragged.
+const DRAG_WINDOW_MS: f64 = 300.0;
+/// Plot pixels per image pixel while dragging.
+const COARSE: u32 = 2;
 
 /// The page's fixed elements.
 struct Elements {
@@ -1045,7 +1056,7 @@ impl App {
             self.update_text();
         }
         let (size, ratio, resized) = canvas::fit_to_display(&self.el.canvas);
-        if resized || self.dirty {
+        if resized || self.dirty || self.background_settled() {
             self.dirty = false;
             if let Err(err) = self.draw(size, ratio) {
                 dom::report_error(&self.document, &err);
@@ -1284,10 +1295,12 @@ impl App {
                 (k as u32 % columns) * panel_size.0,
                 (k as u32 / columns) * panel_size.1,
             );
-            context.put_image_data(
+            context.draw_image_with_html_canvas_element_and_dw_and_dh(
                 &image,
                 f64::from(origin.0 + layout.plot.left),
                 f64::from(origin.1 + layout.plot.top),
+                f64::from(layout.plot.width),
+                f64::from(layout.plot.height),
             )?;
             let area = root.clone().shrink((origin.0, origin.1), panel_size);
             if let Some(scale) = &scale {
@@ -1337,46 +1350,79 @@ impl App {
     }
 
     /// The landscape image for `layout`, recomputed only when the problem or
-    /// the plot area changed.
+    /// the plot area changed: coarser while changes come in quick succession
+    /// (a slider being dragged), at full resolution once they settle.
     fn background(
         &mut self,
         outcome: &Outcome,
         key: &str,
         layout: &Layout,
-    ) -> Result<&ImageData, JsValue> {
-        let stale = self
+    ) -> Result<&HtmlCanvasElement, JsValue> {
+        let now = dom::now();
+        let changed = self
             .background
             .as_ref()
             .is_none_or(|b| b.key != key || b.plot != layout.plot || b.view != layout.view);
-        if stale {
-            let performance = web_sys::window().and_then(|w| w.performance());
-            let started = performance.as_ref().map_or(0.0, |p| p.now());
+        if changed || self.background_settled() {
+            let dragging = changed
+                && self
+                    .background
+                    .as_ref()
+                    .is_some_and(|b| now - b.computed_at < DRAG_WINDOW_MS);
+            let coarseness = if dragging { COARSE } else { 1 };
+            let (width, height) = (
+                layout.plot.width.div_ceil(coarseness),
+                layout.plot.height.div_ceil(coarseness),
+            );
             let image = landscape::render(
                 outcome.landscape.as_ref(),
                 &layout.view,
-                layout.plot.width,
-                layout.plot.height,
-                layout.scale as f32,
+                width,
+                height,
+                layout.scale as f32 / coarseness as f32,
             );
-            // The last recomputation's cost, for the end-to-end tests to report.
-            if let Some(p) = &performance {
-                let _ = self
-                    .el
-                    .canvas
-                    .set_attribute("data-background-ms", &format!("{:.1}", p.now() - started));
-            }
+            let canvas_element: HtmlCanvasElement = self
+                .document
+                .create_element("canvas")?
+                .dyn_into()
+                .map_err(|_| JsValue::from_str("not a canvas"))?;
+            canvas_element.set_width(width.max(1));
+            canvas_element.set_height(height.max(1));
+            canvas::context_2d(&canvas_element)?.put_image_data(
+                &canvas::image_data(&image)?,
+                0.0,
+                0.0,
+            )?;
+            // The last recomputation's cost and resolution, for the end-to-end tests to report.
+            let _ = self
+                .el
+                .canvas
+                .set_attribute("data-background-ms", &format!("{:.1}", dom::now() - now));
+            let _ = self
+                .el
+                .canvas
+                .set_attribute("data-background-coarseness", &coarseness.to_string());
             self.background = Some(Background {
                 key: key.to_string(),
                 plot: layout.plot,
                 view: layout.view,
-                data: canvas::image_data(&image)?,
+                image: canvas_element,
+                coarseness,
+                computed_at: now,
                 scale: image.scale,
             });
         }
         self.background
             .as_ref()
-            .map(|b| &b.data)
+            .map(|b| &b.image)
             .ok_or_else(|| JsValue::from_str("no landscape image"))
+    }
+
+    /// Whether a coarse background is due for its full-resolution redraw.
+    fn background_settled(&self) -> bool {
+        self.background
+            .as_ref()
+            .is_some_and(|b| b.coarseness > 1 && dom::now() - b.computed_at >= DRAG_WINDOW_MS)
     }
 }
 
