@@ -68,7 +68,27 @@ pub struct Curve<'a> {
     pub color: RGBColor,
 }
 
-/// Draws the curves over `root`, with a vertical line at step `current`.
+/// Where a drawn chart put its step axis: pixels of step 0 and of the last step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepAxis {
+    /// Backend pixel of step 0.
+    pub left: f64,
+    /// Backend pixel of the last step.
+    pub right: f64,
+    /// The last step.
+    pub steps: f64,
+}
+
+impl StepAxis {
+    /// The step under backend pixel `x`, clamped to the axis.
+    pub fn step_at(&self, x: f64) -> usize {
+        let t = ((x - self.left) / (self.right - self.left).max(1.0)).clamp(0.0, 1.0);
+        (t * self.steps).round() as usize
+    }
+}
+
+/// Draws the curves over `root`, with a vertical line at step `current`;
+/// returns where the step axis lies (`None` when no value is finite).
 pub fn draw_curves<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     caption: &str,
@@ -76,7 +96,7 @@ pub fn draw_curves<DB: DrawingBackend>(
     current: usize,
     scale: f64,
     theme: &Theme,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<Option<StepAxis>, DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&theme.background)?;
     let finite = || {
         curves
@@ -95,7 +115,7 @@ pub fn draw_curves<DB: DrawingBackend>(
         (a.min(v), b.max(v))
     });
     if !lo.is_finite() {
-        return Ok(());
+        return Ok(None);
     }
     let font = ("sans-serif", 12.0 * scale).into_font().color(&theme.text);
     let mut builder = ChartBuilder::on(root);
@@ -118,6 +138,7 @@ pub fn draw_curves<DB: DrawingBackend>(
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .draw()?;
         plot_lines(&mut chart, curves, current, (low, high), line_width, theme)?;
+        Ok(Some(step_axis(&chart, steps)))
     } else {
         let pad = 0.05 * (hi - lo).max(1e-12);
         let (low, high) = (lo - pad, hi + pad);
@@ -129,8 +150,20 @@ pub fn draw_curves<DB: DrawingBackend>(
             .y_label_formatter(&|v| format!("{v:.3}"))
             .draw()?;
         plot_lines(&mut chart, curves, current, (low, high), line_width, theme)?;
+        Ok(Some(step_axis(&chart, steps)))
     }
-    Ok(())
+}
+
+fn step_axis<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    chart: &ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    steps: f64,
+) -> StepAxis {
+    let (x, _) = chart.plotting_area().get_pixel_range();
+    StepAxis {
+        left: f64::from(x.start),
+        right: f64::from(x.end - 1),
+        steps,
+    }
 }
 
 /// The curves (values clipped to the axis) and the line at the current step,
@@ -183,8 +216,15 @@ mod tests {
                     values: &values,
                     color: RGBColor(200, 10, 10),
                 };
-                draw_curves(&root, "f", &[curve], 2, 1.0, &Theme::LIGHT).unwrap();
+                let axis = draw_curves(&root, "f", &[curve], 2, 1.0, &Theme::LIGHT)
+                    .unwrap()
+                    .unwrap();
                 root.present().unwrap();
+                assert_eq!(axis.steps, 3.0);
+                assert!(axis.left > 40.0 && axis.right < 400.0 && axis.right > axis.left);
+                assert_eq!(axis.step_at(axis.left - 5.0), 0);
+                assert_eq!(axis.step_at(axis.right), 3);
+                assert_eq!(axis.step_at((2.0 * axis.left + axis.right) / 3.0), 1);
             }
             assert!(svg.contains("#C80A0A"), "curve missing");
         }

@@ -29,7 +29,7 @@ use crate::problem::registry::{self as problems, ProblemEntry, PROBLEMS};
 use crate::problem::Window;
 use crate::render::chart::{draw_color_bar, draw_overlay, PathView, Theme};
 use crate::render::color::ColorScale;
-use crate::render::curves::{draw_curves, Curve, Quantity};
+use crate::render::curves::{draw_curves, Curve, Quantity, StepAxis};
 use crate::render::figure::towards_black;
 use crate::render::guides::{
     draw_guides, gradient_field, local_model, momentum_split, Guides, Segment,
@@ -130,6 +130,8 @@ pub struct App {
     last_advance: f64,
     background: Option<Background>,
     layout: Option<Layout>,
+    /// Where the per-step chart put its step axis, for hovering.
+    step_axis: Option<StepAxis>,
     dragging: bool,
     dirty: bool,
     classifier: ClassifierMode,
@@ -215,6 +217,7 @@ impl App {
             last_advance: 0.0,
             background: None,
             layout: None,
+            step_axis: None,
             dragging: false,
             dirty: true,
             classifier,
@@ -745,13 +748,11 @@ impl App {
         else {
             return;
         };
-        let width = f64::from(self.el.curves.client_width());
-        let scale = if self.presenting() { 1.5 } else { 1.0 };
-        // The chart's plotting area: 8 px margin and a 56 px label area on the left, 8 px on the right.
-        let (left, right) = ((8.0 + 56.0) * scale, width - 8.0 * scale);
-        let steps = self.steps() as f64;
-        let t = ((f64::from(pointer.offset_x()) - left) / (right - left)).clamp(0.0, 1.0);
-        let step = (t * steps).round() as usize;
+        let Some(axis) = self.step_axis else {
+            return;
+        };
+        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+        let step = axis.step_at(f64::from(pointer.offset_x()) * ratio);
         let kind = self.el.chart_kind.value();
         let quantity = Quantity::ALL
             .iter()
@@ -1180,7 +1181,7 @@ impl App {
     }
 
     /// The per-step chart of every visible run.
-    fn draw_curves(&self, outcome: &Outcome) -> Result<(), JsValue> {
+    fn draw_curves(&mut self, outcome: &Outcome) -> Result<(), JsValue> {
         let (_, ratio, _) = canvas::fit_to_display(&self.el.curves);
         let kind = self.el.chart_kind.value();
         let quantity = Quantity::ALL
@@ -1210,7 +1211,7 @@ impl App {
         } else {
             ratio
         };
-        draw_curves(
+        self.step_axis = draw_curves(
             &root,
             quantity.caption(),
             &curves,

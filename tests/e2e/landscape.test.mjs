@@ -441,6 +441,12 @@ test('hovering the landscape or the chart shows values', async () => {
   const chart = await page.locator('#curves').boundingBox();
   await page.mouse.move(chart.x + chart.width / 2, chart.y + chart.height / 2);
   assert.match(await page.textContent('#hover'), /^step \d+: Gradient descent /);
+  // The ends of the chart are step 0 and the last step.
+  const total = await page.textContent('#step-total');
+  await page.mouse.move(chart.x + chart.width - 2, chart.y + chart.height / 2);
+  assert.match(await page.textContent('#hover'), new RegExp(`^step ${total}: `));
+  await page.mouse.move(chart.x + 2, chart.y + chart.height / 2);
+  assert.match(await page.textContent('#hover'), /^step 0: /);
   assert.deepEqual(errors, []);
   await page.close();
 });
