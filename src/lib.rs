@@ -8,6 +8,7 @@
 
 pub mod data;
 pub mod error;
+pub mod gpu;
 pub mod nn;
 pub mod optim;
 pub mod param;

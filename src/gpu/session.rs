@@ -1,0 +1,144 @@
+//! A classifier spec trained on the GPU the way `train::Session` trains it on
+//! the CPU: the same initial parameters, the same mini-batches in the same
+//! order, the same schedule; the update in `f32` on the device.
+
+use super::{Gpu, GpuError, GpuMlp, GpuOptimizer};
+use crate::data::PeaksData;
+use crate::nn::mlp::Mlp;
+use crate::optim::registry::Configured;
+use crate::optim::schedule::Schedule;
+use crate::random::{self, ChaCha8Rng};
+use crate::train::{ClassifierSpec, Trainer};
+
+impl GpuOptimizer {
+    /// The GPU's version of a configured registry optimizer, if it has one
+    /// (SGD, Adam, AdamW).
+    pub fn from_registry(configured: &Configured) -> Option<Self> {
+        let p = &configured.values;
+        match configured.entry.name {
+            "sgd" => Some(Self::Sgd {
+                momentum: p.number("momentum"),
+                dampening: p.number("dampening"),
+                nesterov: p.flag("nesterov"),
+                weight_decay: p.number("weight_decay"),
+            }),
+            name @ ("adam" | "adamw") => Some(Self::Adam {
+                beta1: p.number("beta1"),
+                beta2: p.number("beta2"),
+                eps: p.number("eps"),
+                weight_decay: p.number("weight_decay"),
+                decoupled: name == "adamw",
+                amsgrad: p.flag("amsgrad"),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Training on the GPU: steps are queued without waiting; results are read
+/// back on request.
+pub struct GpuSession {
+    spec: ClassifierSpec,
+    mlp: GpuMlp,
+    lr: f64,
+    schedule: Schedule,
+    full_batch: bool,
+    rng: ChaCha8Rng,
+    order: Vec<usize>,
+    rows: Vec<usize>,
+    iteration: usize,
+}
+
+impl GpuSession {
+    /// Sets up `spec` on `gpu`, or says why the GPU cannot train it (an
+    /// optimizer other than SGD, Adam or AdamW, more than one hidden layer, a
+    /// network too large for the device).
+    pub fn new(gpu: &Gpu, spec: &ClassifierSpec) -> Result<Self, GpuError> {
+        let Trainer::Registry(configured, schedule) = &spec.trainer else {
+            return Err(GpuError(format!(
+                "{} runs on the CPU only",
+                spec.optimizer_name
+            )));
+        };
+        let optimizer = GpuOptimizer::from_registry(configured).ok_or_else(|| {
+            GpuError(format!(
+                "{} runs on the CPU only (the GPU has SGD, Adam and AdamW)",
+                configured.entry.name
+            ))
+        })?;
+        let data = PeaksData::generate(spec.data.0, spec.data.1, spec.data.2);
+        let mlp = Mlp::new(spec.architecture);
+        let theta = mlp.init(spec.init, spec.seed);
+        let n_train = data.train.len();
+        let batch = spec.batch_size.filter(|&b| b < n_train);
+        let gpu_mlp = GpuMlp::new(
+            gpu,
+            spec.architecture,
+            &theta,
+            &data.train,
+            &data.test,
+            batch.unwrap_or(n_train),
+            optimizer,
+        )?;
+        Ok(Self {
+            spec: spec.clone(),
+            mlp: gpu_mlp,
+            lr: configured.lr(),
+            schedule: *schedule,
+            full_batch: batch.is_none(),
+            rng: random::stream(spec.seed, 7),
+            order: (0..n_train).collect(),
+            rows: (0..n_train).collect(),
+            iteration: 0,
+        })
+    }
+
+    /// The network on the device.
+    pub fn mlp(&self) -> &GpuMlp {
+        &self.mlp
+    }
+
+    /// The spec being trained.
+    pub fn spec(&self) -> &ClassifierSpec {
+        &self.spec
+    }
+
+    /// Iterations queued so far.
+    pub fn iteration(&self) -> usize {
+        self.iteration
+    }
+
+    /// Whether every iteration has been queued.
+    pub fn finished(&self) -> bool {
+        self.iteration >= self.spec.iterations
+    }
+
+    /// Whether the spec logs after the iteration just queued.
+    pub fn log_due(&self) -> bool {
+        self.iteration % self.spec.log_every == 0 || self.iteration == self.spec.iterations
+    }
+
+    /// Passes over the training set after `iteration` iterations.
+    pub fn epoch(&self, iteration: usize) -> f64 {
+        iteration as f64 * self.mlp.batch() as f64 / self.order.len().max(1) as f64
+    }
+
+    /// The learning rate of the iteration just queued.
+    pub fn last_lr(&self) -> f64 {
+        self.schedule.lr(self.lr, self.iteration.saturating_sub(1))
+    }
+
+    /// Queues one iteration (nothing if finished).
+    pub fn step(&mut self) {
+        if self.finished() {
+            return;
+        }
+        if !self.full_batch {
+            let size = self.mlp.batch();
+            random::permutation_prefix(&mut self.rng, &mut self.order, size, &mut self.rows);
+        }
+        let lr = self.schedule.lr(self.lr, self.iteration);
+        self.mlp.step(&self.rows, lr);
+        self.iteration += 1;
+    }
+}
