@@ -86,6 +86,18 @@ impl Gpu {
         pollster::block_on(Self::new())
     }
 
+    /// Waits until the work submitted so far has run (native only).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn wait(&self) -> Result<(), GpuError> {
+        self.device
+            .poll(wgpu::PollType::Wait {
+                submission_index: None,
+                timeout: None,
+            })
+            .map(|_| ())
+            .map_err(|e| GpuError(format!("waiting for the GPU: {e}")))
+    }
+
     /// The adapter's name and backend, as the page's badge shows them.
     pub fn describe(&self) -> String {
         let name = if self.adapter.name.is_empty() {
