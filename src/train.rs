@@ -715,6 +715,31 @@ impl Session {
         }
     }
 
+    /// Continues from parameters `theta` reached after `iteration` iterations,
+    /// with the log so far, as when a run on the GPU falls back to the CPU:
+    /// the mini-batches continue where that run's were (the same stream), and
+    /// the optimizer's state (momentum, moments) starts afresh.
+    pub fn resume(&mut self, iteration: usize, theta: &[f64], history: TrainingHistory) {
+        if theta.len() != self.theta.len() {
+            return;
+        }
+        if let (
+            Method::Registry {
+                full_batch: false, ..
+            },
+            Some(size),
+        ) = (&self.method, self.batch())
+        {
+            let mut rows = Vec::new();
+            for _ in 0..iteration {
+                random::permutation_prefix(&mut self.rng, &mut self.order, size, &mut rows);
+            }
+        }
+        self.theta.copy_from_slice(theta);
+        self.iteration = iteration;
+        self.history = history;
+    }
+
     /// Whether every iteration has been taken (or training blew up).
     pub fn finished(&self) -> bool {
         self.diverged || self.iteration >= self.spec.iterations

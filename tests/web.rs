@@ -10,7 +10,7 @@ use descent::render::view::{Layout, Margins};
 use descent::web::canvas;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::HtmlCanvasElement;
 
@@ -156,9 +156,9 @@ fn training_service_trains_and_reports_snapshots() {
     let spec = r#"{"data": {"seed": 1}, "model": {"width": 8}, "optimizer": {"name": "adam", "lr": 0.01},
         "iterations": 30, "batch_size": 100, "log_every": 10, "seed": 1}"#;
     service
-        .receive(&format!(
+        .receive(JsValue::from_str(&format!(
             r#"{{"kind": "start", "panel": 0, "generation": 7, "spec": {spec}}}"#
-        ))
+        )))
         .unwrap();
     let first: Vec<Snapshot> = service
         .work(0.0)
@@ -169,7 +169,7 @@ fn training_service_trains_and_reports_snapshots() {
     assert_eq!((first[0].generation, first[0].iteration), (7, 0));
     assert_eq!(first[0].grid.as_ref().unwrap().classes.len(), 200 * 200);
     service
-        .receive(r#"{"kind": "play", "playing": true}"#)
+        .receive(JsValue::from_str(r#"{"kind": "play", "playing": true}"#))
         .unwrap();
     let mut last = None;
     for _ in 0..1000 {
@@ -184,6 +184,50 @@ fn training_service_trains_and_reports_snapshots() {
     assert!(last.finished && last.iteration == 30);
     assert_eq!(last.history.iteration, vec![0, 10, 20, 30]);
     assert!(last.history.train_loss[3] < last.history.train_loss[0]);
-    let err = service.receive(r#"{"kind": "fly"}"#).unwrap_err();
+    let err = service
+        .receive(JsValue::from_str(r#"{"kind": "fly"}"#))
+        .unwrap_err();
     assert!(err.as_string().unwrap().contains("unknown variant `fly`"));
+}
+
+/// Ten Adam steps on WebGPU (Chromium's SwiftShader adapter when there is no
+/// GPU) agree with the CPU within 1e-4, parameters and loss.
+#[wasm_bindgen_test]
+async fn ten_gpu_steps_match_the_cpu() {
+    use descent::gpu::{Gpu, GpuSession};
+    use descent::train::{ClassifierSpec, Session};
+    let gpu = Gpu::new()
+        .await
+        .expect("a WebGPU adapter (headless Chromium needs --enable-unsafe-webgpu)");
+    let spec = ClassifierSpec::from_json(
+        r#"{"data": {"seed": 1}, "model": {"width": 257, "init": "pytorch"},
+            "optimizer": {"name": "adam", "lr": 0.01}, "iterations": 10, "log_every": 1, "seed": 2}"#,
+    )
+    .unwrap();
+    let mut device = GpuSession::new(&gpu, &spec).unwrap();
+    for _ in 0..10 {
+        device.step();
+    }
+    let (train, _) = device.mlp().evaluate().await.unwrap();
+    let theta = device.mlp().request_parameters().floats().await.unwrap();
+    let mut cpu = Session::new(&spec, 0.0).unwrap();
+    cpu.advance(10, &|| 0.0);
+    let cpu_loss = cpu.history().train_loss[10];
+    let loss_error = (train.loss - cpu_loss).abs() / cpu_loss;
+    let (diff, norm) = theta
+        .iter()
+        .zip(cpu.theta())
+        .fold((0.0, 0.0), |(d, n), (&g, &c)| {
+            (d + (f64::from(g) - c).powi(2), n + c * c)
+        });
+    let theta_error = (diff / norm).sqrt();
+    web_sys::console::log_1(
+        &format!(
+            "{}: loss {loss_error:.1e}, parameters {theta_error:.1e}",
+            gpu.describe()
+        )
+        .into(),
+    );
+    assert!(loss_error < 1e-4, "loss {} vs {cpu_loss}", train.loss);
+    assert!(theta_error < 1e-4, "parameters differ by {theta_error}");
 }

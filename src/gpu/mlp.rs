@@ -7,12 +7,12 @@
 //! | dispatch | computes |
 //! |---|---|
 //! | gather | X_B, y_B: the batch's rows |
-//! | matmul, bias + ReLU | A₁ = relu(X_B W₁ + b₁) (B × h) |
-//! | matmul, bias × s | Z = s (A₁ W₂ + b₂) (B × 5) |
+//! | hidden forward | A₁ = relu(X_B W₁ + b₁) (B × h; inner dimension 2, fused) |
+//! | tiled matmul, bias × s | Z = s (A₁ W₂ + b₂) (B × 5) |
 //! | softmax cross-entropy | losses, Δ = s (softmax(Z) − Y)/B |
-//! | matmul × 2 | ∂W₂ = A₁ᵀ Δ, ∂b₂ = 1ᵀ Δ (skipped when the output is frozen) |
-//! | matmul, ReLU backward | D = (Δ W₂ᵀ) ⊙ [A₁ > 0] |
-//! | matmul × 2 | ∂W₁ = X_Bᵀ D, ∂b₁ = 1ᵀ D |
+//! | tiled matmul × 2 | ∂W₂ = A₁ᵀ Δ, ∂b₂ = 1ᵀ Δ (skipped when the output is frozen) |
+//! | hidden backward | D = (Δ W₂ᵀ) ⊙ [A₁ > 0] (inner dimension 5, fused) |
+//! | tiled matmul × 2 | ∂W₁ = X_Bᵀ D, ∂b₁ = 1ᵀ D |
 //! | update | SGD (momentum, Nesterov) or Adam / AdamW on every parameter |
 
 use super::readback::{self, Pending};
@@ -21,9 +21,9 @@ use crate::data::{Dataset, CLASSES};
 use crate::nn::mlp::{Architecture, Parametrization};
 
 const MATMUL: &str = include_str!("kernels/matmul.wgsl");
-const LAYERS: &str = include_str!("kernels/layers.wgsl");
+const HIDDEN: &str = include_str!("kernels/hidden.wgsl");
+const LOGITS: &str = include_str!("kernels/logits.wgsl");
 const LOSS: &str = include_str!("kernels/loss.wgsl");
-const RELU_BACKWARD: &str = include_str!("kernels/relu_backward.wgsl");
 const GATHER: &str = include_str!("kernels/gather.wgsl");
 const OPTIMIZERS: &str = include_str!("kernels/optimizers.wgsl");
 const PREDICT: &str = include_str!("kernels/predict.wgsl");
@@ -286,27 +286,13 @@ impl GpuMlp {
                 workgroups: (groups(p.n, TILE), groups(p.m, TILE)),
             }
         };
-        let bias_activation = pipeline(LAYERS, "bias_activation");
-        let bias = |rows: u32, cols: u32, offset: u32, relu: bool, values: &wgpu::Buffer| {
-            let shape = uniform(
-                "bias shape",
-                &[
-                    rows,
-                    cols,
-                    offset,
-                    u32::from(relu),
-                    (scale as f32).to_bits(),
-                ],
-            );
-            Dispatch {
-                pipeline: bias_activation.clone(),
-                bind_group: bind(&bias_activation, &[&shape, &theta_buffer, values]),
-                workgroups: (groups(rows * cols, 256), 1),
-            }
-        };
+        let logits_bias = pipeline(LOGITS, "bias_scale");
+        let hidden_forward = pipeline(HIDDEN, "forward");
+        let hidden_backward = pipeline(HIDDEN, "backward");
+        let hidden_shape = uniform("hidden shape", &[b32, h32]);
+        let hidden_groups = (groups(b32 * h32, 256), 1);
         let gather = pipeline(GATHER, "main");
         let softmax = pipeline(LOSS, "softmax_cross_entropy");
-        let relu_backward = pipeline(RELU_BACKWARD, "main");
 
         let mut forward_backward = vec![Dispatch {
             bind_group: bind(
@@ -324,20 +310,14 @@ impl GpuMlp {
             workgroups: (groups(b32, 64), 1),
         }];
         // A₁ = relu(X W₁ + b₁).
-        forward_backward.push(product(
-            Product {
-                m: b32,
-                n: h32,
-                k: 2,
-                a: (0, 2, 1),
-                b: (0, h32, 1),
-                c: (0, h32),
-            },
-            &batch_inputs,
-            &theta_buffer,
-            &hidden,
-        ));
-        forward_backward.push(bias(b32, h32, 2 * h32, true, &hidden));
+        forward_backward.push(Dispatch {
+            bind_group: bind(
+                &hidden_forward,
+                &[&hidden_shape, &theta_buffer, &batch_inputs, &hidden],
+            ),
+            pipeline: hidden_forward,
+            workgroups: hidden_groups,
+        });
         // Z = s (A₁ W₂ + b₂).
         forward_backward.push(product(
             Product {
@@ -352,7 +332,21 @@ impl GpuMlp {
             &theta_buffer,
             &logits,
         ));
-        forward_backward.push(bias(b32, c32, 8 * h32, false, &logits));
+        forward_backward.push(Dispatch {
+            bind_group: bind(
+                &logits_bias,
+                &[
+                    &uniform(
+                        "logit shape",
+                        &[b32, c32, 8 * h32, (scale as f32).to_bits()],
+                    ),
+                    &theta_buffer,
+                    &logits,
+                ],
+            ),
+            pipeline: logits_bias,
+            workgroups: (groups(b32 * c32, 256), 1),
+        });
         forward_backward.push(Dispatch {
             bind_group: bind(
                 &softmax,
@@ -398,26 +392,13 @@ impl GpuMlp {
             ));
         }
         // D = (Δ W₂ᵀ) ⊙ [A₁ > 0].
-        forward_backward.push(product(
-            Product {
-                m: b32,
-                n: h32,
-                k: c32,
-                a: (0, c32, 1),
-                b: (3 * h32, 1, c32),
-                c: (0, h32),
-            },
-            &delta,
-            &theta_buffer,
-            &hidden_delta,
-        ));
         forward_backward.push(Dispatch {
             bind_group: bind(
-                &relu_backward,
-                &[&uniform("relu count", &[b32 * h32]), &hidden, &hidden_delta],
+                &hidden_backward,
+                &[&hidden_shape, &theta_buffer, &delta, &hidden, &hidden_delta],
             ),
-            pipeline: relu_backward,
-            workgroups: (groups(b32 * h32, 256), 1),
+            pipeline: hidden_backward,
+            workgroups: hidden_groups,
         });
         // ∂W₁ = Xᵀ D, ∂b₁ = 1ᵀ D.
         forward_backward.push(product(

@@ -57,7 +57,13 @@ impl Gpu {
                 ..Default::default()
             })
             .await
-            .map_err(|e| GpuError(format!("no GPU adapter: {e}")))?;
+            .map_err(|e| {
+                if cfg!(target_arch = "wasm32") {
+                    GpuError("the browser offers no WebGPU adapter".into())
+                } else {
+                    GpuError(format!("no GPU adapter: {e}"))
+                }
+            })?;
         let available = adapter.limits();
         let required_limits = wgpu::Limits {
             max_storage_buffer_binding_size: available.max_storage_buffer_binding_size,

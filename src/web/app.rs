@@ -311,6 +311,16 @@ impl App {
             })?;
         }
         let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+        // `descentLoseGpu()` in the console (or a test) destroys the GPU device,
+        // as a driver reset would, to show the fallback to the CPU.
+        let losing = Rc::clone(app);
+        let lose = Closure::<dyn Fn()>::new(move || {
+            if let Ok(app) = losing.try_borrow() {
+                app.classifier.lose_gpu();
+            }
+        });
+        js_sys::Reflect::set(&window, &JsValue::from_str("descentLoseGpu"), lose.as_ref())?;
+        lose.forget();
         let app = Rc::clone(app);
         dom::listen(&window, "resize", move |_| {
             if let Ok(mut app) = app.try_borrow_mut() {

@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -20,9 +21,11 @@ use web_sys::{
 
 use super::canvas;
 use super::controls::{self, format_number};
+use super::gpu_panel::GpuPanel;
 use super::runs::{add_option, create};
 use super::trainer::{ClassifierWorker, Request, Snapshot};
 use crate::data::{Dataset, PeaksData};
+use crate::gpu::Gpu;
 use crate::optim::registry::{Family, OPTIMIZERS};
 use crate::param::ParamSpec;
 use crate::render::classifier::{draw_training, region_pixels, regions_rect};
@@ -31,6 +34,8 @@ use crate::train::{ClassifierSpec, DecisionGrid, NETWORK_METHODS};
 
 /// Milliseconds of training per animation frame when the page trains itself.
 const FRAME_BUDGET_MS: f64 = 8.0;
+/// Milliseconds per frame spent queueing GPU steps, all panels together at most.
+const GPU_FRAME_BUDGET_MS: f64 = 4.0;
 /// The most panels side by side.
 pub const MAX_PANELS: usize = 4;
 
@@ -52,6 +57,21 @@ pub struct PanelSetup {
     pub batch_size: usize,
     /// Iterations.
     pub iterations: usize,
+    /// Where it may train.
+    #[serde(default)]
+    pub device: DeviceChoice,
+}
+
+/// Where a panel may train.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceChoice {
+    /// On the GPU when the browser offers WebGPU and the GPU has the
+    /// optimizer (SGD, Adam, AdamW), else on the CPU.
+    #[default]
+    Auto,
+    /// On the CPU (WebAssembly, in the worker).
+    Cpu,
 }
 
 /// The classifier scenes: SGD versus Gauss–Newton at width 32, width 32 versus 8192.
@@ -62,6 +82,7 @@ pub fn scenes() -> [(&'static str, Vec<PanelSetup>); 2] {
         params: BTreeMap::from([("lr".to_string(), json!(0.3))]),
         batch_size: 100,
         iterations,
+        device: DeviceChoice::Auto,
     };
     let gauss_newton = PanelSetup {
         width: 32,
@@ -69,6 +90,7 @@ pub fn scenes() -> [(&'static str, Vec<PanelSetup>); 2] {
         params: BTreeMap::new(),
         batch_size: 800,
         iterations: 35,
+        device: DeviceChoice::Auto,
     };
     [
         (
@@ -113,6 +135,8 @@ struct Panel {
     grid: Option<DecisionGrid>,
     regions: Option<(ImageData, u32, u32)>,
     changed: bool,
+    /// Its GPU training, when it trains there.
+    gpu: Option<GpuPanel>,
 }
 
 /// A training worker and the handlers that must live as long as it does.
@@ -130,6 +154,16 @@ enum Transport {
     Page(ClassifierWorker),
 }
 
+/// What the page knows of the GPU.
+enum GpuState {
+    /// Still asking the browser for an adapter.
+    Probing,
+    /// An open device.
+    Ready(Box<Gpu>),
+    /// None to be had, and why.
+    Unavailable(String),
+}
+
 /// The classifier mode's state.
 pub struct ClassifierMode {
     document: Document,
@@ -144,6 +178,12 @@ pub struct ClassifierMode {
     generation: u32,
     /// Whether the panels changed since the address was last written.
     address_stale: bool,
+    /// The GPU, once the browser has answered.
+    gpu: Rc<RefCell<GpuState>>,
+    /// Whether `gpu` was still probing at the last frame.
+    probing: bool,
+    /// Set by the device's lost callback, with the reason.
+    gpu_lost: Arc<Mutex<Option<String>>>,
 }
 
 fn labelled(document: &Document, text: &str, control: &Element) -> Result<Element, JsValue> {
@@ -160,7 +200,9 @@ impl ClassifierMode {
     pub fn new(document: &Document, container: Element) -> Result<Self, JsValue> {
         let inbox = Rc::new(RefCell::new(Vec::new()));
         let transport = spawn_worker(document, &inbox).unwrap_or_else(|reason| {
-            show_backend(document, &format!("training on the page ({reason})"));
+            web_sys::console::warn_1(&JsValue::from_str(&format!(
+                "training on the page: {reason}"
+            )));
             Transport::Page(ClassifierWorker::new())
         });
         let mut mode = Self {
@@ -173,10 +215,57 @@ impl ClassifierMode {
             inbox,
             generation: 0,
             address_stale: false,
+            gpu: Rc::new(RefCell::new(GpuState::Probing)),
+            probing: true,
+            gpu_lost: Arc::new(Mutex::new(None)),
         };
+        mode.probe_gpu();
         let [(_, first), _] = scenes();
         mode.render(&first)?;
         Ok(mode)
+    }
+
+    /// Asks the browser for a GPU; the answer arrives in a later frame.
+    fn probe_gpu(&self) {
+        let state = Rc::clone(&self.gpu);
+        let lost = Arc::clone(&self.gpu_lost);
+        wasm_bindgen_futures::spawn_local(async move {
+            let answer = match Gpu::new().await {
+                Ok(mut gpu) => {
+                    if gpu.adapter.name.is_empty() {
+                        gpu.adapter.name = browser_adapter_name().await.unwrap_or_default();
+                    }
+                    gpu.device.set_device_lost_callback(move |reason, message| {
+                        if let Ok(mut slot) = lost.lock() {
+                            *slot = Some(format!("{reason:?}: {message}"));
+                        }
+                    });
+                    GpuState::Ready(Box::new(gpu))
+                }
+                Err(e) => GpuState::Unavailable(e.to_string()),
+            };
+            *state.borrow_mut() = answer;
+        });
+    }
+
+    /// The adapter in use, for the page's badge and tests.
+    fn describe_backend(&self) -> String {
+        let cpu = match &self.transport {
+            Transport::Worker(_) => "CPU in a Web Worker",
+            Transport::Page(_) => "CPU on the page",
+        };
+        match &*self.gpu.borrow() {
+            GpuState::Probing => format!("{cpu} · looking for WebGPU…"),
+            GpuState::Ready(gpu) => format!("WebGPU: {} · {cpu}", gpu.describe()),
+            GpuState::Unavailable(reason) => format!("no WebGPU ({reason}) · {cpu}"),
+        }
+    }
+
+    /// Destroys the GPU device, as a driver reset or unplugged GPU would (for tests).
+    pub fn lose_gpu(&self) {
+        if let GpuState::Ready(gpu) = &*self.gpu.borrow() {
+            gpu.device.destroy();
+        }
     }
 
     /// Whether training is running.
@@ -193,8 +282,11 @@ impl ClassifierMode {
     fn send(&mut self, request: Request) {
         match &mut self.transport {
             Transport::Worker(WorkerHandle { worker, .. }) => {
-                let text = serde_json::to_string(&request).unwrap_or_default();
-                if let Err(err) = worker.post_message(&JsValue::from_str(&text)) {
+                let message = request
+                    .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                    .map_err(|e| JsValue::from_str(&e.to_string()))
+                    .and_then(|m| worker.post_message(&m));
+                if let Err(err) = message {
                     self.inbox.borrow_mut().push(failure(&err));
                 }
             }
@@ -207,7 +299,9 @@ impl ClassifierMode {
         if let Transport::Worker(WorkerHandle { worker, .. }) = &self.transport {
             worker.terminate();
         }
-        show_backend(&self.document, &format!("training on the page ({reason})"));
+        web_sys::console::warn_1(&JsValue::from_str(&format!(
+            "training on the page: {reason}"
+        )));
         self.transport = Transport::Page(ClassifierWorker::new());
         self.restart();
         self.set_playing(self.playing);
@@ -281,6 +375,21 @@ impl ClassifierMode {
             let label = labelled(d, &format!("{part} "), &input)?;
             bar.append_child(&label)?;
         }
+        let device: HtmlSelectElement = create(d, "select")?;
+        device.set_id(&id("device"));
+        device.set_attribute("data-role", "device")?;
+        add_option(d, &device, "auto", "GPU when available")?;
+        add_option(d, &device, "cpu", "CPU")?;
+        device.set_value(match setup.device {
+            DeviceChoice::Auto => "auto",
+            DeviceChoice::Cpu => "cpu",
+        });
+        let device_label = labelled(d, "on ", &device)?;
+        bar.append_child(&device_label)?;
+        let badge = d.create_element("span")?;
+        badge.set_id(&id("device-badge"));
+        badge.set_class_name("badge");
+        bar.append_child(&badge)?;
         let remove = d.create_element("button")?;
         remove.set_attribute("type", "button")?;
         remove.set_attribute("data-action", "remove")?;
@@ -338,12 +447,21 @@ impl ClassifierMode {
                 .unwrap_or(0)
         };
         let name = optimizer.value();
+        let device = self
+            .document
+            .get_element_by_id(&id("device"))
+            .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+            .map_or(DeviceChoice::Auto, |select| match select.value().as_str() {
+                "cpu" => DeviceChoice::Cpu,
+                _ => DeviceChoice::Auto,
+            });
         Some(PanelSetup {
             width: number("width"),
             params: controls::read(&self.document, &id("opt"), method_params(&name)),
             optimizer: name,
             batch_size: number("batch"),
             iterations: number("iterations"),
+            device,
         })
     }
 
@@ -403,40 +521,91 @@ impl ClassifierMode {
         self.address_stale = true;
         for i in 0..self.panels.len() {
             self.generation += 1;
-            let status = self.document.get_element_by_id(&format!("net{i}-status"));
-            let spec = self.setup(i).map(|s| Self::spec(&s)).unwrap_or(Json::Null);
-            let data = match ClassifierSpec::from_value(&spec) {
-                Ok(parsed) => {
-                    let (seed, points, fraction) = parsed.data;
-                    let data = PeaksData::generate(seed, points, fraction);
-                    Some((data.train, data.test))
-                }
-                Err(err) => {
-                    if let Some(s) = &status {
-                        s.set_text_content(Some(&err.to_string()));
+            let setup = self.setup(i);
+            let spec = setup.as_ref().map(Self::spec).unwrap_or(Json::Null);
+            let parsed = ClassifierSpec::from_value(&spec);
+            let data = parsed.as_ref().ok().map(|parsed| {
+                let (seed, points, fraction) = parsed.data;
+                let data = PeaksData::generate(seed, points, fraction);
+                (data.train, data.test)
+            });
+            let mut note = parsed.as_ref().err().map(ToString::to_string);
+            let wants_gpu = setup.is_some_and(|s| s.device == DeviceChoice::Auto);
+            let gpu = match (&*self.gpu.borrow(), &parsed, wants_gpu) {
+                (GpuState::Ready(gpu), Ok(parsed), true) => match GpuPanel::new(gpu, parsed) {
+                    Ok(panel) => Some(panel),
+                    Err(reason) => {
+                        note = Some(format!("on the CPU: {reason}"));
+                        None
                     }
-                    None
-                }
+                },
+                _ => None,
             };
-            if data.is_some() {
-                if let Some(s) = &status {
-                    s.set_text_content(None);
-                }
-            }
+            self.show_device(i, gpu.is_some(), note.as_deref());
+            let on_gpu = gpu.is_some();
             self.panels[i] = Panel {
                 generation: self.generation,
                 data,
                 changed: true,
+                gpu,
                 ..Panel::default()
             };
-            self.send(Request::Start {
-                panel: i,
-                generation: self.generation,
-                spec,
+            self.send(if on_gpu {
+                Request::Stop { panel: i }
+            } else {
+                Request::Start {
+                    panel: i,
+                    generation: self.generation,
+                    spec,
+                    resume: None,
+                }
             });
         }
         self.send(Request::Truncate {
             panels: self.panels.len(),
+        });
+    }
+
+    /// Shows where panel `i` trains, and a note (an error, or why not on the GPU).
+    fn show_device(&self, i: usize, on_gpu: bool, note: Option<&str>) {
+        if let Some(badge) = self
+            .document
+            .get_element_by_id(&format!("net{i}-device-badge"))
+        {
+            badge.set_text_content(Some(if on_gpu { "GPU" } else { "CPU" }));
+            let _ = badge.set_attribute("data-device", if on_gpu { "gpu" } else { "cpu" });
+        }
+        if let Some(status) = self.document.get_element_by_id(&format!("net{i}-status")) {
+            status.set_text_content(note);
+        }
+    }
+
+    /// Moves panel `i` from the lost GPU to the CPU, continuing from the last
+    /// parameters read back.
+    fn move_to_cpu(&mut self, i: usize, reason: &str) {
+        let Some(gpu) = self.panels[i].gpu.take() else {
+            return;
+        };
+        let spec = self.setup(i).map(|s| Self::spec(&s)).unwrap_or(Json::Null);
+        let resume = gpu.resume();
+        let from = resume.as_ref().map_or(0, |r| r.iteration);
+        self.show_device(
+            i,
+            false,
+            Some(&format!(
+                "The GPU was lost ({reason}); training continues on the CPU from iteration {from}, the last parameters read back (the optimizer's state starts afresh)."
+            )),
+        );
+        self.generation += 1;
+        self.panels[i].generation = self.generation;
+        self.send(Request::Start {
+            panel: i,
+            generation: self.generation,
+            spec,
+            resume,
+        });
+        self.send(Request::Play {
+            playing: self.playing,
         });
     }
 
@@ -537,6 +706,7 @@ impl ClassifierMode {
         for message in messages {
             self.receive(message);
         }
+        self.gpu_frame();
         let resized = (0..self.panels.len()).any(|i| {
             self.document
                 .get_element_by_id(&format!("net{i}-canvas"))
@@ -559,6 +729,59 @@ impl ClassifierMode {
             self.set_playing(false);
         }
         Ok(())
+    }
+
+    /// The GPU's part of a frame: notices its answer or its loss, queues steps
+    /// for the panels training there and takes in what they read back.
+    fn gpu_frame(&mut self) {
+        let probing = matches!(*self.gpu.borrow(), GpuState::Probing);
+        if self.probing && !probing && !self.playing {
+            // The answer came: panels that can train on the GPU move there.
+            self.restart();
+        }
+        self.probing = probing;
+        let lost = self.gpu_lost.lock().ok().and_then(|mut slot| slot.take());
+        if let Some(reason) = lost {
+            *self.gpu.borrow_mut() = GpuState::Unavailable(format!("lost: {reason}"));
+            for i in 0..self.panels.len() {
+                self.move_to_cpu(i, &reason);
+            }
+        }
+        let gpu = match &*self.gpu.borrow() {
+            GpuState::Ready(gpu) => Some(gpu.as_ref().clone()),
+            _ => None,
+        };
+        let badge = self.describe_backend();
+        if let Some(element) = self.document.get_element_by_id("net-backend") {
+            if element.text_content().as_deref() != Some(badge.as_str()) {
+                element.set_text_content(Some(&badge));
+            }
+        }
+        let playing = self.playing;
+        let mut failed = Vec::new();
+        for (i, panel) in self.panels.iter_mut().enumerate() {
+            let Some(trainer) = panel.gpu.as_mut() else {
+                continue;
+            };
+            if let (true, Some(gpu)) = (playing, &gpu) {
+                trainer.advance(gpu, GPU_FRAME_BUDGET_MS);
+            }
+            let (grid, changed) = trainer.take_events();
+            if let Some(grid) = grid {
+                panel.grid = Some(grid);
+                panel.regions = None;
+            }
+            if changed {
+                panel.snapshot = Some(trainer.snapshot(i, panel.generation));
+                panel.changed = true;
+            }
+            if let Some(error) = trainer.failure() {
+                failed.push((i, error.to_string()));
+            }
+        }
+        for (i, reason) in failed {
+            self.move_to_cpu(i, &reason);
+        }
     }
 
     /// Applies one message from the trainer.
@@ -651,6 +874,15 @@ impl ClassifierMode {
         );
         if let Some(readout) = document.get_element_by_id(&format!("net{i}-readout")) {
             readout.set_text_content(Some(&text));
+            // Full precision for tests and for copying.
+            for (name, value) in [
+                ("data-iteration", h.iteration[last] as f64),
+                ("data-train-loss", h.train_loss[last]),
+                ("data-test-accuracy", h.test_accuracy[last]),
+                ("data-wall-ms", h.wall_ms[last]),
+            ] {
+                readout.set_attribute(name, &value.to_string())?;
+            }
         }
         Ok(())
     }
@@ -739,7 +971,6 @@ fn spawn_worker(
             .map_err(|e| describe(&e))?;
     }
     worker.post_message(&load).map_err(|e| describe(&e))?;
-    show_backend(document, "training in a Web Worker");
     Ok(Transport::Worker(WorkerHandle {
         worker,
         _on_message: on_message,
@@ -777,9 +1008,21 @@ fn describe(value: &JsValue) -> String {
     value.as_string().unwrap_or_else(|| format!("{value:?}"))
 }
 
-/// Says where training runs, in the mode's badge.
-fn show_backend(document: &Document, text: &str) {
-    if let Some(badge) = document.get_element_by_id("net-backend") {
-        badge.set_text_content(Some(text));
-    }
+/// The browser's own words for its WebGPU adapter (vendor, architecture,
+/// description), which wgpu does not pass on; `None` if it gives none.
+async fn browser_adapter_name() -> Option<String> {
+    let get =
+        |object: &JsValue, key: &str| js_sys::Reflect::get(object, &JsValue::from_str(key)).ok();
+    let navigator = get(&js_sys::global(), "navigator")?;
+    let gpu = get(&navigator, "gpu")?;
+    let request: js_sys::Function = get(&gpu, "requestAdapter")?.dyn_into().ok()?;
+    let promise: js_sys::Promise = request.call0(&gpu).ok()?.dyn_into().ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let info = get(&adapter, "info")?;
+    let parts: Vec<String> = ["vendor", "architecture", "description"]
+        .iter()
+        .filter_map(|key| get(&info, key)?.as_string())
+        .filter(|part| !part.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }

@@ -10,6 +10,7 @@ mod classifier;
 pub mod controls;
 mod dom;
 mod export;
+mod gpu_panel;
 pub mod runs;
 pub mod trainer;
 

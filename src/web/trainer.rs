@@ -3,7 +3,7 @@
 //! with [`Snapshot`]s. It runs in a Web Worker (`www/worker.js` loads this
 //! module there), so a long iteration never blocks the page; where no worker
 //! can start, the page drives the same service itself, a slice per frame.
-//! Requests travel as JSON text, snapshots as plain objects.
+//! Requests and snapshots travel as plain objects (NaN losses survive).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -29,6 +29,14 @@ pub enum Request {
         generation: u32,
         /// A classifier spec (see `ClassifierSpec`).
         spec: Json,
+        /// Where to continue from (a GPU run falling back to the CPU).
+        #[serde(default)]
+        resume: Option<Resume>,
+    },
+    /// Stop training panel `panel` here (it trains elsewhere now).
+    Stop {
+        /// Panel index.
+        panel: usize,
     },
     /// Keep only the first `panels` panels.
     Truncate {
@@ -40,6 +48,17 @@ pub enum Request {
         /// Whether to train.
         playing: bool,
     },
+}
+
+/// A run to continue: its parameters after `iteration` iterations and its log.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Resume {
+    /// Iterations already taken.
+    pub iteration: usize,
+    /// The parameters then.
+    pub theta: Vec<f64>,
+    /// The log up to then.
+    pub history: TrainingHistory,
 }
 
 /// One panel's state, as the page draws it.
@@ -150,10 +169,14 @@ impl ClassifierWorker {
         Self::default()
     }
 
-    /// Handles one request (a JSON [`Request`]); a malformed one is an error naming why.
-    pub fn receive(&mut self, request: &str) -> Result<(), JsValue> {
-        let request: Request = serde_json::from_str(request)
-            .map_err(|e| JsValue::from_str(&format!("training request: {e}")))?;
+    /// Handles one request (a [`Request`] as an object, or as JSON text); a
+    /// malformed one is an error naming why.
+    pub fn receive(&mut self, request: JsValue) -> Result<(), JsValue> {
+        let request: Request = match request.as_string() {
+            Some(text) => serde_json::from_str(&text).map_err(|e| e.to_string()),
+            None => serde_wasm_bindgen::from_value(request).map_err(|e| e.to_string()),
+        }
+        .map_err(|e| JsValue::from_str(&format!("training request: {e}")))?;
         self.handle(request);
         Ok(())
     }
@@ -205,12 +228,19 @@ impl ClassifierWorker {
                 panel,
                 generation,
                 spec,
+                resume,
             } => {
                 if self.jobs.len() <= panel {
                     self.jobs.resize_with(panel + 1, || None);
                 }
                 let session = ClassifierSpec::from_value(&spec)
                     .and_then(|spec| Session::new(&spec, now()))
+                    .map(|mut session| {
+                        if let Some(r) = resume {
+                            session.resume(r.iteration, &r.theta, r.history);
+                        }
+                        session
+                    })
                     .map_err(|e| e.to_string());
                 self.jobs[panel] = Some(Job {
                     generation,
@@ -219,6 +249,11 @@ impl ClassifierWorker {
                     grid_logged: None,
                     last_grid: f64::NEG_INFINITY,
                 });
+            }
+            Request::Stop { panel } => {
+                if let Some(job) = self.jobs.get_mut(panel) {
+                    *job = None;
+                }
             }
             Request::Truncate { panels } => self.jobs.truncate(panels),
             Request::Play { playing } => self.playing = playing,

@@ -1,0 +1,247 @@
+//! A classifier panel trained on the GPU from the page. Steps are queued a few
+//! per frame, never more than [`MAX_IN_FLIGHT`] unfinished, so the queue
+//! cannot run away from a slow device; the log (with the parameters, kept for
+//! a fallback to the CPU) and the decision regions are read back
+//! asynchronously and arrive as events, so nothing waits on the GPU.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use super::dom::now;
+use super::trainer::{Resume, Snapshot};
+use crate::gpu::{Gpu, GpuError, GpuEval, GpuSession};
+use crate::train::{ClassifierSpec, DecisionGrid, TrainingHistory, GRID_SIZE};
+
+/// Steps queued but not yet run, at most.
+const MAX_IN_FLIGHT: usize = 3;
+/// Milliseconds between decision-region read-backs while training.
+const GRID_INTERVAL_MS: f64 = 250.0;
+
+/// What a read-back brings.
+enum Event {
+    Log {
+        iteration: usize,
+        lr: f64,
+        evals: (GpuEval, GpuEval),
+    },
+    Parameters {
+        iteration: usize,
+        theta: Vec<f32>,
+    },
+    Grid {
+        iteration: usize,
+        classes: Vec<u8>,
+    },
+    Failed(GpuError),
+}
+
+/// One panel's GPU training and what has been read back of it.
+pub struct GpuPanel {
+    session: GpuSession,
+    events: Rc<RefCell<Vec<Event>>>,
+    in_flight: Arc<AtomicUsize>,
+    pending_logs: usize,
+    grid_pending: bool,
+    grid_iteration: Option<usize>,
+    last_grid: f64,
+    started: f64,
+    history: TrainingHistory,
+    parameters: Option<(usize, Vec<f32>)>,
+    failure: Option<GpuError>,
+}
+
+impl GpuPanel {
+    /// Sets `spec` up on `gpu` and asks for its first log and regions.
+    pub fn new(gpu: &Gpu, spec: &ClassifierSpec) -> Result<Self, GpuError> {
+        let mut panel = Self {
+            session: GpuSession::new(gpu, spec)?,
+            events: Rc::new(RefCell::new(Vec::new())),
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            pending_logs: 0,
+            grid_pending: false,
+            grid_iteration: None,
+            last_grid: f64::NEG_INFINITY,
+            started: now(),
+            history: TrainingHistory::default(),
+            parameters: None,
+            failure: None,
+        };
+        panel.request_log();
+        panel.request_grid();
+        Ok(panel)
+    }
+
+    /// Whether every iteration has run and been logged.
+    pub fn finished(&self) -> bool {
+        self.session.finished() && self.pending_logs == 0
+    }
+
+    /// Why the GPU failed this panel, if it did.
+    pub fn failure(&self) -> Option<&GpuError> {
+        self.failure.as_ref()
+    }
+
+    /// Queues steps for up to `budget_ms` of the page's time, keeping at most
+    /// [`MAX_IN_FLIGHT`] unfinished, and asks for logs and regions when due.
+    pub fn advance(&mut self, gpu: &Gpu, budget_ms: f64) {
+        let until = now() + budget_ms;
+        while !self.session.finished()
+            && self.in_flight.load(Ordering::Relaxed) < MAX_IN_FLIGHT
+            && now() < until
+        {
+            self.session.step();
+            self.in_flight.fetch_add(1, Ordering::Relaxed);
+            let in_flight = Arc::clone(&self.in_flight);
+            gpu.queue.on_submitted_work_done(move || {
+                in_flight.fetch_sub(1, Ordering::Relaxed);
+            });
+            if self.session.log_due() {
+                self.request_log();
+            }
+        }
+        let grid_behind = self.grid_iteration != Some(self.session.iteration());
+        if grid_behind && (self.session.finished() || now() - self.last_grid >= GRID_INTERVAL_MS) {
+            self.request_grid();
+        }
+    }
+
+    fn request_log(&mut self) {
+        let iteration = self.session.iteration();
+        let lr = if iteration == 0 {
+            f64::NAN
+        } else {
+            self.session.last_lr()
+        };
+        let evaluation = self.session.mlp().request_evaluation();
+        let parameters = self.session.mlp().request_parameters();
+        self.pending_logs += 1;
+        let events = Rc::clone(&self.events);
+        wasm_bindgen_futures::spawn_local(async move {
+            let log = evaluation.finish().await.map(|evals| Event::Log {
+                iteration,
+                lr,
+                evals,
+            });
+            let theta = parameters
+                .floats()
+                .await
+                .map(|theta| Event::Parameters { iteration, theta });
+            let mut events = events.borrow_mut();
+            for event in [log, theta] {
+                events.push(event.unwrap_or_else(Event::Failed));
+            }
+        });
+    }
+
+    fn request_grid(&mut self) {
+        if self.grid_pending {
+            return;
+        }
+        self.grid_pending = true;
+        self.last_grid = now();
+        let iteration = self.session.iteration();
+        let request = self.session.mlp().request_grid(GRID_SIZE);
+        let events = Rc::clone(&self.events);
+        wasm_bindgen_futures::spawn_local(async move {
+            let event = request
+                .finish()
+                .await
+                .map(|classes| Event::Grid { iteration, classes });
+            events
+                .borrow_mut()
+                .push(event.unwrap_or_else(Event::Failed));
+        });
+    }
+
+    /// Takes in what was read back; returns fresh regions if any arrived and
+    /// whether anything changed.
+    pub fn take_events(&mut self) -> (Option<DecisionGrid>, bool) {
+        let events = std::mem::take(&mut *self.events.borrow_mut());
+        let changed = !events.is_empty();
+        let mut grid = None;
+        for event in events {
+            match event {
+                Event::Log {
+                    iteration,
+                    lr,
+                    evals: (train, test),
+                } => {
+                    self.pending_logs = self.pending_logs.saturating_sub(1);
+                    let h = &mut self.history;
+                    h.iteration.push(iteration);
+                    h.epoch.push(self.session.epoch(iteration));
+                    h.train_loss.push(train.loss);
+                    h.train_accuracy.push(train.accuracy);
+                    h.test_loss.push(test.loss);
+                    h.test_accuracy.push(test.accuracy);
+                    h.grad_norm.push(f64::NAN);
+                    h.step.push(lr);
+                    h.wall_ms.push(now() - self.started);
+                }
+                Event::Parameters { iteration, theta } => {
+                    self.parameters = Some((iteration, theta));
+                }
+                Event::Grid { iteration, classes } => {
+                    self.grid_pending = false;
+                    self.grid_iteration = Some(iteration);
+                    grid = Some(DecisionGrid {
+                        size: GRID_SIZE,
+                        classes,
+                    });
+                }
+                Event::Failed(error) => {
+                    self.pending_logs = self.pending_logs.saturating_sub(1);
+                    self.grid_pending = false;
+                    self.failure.get_or_insert(error);
+                }
+            }
+        }
+        (grid, changed)
+    }
+
+    /// The panel's state as the drawing code takes it.
+    pub fn snapshot(&self, panel: usize, generation: u32) -> Snapshot {
+        Snapshot {
+            panel,
+            generation,
+            iteration: self.history.iteration.last().copied().unwrap_or(0),
+            finished: self.finished(),
+            history: self.history.clone(),
+            grid: None,
+            error: None,
+        }
+    }
+
+    /// Where the CPU should continue from: the last parameters read back and
+    /// the log up to them.
+    pub fn resume(&self) -> Option<Resume> {
+        let (iteration, theta) = self.parameters.as_ref()?;
+        let keep = self
+            .history
+            .iteration
+            .iter()
+            .take_while(|&&i| i <= *iteration)
+            .count();
+        let mut history = self.history.clone();
+        for column in [
+            &mut history.epoch,
+            &mut history.train_loss,
+            &mut history.train_accuracy,
+            &mut history.test_loss,
+            &mut history.test_accuracy,
+            &mut history.grad_norm,
+            &mut history.step,
+            &mut history.wall_ms,
+        ] {
+            column.truncate(keep);
+        }
+        history.iteration.truncate(keep);
+        Some(Resume {
+            iteration: *iteration,
+            theta: theta.iter().map(|&v| f64::from(v)).collect(),
+            history,
+        })
+    }
+}
