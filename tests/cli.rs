@@ -234,3 +234,39 @@ fn train_prints_the_history_and_plot_draws_a_classifier() {
         String::from_utf8_lossy(&bad.stderr).contains("model.width: must lie in [2, 16384], got 0")
     );
 }
+
+#[test]
+fn train_on_the_gpu_matches_the_cpu() {
+    let spec = r#"{"data": {"points": 200}, "model": {"width": 40}, "optimizer": {"name": "adam", "lr": 0.01},
+                   "iterations": 30, "batch_size": 32, "log_every": 10}"#;
+    let run = |args: &[&str]| -> Value {
+        let output = descent(args, Some(spec));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let cpu = run(&["train", "-"]);
+    let gpu = run(&["train", "--gpu", "-"]);
+    assert_eq!(
+        gpu["history"]["iteration"],
+        serde_json::json!([0, 10, 20, 30])
+    );
+    for (g, c) in gpu["history"]["train_loss"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(cpu["history"]["train_loss"].as_array().unwrap())
+    {
+        let (g, c) = (g.as_f64().unwrap(), c.as_f64().unwrap());
+        assert!((g - c).abs() / c < 1e-4, "GPU loss {g} vs CPU {c}");
+    }
+    let refused = descent(
+        &["train", "--gpu", "-"],
+        Some(r#"{"model": {"width": 8}, "optimizer": {"name": "lbfgs"}}"#),
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("lbfgs runs on the CPU only"));
+}

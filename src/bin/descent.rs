@@ -39,6 +39,10 @@ enum Command {
     Train {
         /// The classifier spec file, or - for standard input.
         spec: String,
+        /// Train on the GPU through wgpu (SGD, Adam or AdamW, one hidden
+        /// layer; f32). Without a GPU, Mesa's lavapipe runs the same kernels.
+        #[arg(long)]
+        gpu: bool,
     },
     /// Lists every problem, optimizer and schedule with its parameters.
     List,
@@ -75,7 +79,9 @@ fn main() -> ExitCode {
             print!("{}", listing());
             Ok(())
         }
-        Command::Train { spec } => read_text(&spec).and_then(|text| train_and_print(&text)),
+        Command::Train { spec, gpu } => {
+            read_text(&spec).and_then(|text| train_and_print(&text, gpu))
+        }
         Command::Docs => {
             print!("{}", markdown());
             Ok(())
@@ -124,11 +130,17 @@ fn load(path: &str) -> Result<Outcome, String> {
     run_spec(&spec).map_err(|e| e.to_string())
 }
 
-fn train_and_print(text: &str) -> Result<(), String> {
+fn train_and_print(text: &str, on_gpu: bool) -> Result<(), String> {
     let spec = ClassifierSpec::from_json(text).map_err(|e| explain(&e))?;
     let started = std::time::Instant::now();
     let clock = move || started.elapsed().as_secs_f64() * 1e3;
-    let training = train(&spec, &clock).map_err(|e| explain(&e))?;
+    let training = if on_gpu {
+        let gpu = descent::gpu::Gpu::blocking().map_err(|e| e.to_string())?;
+        eprintln!("training on {}", gpu.describe());
+        descent::gpu::train(&gpu, &spec, &clock).map_err(|e| e.to_string())?
+    } else {
+        train(&spec, &clock).map_err(|e| explain(&e))?
+    };
     let text = serde_json::to_string(&training).map_err(|e| format!("cannot write JSON: {e}"))?;
     println!("{text}");
     Ok(())

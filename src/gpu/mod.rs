@@ -15,6 +15,8 @@ mod readback;
 mod session;
 
 pub use mlp::{EvalRequest, GpuEval, GpuMlp, GpuOptimizer, GridRequest};
+#[cfg(not(target_arch = "wasm32"))]
+pub use session::train;
 pub use session::GpuSession;
 
 use std::fmt;

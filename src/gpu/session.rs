@@ -142,3 +142,53 @@ impl GpuSession {
         self.iteration += 1;
     }
 }
+
+/// Trains `spec` to the end on `gpu`, waiting for each log (native only):
+/// what `train::train` does on the CPU. The gradient norm is not computed on
+/// the GPU and is logged as NaN (null in JSON).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn train(
+    gpu: &Gpu,
+    spec: &ClassifierSpec,
+    clock: &dyn Fn() -> f64,
+) -> Result<crate::train::Training, GpuError> {
+    use crate::train::{DecisionGrid, Training, TrainingHistory, GRID_SIZE};
+    let started = clock();
+    let mut session = GpuSession::new(gpu, spec)?;
+    let mut history = TrainingHistory::default();
+    let log = |session: &GpuSession, history: &mut TrainingHistory| -> Result<(), GpuError> {
+        let (train, test) = pollster::block_on(session.mlp().evaluate())?;
+        let t = session.iteration();
+        history.iteration.push(t);
+        history.epoch.push(session.epoch(t));
+        history.train_loss.push(train.loss);
+        history.train_accuracy.push(train.accuracy);
+        history.test_loss.push(test.loss);
+        history.test_accuracy.push(test.accuracy);
+        history.grad_norm.push(f64::NAN);
+        history
+            .step
+            .push(if t == 0 { f64::NAN } else { session.last_lr() });
+        history.wall_ms.push(clock() - started);
+        Ok(())
+    };
+    log(&session, &mut history)?;
+    while !session.finished() {
+        session.step();
+        if session.log_due() {
+            log(&session, &mut history)?;
+        }
+    }
+    let classes = pollster::block_on(session.mlp().request_grid(GRID_SIZE).finish())?;
+    let theta = pollster::block_on(session.mlp().request_parameters().floats())?;
+    Ok(Training {
+        optimizer: spec.optimizer_name.clone(),
+        parameters: theta.len(),
+        history,
+        grid: DecisionGrid {
+            size: GRID_SIZE,
+            classes,
+        },
+        theta: theta.iter().map(|&v| f64::from(v)).collect(),
+    })
+}

@@ -332,7 +332,7 @@ impl ClassifierMode {
         slider.set_type("range");
         slider.set_id(&id("width-slider"));
         slider.set_min("3");
-        slider.set_max("13");
+        slider.set_max("14");
         slider.set_value(&((setup.width as f64).log2().round() as i64).to_string());
         slider.set_attribute("data-role", "width-slider")?;
         let width: HtmlInputElement = create(d, "input")?;
