@@ -362,34 +362,45 @@ impl GpuMlp {
             pipeline: softmax,
             workgroups: (groups(b32, 64), 1),
         });
+        // A layer's weight and bias gradients from its input (rows × n_in) and
+        // its deltas (rows × n_out): ∂W = inputᵀ δ, ∂b = 1ᵀ δ.
+        let layer_gradients = |input: &wgpu::Buffer,
+                               n_in: u32,
+                               deltas: &wgpu::Buffer,
+                               n_out: u32,
+                               w_offset: u32,
+                               b_offset: u32| {
+            [
+                product(
+                    Product {
+                        m: n_in,
+                        n: n_out,
+                        k: b32,
+                        a: (0, 1, n_in),
+                        b: (0, n_out, 1),
+                        c: (w_offset, n_out),
+                    },
+                    input,
+                    deltas,
+                    &grad,
+                ),
+                product(
+                    Product {
+                        m: 1,
+                        n: n_out,
+                        k: b32,
+                        a: (0, 0, 1),
+                        b: (0, n_out, 1),
+                        c: (b_offset, n_out),
+                    },
+                    &ones,
+                    deltas,
+                    &grad,
+                ),
+            ]
+        };
         if !frozen {
-            // ∂W₂ = A₁ᵀ Δ, ∂b₂ = 1ᵀ Δ.
-            forward_backward.push(product(
-                Product {
-                    m: h32,
-                    n: c32,
-                    k: b32,
-                    a: (0, 1, h32),
-                    b: (0, c32, 1),
-                    c: (3 * h32, c32),
-                },
-                &hidden,
-                &delta,
-                &grad,
-            ));
-            forward_backward.push(product(
-                Product {
-                    m: 1,
-                    n: c32,
-                    k: b32,
-                    a: (0, 0, 1),
-                    b: (0, c32, 1),
-                    c: (8 * h32, c32),
-                },
-                &ones,
-                &delta,
-                &grad,
-            ));
+            forward_backward.extend(layer_gradients(&hidden, h32, &delta, c32, 3 * h32, 8 * h32));
         }
         // D = (Δ W₂ᵀ) ⊙ [A₁ > 0].
         forward_backward.push(Dispatch {
@@ -400,32 +411,13 @@ impl GpuMlp {
             pipeline: hidden_backward,
             workgroups: hidden_groups,
         });
-        // ∂W₁ = Xᵀ D, ∂b₁ = 1ᵀ D.
-        forward_backward.push(product(
-            Product {
-                m: 2,
-                n: h32,
-                k: b32,
-                a: (0, 1, 2),
-                b: (0, h32, 1),
-                c: (0, h32),
-            },
+        forward_backward.extend(layer_gradients(
             &batch_inputs,
+            2,
             &hidden_delta,
-            &grad,
-        ));
-        forward_backward.push(product(
-            Product {
-                m: 1,
-                n: h32,
-                k: b32,
-                a: (0, 0, 1),
-                b: (0, h32, 1),
-                c: (2 * h32, h32),
-            },
-            &ones,
-            &hidden_delta,
-            &grad,
+            h32,
+            0,
+            2 * h32,
         ));
 
         let update_uniform = uniform("update", &[0; 16]);
