@@ -48,24 +48,21 @@ impl Gpu {
     /// Opens the platform's preferred adapter with its own buffer-size limits
     /// (wide networks need large storage buffers), or says why it cannot.
     pub async fn new() -> Result<Self, GpuError> {
-        let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
-        if cfg!(target_arch = "wasm32") {
-            descriptor.backends = wgpu::Backends::BROWSER_WEBGPU;
-        }
-        let instance = wgpu::Instance::new(descriptor);
-        let adapter = instance
-            .request_adapter(&wgpu::RequestAdapterOptions {
-                power_preference: wgpu::PowerPreference::HighPerformance,
-                ..Default::default()
-            })
-            .await
-            .map_err(|e| {
-                if cfg!(target_arch = "wasm32") {
-                    GpuError("the browser offers no WebGPU adapter".into())
-                } else {
-                    GpuError(format!("no GPU adapter: {e}"))
-                }
-            })?;
+        // Natively Vulkan (lavapipe without a GPU) first, GL only if it finds
+        // nothing: probing GL first would print display-server warnings.
+        let chosen = wgpu::Backends::from_env();
+        let first = chosen.unwrap_or(if cfg!(target_arch = "wasm32") {
+            wgpu::Backends::BROWSER_WEBGPU
+        } else {
+            wgpu::Backends::PRIMARY
+        });
+        let adapter = match request_adapter(first).await {
+            Ok(adapter) => adapter,
+            Err(_) if chosen.is_none() && !cfg!(target_arch = "wasm32") => {
+                request_adapter(wgpu::Backends::GL).await?
+            }
+            Err(e) => return Err(e),
+        };
         let available = adapter.limits();
         let required_limits = wgpu::Limits {
             max_storage_buffer_binding_size: available.max_storage_buffer_binding_size,
@@ -115,4 +112,23 @@ impl Gpu {
         };
         format!("{name} ({:?})", self.adapter.backend)
     }
+}
+
+/// The preferred adapter among `backends`, or why there is none.
+async fn request_adapter(backends: wgpu::Backends) -> Result<wgpu::Adapter, GpuError> {
+    let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+    descriptor.backends = backends;
+    wgpu::Instance::new(descriptor)
+        .request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::HighPerformance,
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| {
+            if cfg!(target_arch = "wasm32") {
+                GpuError("the browser offers no WebGPU adapter".into())
+            } else {
+                GpuError(format!("no GPU adapter: {e}"))
+            }
+        })
 }
