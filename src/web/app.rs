@@ -193,6 +193,7 @@ impl App {
         for (i, (title, _)) in classifier::scenes().iter().enumerate() {
             add_option(document, &el.net_scene, &i.to_string(), title)?;
         }
+        add_option(document, &el.net_scene, "custom", "from the address")?;
         let classifier = ClassifierMode::new(document, el.net_panels.clone())?;
         add_option(document, &el.preset, "", "Lecture scenes (keys 1–9)…")?;
         for (i, preset) in PRESETS.iter().enumerate() {
@@ -367,6 +368,7 @@ impl App {
                 Ok(_) => {}
                 Err(err) => dom::report_error(&self.document, &err),
             }
+            self.el.net_scene.set_value("custom");
             self.set_mode(true);
             return false;
         }
@@ -1027,8 +1029,9 @@ impl App {
     }
 
     fn on_net_scene(&mut self) {
-        let index: usize = self.el.net_scene.value().parse().unwrap_or(0);
-        self.load_classifier_scene(index);
+        if let Ok(index) = self.el.net_scene.value().parse::<usize>() {
+            self.load_classifier_scene(index);
+        }
     }
 
     fn load_classifier_scene(&mut self, index: usize) {

@@ -509,6 +509,7 @@ test('classifier: the address holds the panels, a broken one is named, digits lo
   assert.equal(await second.inputValue('#net0-optimizer'), 'adam');
   assert.equal(await second.inputValue('#net0-iterations'), '123');
   assert.equal(await second.inputValue('#net1-width'), '8192');
+  assert.equal(await second.inputValue('#net-scene'), 'custom');
   assert.equal(await second.textContent('#status'), '');
   // One bad panel is named and left out; the good one stays.
   const broken = encodeURIComponent(JSON.stringify({ panels: [
