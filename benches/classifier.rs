@@ -6,14 +6,17 @@
 //! times the same steps in PyTorch and JAX.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::hint::black_box;
 
+    use super::common;
     use criterion::Criterion;
     use descent::data::PeaksData;
-    use descent::nn::{Architecture, Classifier, Init, Mlp, Parametrization, Workspace};
+    use descent::nn::{Architecture, Classifier, Init, Mlp, Parametrization};
     use descent::optim::gauss_newton_tr::GaussNewtonTrustRegion;
-    use descent::optim::{Adam, FirstOrder};
 
     fn network(width: usize) -> (Mlp, Vec<f64>, PeaksData) {
         let mlp = Mlp::new(Architecture {
@@ -28,26 +31,12 @@ mod native {
     pub fn adam_step(c: &mut Criterion) {
         let mut group = c.benchmark_group("classifier");
         for width in [32, 8192] {
-            let (mlp, mut theta, data) = network(width);
-            let mut adam = Adam::new(theta.len(), (0.9, 0.999), 1e-8, 0.0, false, false);
-            let mut grad = vec![0.0; theta.len()];
-            let mut ws = Workspace::default();
+            let (mlp, theta, data) = network(width);
+            let mut step = common::cpu_adam_step(mlp, theta, data);
             if width > 1000 {
                 group.sample_size(10);
             }
-            group.bench_function(format!("adam step, width {width}, 800 points"), |b| {
-                b.iter(|| {
-                    mlp.loss_and_gradient(
-                        &theta,
-                        &data.train.x,
-                        &data.train.labels,
-                        Some(&mut grad),
-                        &mut ws,
-                    );
-                    adam.update(&mut theta, &grad, 1e-3);
-                    black_box(theta[0])
-                })
-            });
+            group.bench_function(format!("adam step, width {width}, 800 points"), |b| b.iter(|| black_box(step())));
         }
         group.finish();
     }

@@ -7,15 +7,18 @@
 //! first line printed names it.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::hint::black_box;
     use std::time::{Duration, Instant};
 
+    use super::common;
     use criterion::Criterion;
     use descent::data::PeaksData;
     use descent::gpu::{Gpu, GpuMlp, GpuOptimizer};
-    use descent::nn::{Architecture, Init, Mlp, Parametrization, Workspace};
-    use descent::optim::{Adam, FirstOrder};
+    use descent::nn::{Architecture, Init, Mlp, Parametrization};
 
     const WIDTHS: [usize; 4] = [32, 512, 8192, 16384];
 
@@ -33,24 +36,10 @@ mod native {
     pub fn cpu(c: &mut Criterion) {
         let mut group = c.benchmark_group("adam step, 800 points, cpu");
         for width in WIDTHS {
-            let (_, mlp, mut theta, data) = network(width);
-            let mut adam = Adam::new(theta.len(), (0.9, 0.999), 1e-8, 0.0, false, false);
-            let mut grad = vec![0.0; theta.len()];
-            let mut ws = Workspace::default();
+            let (_, mlp, theta, data) = network(width);
+            let mut step = common::cpu_adam_step(mlp, theta, data);
             group.sample_size(if width > 1000 { 10 } else { 50 });
-            group.bench_function(format!("width {width}"), |b| {
-                b.iter(|| {
-                    mlp.loss_and_gradient(
-                        &theta,
-                        &data.train.x,
-                        &data.train.labels,
-                        Some(&mut grad),
-                        &mut ws,
-                    );
-                    adam.update(&mut theta, &grad, 1e-3);
-                    black_box(theta[0])
-                })
-            });
+            group.bench_function(format!("width {width}"), |b| b.iter(|| black_box(step())));
         }
         group.finish();
     }

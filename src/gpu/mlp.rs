@@ -121,6 +121,27 @@ fn groups(count: u32, size: u32) -> u32 {
     count.div_ceil(size).max(1)
 }
 
+/// A bind group for `pipeline` with `buffers` at bindings 0, 1, 2, ….
+fn bind_group(
+    device: &wgpu::Device,
+    pipeline: &wgpu::ComputePipeline,
+    buffers: &[&wgpu::Buffer],
+) -> wgpu::BindGroup {
+    let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
+        .iter()
+        .enumerate()
+        .map(|(i, b)| wgpu::BindGroupEntry {
+            binding: i as u32,
+            resource: b.as_entire_binding(),
+        })
+        .collect();
+    device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: None,
+        layout: &pipeline.get_bind_group_layout(0),
+        entries: &entries,
+    })
+}
+
 /// Strides and offsets of one product C = α·A·B, in elements.
 #[derive(Clone, Copy)]
 struct Product {
@@ -215,19 +236,7 @@ impl GpuMlp {
             })
         };
         let bind = |pipeline: &wgpu::ComputePipeline, buffers: &[&wgpu::Buffer]| {
-            let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
-                .iter()
-                .enumerate()
-                .map(|(i, b)| wgpu::BindGroupEntry {
-                    binding: i as u32,
-                    resource: b.as_entire_binding(),
-                })
-                .collect();
-            device.create_bind_group(&wgpu::BindGroupDescriptor {
-                label: None,
-                layout: &pipeline.get_bind_group_layout(0),
-                entries: &entries,
-            })
+            bind_group(device, pipeline, buffers)
         };
 
         let points = |data: &Dataset| -> Vec<u32> {
@@ -695,28 +704,20 @@ impl GpuMlp {
             0,
             &words_to_bytes(&[count, self.width, 0, self.scale.to_bits()]),
         );
-        let entries: Vec<wgpu::BindGroupEntry<'_>> = [
-            &dims,
-            &self.theta,
-            &inputs,
-            &no_labels,
-            &classes,
-            &no_losses,
-            &no_correct,
-        ]
-        .iter()
-        .enumerate()
-        .map(|(i, b)| wgpu::BindGroupEntry {
-            binding: i as u32,
-            resource: b.as_entire_binding(),
-        })
-        .collect();
         let dispatch = Dispatch {
-            bind_group: device.create_bind_group(&wgpu::BindGroupDescriptor {
-                label: Some("grid"),
-                layout: &self.predict.get_bind_group_layout(0),
-                entries: &entries,
-            }),
+            bind_group: bind_group(
+                device,
+                &self.predict,
+                &[
+                    &dims,
+                    &self.theta,
+                    &inputs,
+                    &no_labels,
+                    &classes,
+                    &no_losses,
+                    &no_correct,
+                ],
+            ),
             pipeline: self.predict.clone(),
             workgroups: (groups(count, 64), 1),
         };
