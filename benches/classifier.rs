@@ -36,7 +36,9 @@ mod native {
             if width > 1000 {
                 group.sample_size(10);
             }
-            group.bench_function(format!("adam step, width {width}, 800 points"), |b| b.iter(|| black_box(step())));
+            group.bench_function(format!("adam step, width {width}, 800 points"), |b| {
+                b.iter(|| black_box(step()))
+            });
         }
         group.finish();
     }
