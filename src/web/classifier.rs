@@ -864,7 +864,7 @@ impl ClassifierMode {
         let Some(last) = h.iteration.len().checked_sub(1) else {
             return Ok(());
         };
-        let text = format!(
+        let mut text = format!(
             "iteration {} · epoch {} · train {:.2} % · test {:.2} % · loss {}",
             snapshot.iteration,
             format_number(h.epoch[last]),
@@ -872,6 +872,9 @@ impl ClassifierMode {
             100.0 * h.test_accuracy[last],
             format_number(h.train_loss[last]),
         );
+        if snapshot.finished && !h.train_loss[last].is_finite() {
+            text.push_str(" · diverged: the loss is no longer finite, training stopped");
+        }
         if let Some(readout) = document.get_element_by_id(&format!("net{i}-readout")) {
             readout.set_text_content(Some(&text));
             // Full precision for tests and for copying.

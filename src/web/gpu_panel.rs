@@ -50,6 +50,8 @@ pub struct GpuPanel {
     history: TrainingHistory,
     parameters: Option<(usize, Vec<f32>)>,
     failure: Option<GpuError>,
+    /// Whether parameters read back were no longer finite (training stops).
+    diverged: bool,
 }
 
 impl GpuPanel {
@@ -67,15 +69,16 @@ impl GpuPanel {
             history: TrainingHistory::default(),
             parameters: None,
             failure: None,
+            diverged: false,
         };
         panel.request_log();
         panel.request_grid();
         Ok(panel)
     }
 
-    /// Whether every iteration has run and been logged.
+    /// Whether every iteration has run (or training diverged) and been logged.
     pub fn finished(&self) -> bool {
-        self.session.finished() && self.pending_logs == 0
+        (self.session.finished() || self.diverged) && self.pending_logs == 0
     }
 
     /// Why the GPU failed this panel, if it did.
@@ -88,6 +91,7 @@ impl GpuPanel {
     pub fn advance(&mut self, gpu: &Gpu, budget_ms: f64) {
         let until = now() + budget_ms;
         while !self.session.finished()
+            && !self.diverged
             && self.in_flight.load(Ordering::Relaxed) < MAX_IN_FLIGHT
             && now() < until
         {
@@ -102,7 +106,8 @@ impl GpuPanel {
             }
         }
         let grid_behind = self.grid_iteration != Some(self.session.iteration());
-        if grid_behind && (self.session.finished() || now() - self.last_grid >= GRID_INTERVAL_MS) {
+        let stopped = self.session.finished() || self.diverged;
+        if grid_behind && (stopped || now() - self.last_grid >= GRID_INTERVAL_MS) {
             self.request_grid();
         }
     }
@@ -181,7 +186,11 @@ impl GpuPanel {
                     h.wall_ms.push(now() - self.started);
                 }
                 Event::Parameters { iteration, theta } => {
-                    self.parameters = Some((iteration, theta));
+                    if theta.iter().all(|v| v.is_finite()) {
+                        self.parameters = Some((iteration, theta));
+                    } else {
+                        self.diverged = true;
+                    }
                 }
                 Event::Grid { iteration, classes } => {
                     self.grid_pending = false;
