@@ -101,19 +101,31 @@ pub fn draw_training<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(0.1, f64::max);
     let mut losses = ChartBuilder::on(&top)
-        .caption("loss", ("sans-serif", 16))
+        .caption("loss: train (blue), test (red)", ("sans-serif", 14))
         .margin(10)
         .x_label_area_size(25)
         .y_label_area_size(45)
         .build_cartesian_2d(0.0..last, 0.0..max_loss * 1.05)?;
-    losses.configure_mesh().draw()?;
+    // Iterations are whole numbers; five labels stay legible in a narrow panel.
+    let iteration_label = |v: &f64| format!("{v:.0}");
+    losses
+        .configure_mesh()
+        .x_labels(5)
+        .x_label_formatter(&iteration_label)
+        .y_labels(5)
+        .draw()?;
     let mut accuracy = ChartBuilder::on(&bottom)
-        .caption("accuracy", ("sans-serif", 16))
+        .caption("accuracy: train (blue), test (red)", ("sans-serif", 14))
         .margin(10)
         .x_label_area_size(25)
         .y_label_area_size(45)
         .build_cartesian_2d(0.0..last, 0.0..1.0)?;
-    accuracy.configure_mesh().draw()?;
+    accuracy
+        .configure_mesh()
+        .x_labels(5)
+        .x_label_formatter(&iteration_label)
+        .y_labels(5)
+        .draw()?;
     let xs = || history.iteration.iter().map(|&i| i as f64);
     let curve = |values: &[f64], color: RGBColor| {
         LineSeries::new(
