@@ -68,14 +68,38 @@ fn apply(layer: &Layer, theta: &mut [f64], delta: &DMatrix<f64>, lr: f64) -> f64
 }
 
 fn damped_inverse(m: &DMatrix<f64>, damping: f64) -> DMatrix<f64> {
+    let size = m.nrows();
     let mut d = m.clone();
-    for i in 0..d.nrows() {
+    for i in 0..size {
         d[(i, i)] += damping;
     }
-    d.clone().cholesky().map_or_else(
-        || DMatrix::identity(d.nrows(), d.nrows()) / damping,
-        |c| c.inverse(),
-    )
+    d.cholesky()
+        .map_or_else(|| DMatrix::identity(size, size) / damping, |c| c.inverse())
+}
+
+/// The step K-FAC and Shampoo share: the batch gradient, then for each
+/// trained layer (not a frozen output layer) the update Δ that `precondition`
+/// makes of it, applied as W̄ ← W̄ − αΔ. Returns ‖Δθ‖.
+fn layerwise_step(
+    mlp: &Mlp,
+    theta: &mut [f64],
+    inputs: &[[f64; 2]],
+    labels: &[usize],
+    lr: f64,
+    ws: &mut Workspace,
+    mut precondition: impl FnMut(usize, &Layer, &[f64], &Workspace) -> DMatrix<f64>,
+) -> f64 {
+    let mut grad = vec![0.0; theta.len()];
+    mlp.loss_and_gradient(theta, inputs, labels, Some(&mut grad), ws);
+    let mut squared = 0.0;
+    for (l, layer) in mlp.layers.iter().enumerate() {
+        if l + 1 == mlp.layers.len() && mlp.frozen_output {
+            continue;
+        }
+        let delta = precondition(l, layer, &grad, ws);
+        squared += apply(layer, theta, &delta, lr);
+    }
+    squared.sqrt()
 }
 
 /// K-FAC (Martens & Grosse, 2015): per layer, the Fisher block is
@@ -112,16 +136,10 @@ impl Kfac {
         lr: f64,
         ws: &mut Workspace,
     ) -> f64 {
-        let mut grad = vec![0.0; theta.len()];
-        mlp.loss_and_gradient(theta, inputs, labels, Some(&mut grad), ws);
         let n = inputs.len().max(1) as f64;
         self.factors.resize(mlp.layers.len(), None);
         let gamma = self.damping.sqrt();
-        let mut squared = 0.0;
-        for (l, layer) in mlp.layers.iter().enumerate() {
-            if l + 1 == mlp.layers.len() && mlp.frozen_output {
-                continue;
-            }
+        layerwise_step(mlp, theta, inputs, labels, lr, ws, |l, layer, grad, ws| {
             let a = mlp.layer_input(ws, l);
             let rows = a.len() / layer.n_in;
             let augmented = DMatrix::from_fn(rows, layer.n_in + 1, |i, j| {
@@ -143,12 +161,11 @@ impl Kfac {
                 None => (batch_a, batch_s),
             };
             let delta = damped_inverse(&a_factor, gamma)
-                * augmented_gradient(layer, &grad)
+                * augmented_gradient(layer, grad)
                 * damped_inverse(&s_factor, gamma);
-            squared += apply(layer, theta, &delta, lr);
             self.factors[l] = Some((a_factor, s_factor));
-        }
-        squared.sqrt()
+            delta
+        })
     }
 }
 
@@ -187,15 +204,9 @@ impl Shampoo {
         lr: f64,
         ws: &mut Workspace,
     ) -> f64 {
-        let mut grad = vec![0.0; theta.len()];
-        mlp.loss_and_gradient(theta, inputs, labels, Some(&mut grad), ws);
         self.preconditioners.resize(mlp.layers.len(), None);
-        let mut squared = 0.0;
-        for (l, layer) in mlp.layers.iter().enumerate() {
-            if l + 1 == mlp.layers.len() && mlp.frozen_output {
-                continue;
-            }
-            let g = augmented_gradient(layer, &grad);
+        layerwise_step(mlp, theta, inputs, labels, lr, ws, |l, layer, grad, _| {
+            let g = augmented_gradient(layer, grad);
             let (mut left, mut right) = self.preconditioners[l].take().unwrap_or_else(|| {
                 (
                     DMatrix::identity(layer.n_in + 1, layer.n_in + 1) * self.epsilon,
@@ -205,9 +216,8 @@ impl Shampoo {
             left += &g * g.transpose();
             right += g.transpose() * &g;
             let delta = inverse_fourth_root(&left) * &g * inverse_fourth_root(&right);
-            squared += apply(layer, theta, &delta, lr);
             self.preconditioners[l] = Some((left, right));
-        }
-        squared.sqrt()
+            delta
+        })
     }
 }
