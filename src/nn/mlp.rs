@@ -506,22 +506,26 @@ impl Mlp {
             let input = &ws.acts[l];
             let n = input.len() / layer.n_in;
             let mut out = vec![0.0; n * layer.n_out];
-            let (vw, vb) = (&v[layer.w..layer.b], &v[layer.b..layer.b + layer.n_out]);
-            for row in out.chunks_exact_mut(layer.n_out) {
-                row.copy_from_slice(vb);
+            // A frozen output layer is not trained: only the hidden layers' directions count.
+            let trained = !(l == last && self.frozen_output);
+            if trained {
+                let (vw, vb) = (&v[layer.w..layer.b], &v[layer.b..layer.b + layer.n_out]);
+                for row in out.chunks_exact_mut(layer.n_out) {
+                    row.copy_from_slice(vb);
+                }
+                // ṫ = t·W + a·V + c: the inputs through V (and c) here, the tangent through W below.
+                matmul(
+                    n,
+                    layer.n_in,
+                    layer.n_out,
+                    input,
+                    Strides::row_major(layer.n_in),
+                    vw,
+                    Strides::row_major(layer.n_out),
+                    1.0,
+                    &mut out,
+                );
             }
-            // ṫ = t·W + a·V + c: the tangent of the inputs through W, plus the inputs through V.
-            matmul(
-                n,
-                layer.n_in,
-                layer.n_out,
-                input,
-                Strides::row_major(layer.n_in),
-                vw,
-                Strides::row_major(layer.n_out),
-                1.0,
-                &mut out,
-            );
             if l > 0 {
                 let w = &theta[layer.w..layer.b];
                 matmul(
@@ -545,29 +549,6 @@ impl Mlp {
                 }
             } else {
                 out.iter_mut().for_each(|t| *t *= self.logit_scale);
-                if self.frozen_output {
-                    // The output layer is fixed: only the hidden layers' directions count.
-                    let hidden = self.layers[last];
-                    let zero_v_part: Vec<f64> = {
-                        let mut partial = vec![0.0; n * hidden.n_out];
-                        if last > 0 {
-                            let w = &theta[hidden.w..hidden.b];
-                            matmul(
-                                n,
-                                hidden.n_in,
-                                hidden.n_out,
-                                &tangent,
-                                Strides::row_major(hidden.n_in),
-                                w,
-                                Strides::row_major(hidden.n_out),
-                                0.0,
-                                &mut partial,
-                            );
-                        }
-                        partial.iter().map(|t| t * self.logit_scale).collect()
-                    };
-                    out = zero_v_part;
-                }
             }
             tangent = out;
         }
