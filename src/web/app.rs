@@ -765,11 +765,7 @@ impl App {
         };
         let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         let step = axis.step_at(f64::from(pointer.offset_x()) * ratio);
-        let kind = self.el.chart_kind.value();
-        let quantity = Quantity::ALL
-            .iter()
-            .find(|q| q.0 == kind)
-            .map_or(Quantity::Loss, |q| q.1);
+        let quantity = self.chart_quantity();
         let minima = outcome.landscape.minima();
         let parts: Vec<String> = outcome
             .runs
@@ -1193,14 +1189,19 @@ impl App {
         ))
     }
 
+    /// The quantity the chart menu names.
+    fn chart_quantity(&self) -> Quantity {
+        let kind = self.el.chart_kind.value();
+        Quantity::ALL
+            .iter()
+            .find(|q| q.0 == kind)
+            .map_or(Quantity::Loss, |q| q.1)
+    }
+
     /// The per-step chart of every visible run.
     fn draw_curves(&mut self, outcome: &Outcome) -> Result<(), JsValue> {
         let (_, ratio, _) = canvas::fit_to_display(&self.el.curves);
-        let kind = self.el.chart_kind.value();
-        let quantity = Quantity::ALL
-            .iter()
-            .find(|q| q.0 == kind)
-            .map_or(Quantity::Loss, |q| q.1);
+        let quantity = self.chart_quantity();
         let minima = outcome.landscape.minima();
         let values: Vec<(Vec<f64>, RGBColor)> = outcome
             .runs
