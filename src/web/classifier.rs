@@ -220,6 +220,7 @@ impl ClassifierMode {
             gpu_lost: Arc::new(Mutex::new(None)),
         };
         mode.probe_gpu();
+        mode.show_backend();
         let [(_, first), _] = scenes();
         mode.render(&first)?;
         Ok(mode)
@@ -303,6 +304,7 @@ impl ClassifierMode {
             "training on the page: {reason}"
         )));
         self.transport = Transport::Page(ClassifierWorker::new());
+        self.show_backend();
         self.restart();
         self.set_playing(self.playing);
     }
@@ -735,35 +737,34 @@ impl ClassifierMode {
     /// for the panels training there and takes in what they read back.
     fn gpu_frame(&mut self) {
         let probing = matches!(*self.gpu.borrow(), GpuState::Probing);
-        if self.probing && !probing && !self.playing {
-            // The answer came: panels that can train on the GPU move there.
-            self.restart();
+        if self.probing && !probing {
+            self.show_backend();
+            if !self.playing {
+                // The answer came: panels that can train on the GPU move there.
+                self.restart();
+            }
         }
         self.probing = probing;
         let lost = self.gpu_lost.lock().ok().and_then(|mut slot| slot.take());
         if let Some(reason) = lost {
             *self.gpu.borrow_mut() = GpuState::Unavailable(format!("lost: {reason}"));
+            self.show_backend();
             for i in 0..self.panels.len() {
                 self.move_to_cpu(i, &reason);
             }
         }
-        let gpu = match &*self.gpu.borrow() {
-            GpuState::Ready(gpu) => Some(gpu.as_ref().clone()),
+        let playing = self.playing;
+        let state = self.gpu.borrow();
+        let gpu = match &*state {
+            GpuState::Ready(gpu) => Some(gpu.as_ref()),
             _ => None,
         };
-        let badge = self.describe_backend();
-        if let Some(element) = self.document.get_element_by_id("net-backend") {
-            if element.text_content().as_deref() != Some(badge.as_str()) {
-                element.set_text_content(Some(&badge));
-            }
-        }
-        let playing = self.playing;
         let mut failed = Vec::new();
         for (i, panel) in self.panels.iter_mut().enumerate() {
             let Some(trainer) = panel.gpu.as_mut() else {
                 continue;
             };
-            if let (true, Some(gpu)) = (playing, &gpu) {
+            if let (true, Some(gpu)) = (playing, gpu) {
                 trainer.advance(gpu, GPU_FRAME_BUDGET_MS);
             }
             let (grid, changed) = trainer.take_events();
@@ -779,8 +780,16 @@ impl ClassifierMode {
                 failed.push((i, error.to_string()));
             }
         }
+        drop(state);
         for (i, reason) in failed {
             self.move_to_cpu(i, &reason);
+        }
+    }
+
+    /// Says in the mode's badge where training runs.
+    fn show_backend(&self) {
+        if let Some(badge) = self.document.get_element_by_id("net-backend") {
+            badge.set_text_content(Some(&self.describe_backend()));
         }
     }
 
