@@ -20,14 +20,6 @@ use super::{Gpu, GpuError};
 use crate::data::{Dataset, CLASSES};
 use crate::nn::mlp::{Architecture, Parametrization};
 
-const MATMUL: &str = include_str!("kernels/matmul.wgsl");
-const HIDDEN: &str = include_str!("kernels/hidden.wgsl");
-const LOGITS: &str = include_str!("kernels/logits.wgsl");
-const LOSS: &str = include_str!("kernels/loss.wgsl");
-const GATHER: &str = include_str!("kernels/gather.wgsl");
-const OPTIMIZERS: &str = include_str!("kernels/optimizers.wgsl");
-const PREDICT: &str = include_str!("kernels/predict.wgsl");
-
 /// The matmul kernel's tile side.
 const TILE: u32 = 16;
 
@@ -95,7 +87,6 @@ pub struct GpuMlp {
     update: Dispatch,
     train: EvalSet,
     test: EvalSet,
-    predict: wgpu::ComputePipeline,
 }
 
 /// Loss and accuracy on a set of points, as the GPU computed them.
@@ -221,20 +212,7 @@ impl GpuMlp {
             gpu.queue.write_buffer(&buffer, 0, &bytes);
             buffer
         };
-        let pipeline = |source: &str, entry: &str| {
-            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: Some(entry),
-                source: wgpu::ShaderSource::Wgsl(source.into()),
-            });
-            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some(entry),
-                layout: None,
-                module: &module,
-                entry_point: Some(entry),
-                compilation_options: Default::default(),
-                cache: None,
-            })
-        };
+        let kernels = &gpu.kernels;
         let bind = |pipeline: &wgpu::ComputePipeline, buffers: &[&wgpu::Buffer]| {
             bind_group(device, pipeline, buffers)
         };
@@ -269,7 +247,7 @@ impl GpuMlp {
         let correct = storage("batch correct", batch);
 
         let (h32, b32, c32) = (h as u32, batch as u32, CLASSES as u32);
-        let matmul = pipeline(MATMUL, "main");
+        let matmul = &kernels.matmul;
         let product = |p: Product, a: &wgpu::Buffer, b: &wgpu::Buffer, c: &wgpu::Buffer| {
             let dims = uniform(
                 "matmul dims",
@@ -291,21 +269,21 @@ impl GpuMlp {
             );
             Dispatch {
                 pipeline: matmul.clone(),
-                bind_group: bind(&matmul, &[&dims, a, b, c]),
+                bind_group: bind(matmul, &[&dims, a, b, c]),
                 workgroups: (groups(p.n, TILE), groups(p.m, TILE)),
             }
         };
-        let logits_bias = pipeline(LOGITS, "bias_scale");
-        let hidden_forward = pipeline(HIDDEN, "forward");
-        let hidden_backward = pipeline(HIDDEN, "backward");
+        let logits_bias = &kernels.logits;
+        let hidden_forward = &kernels.hidden_forward;
+        let hidden_backward = &kernels.hidden_backward;
         let hidden_shape = uniform("hidden shape", &[b32, h32]);
         let hidden_groups = (groups(b32 * h32, 256), 1);
-        let gather = pipeline(GATHER, "main");
-        let softmax = pipeline(LOSS, "softmax_cross_entropy");
+        let gather = &kernels.gather;
+        let softmax = &kernels.softmax;
 
         let mut forward_backward = vec![Dispatch {
             bind_group: bind(
-                &gather,
+                gather,
                 &[
                     &uniform("gather count", &[b32]),
                     &indices,
@@ -315,16 +293,16 @@ impl GpuMlp {
                     &batch_labels,
                 ],
             ),
-            pipeline: gather,
+            pipeline: gather.clone(),
             workgroups: (groups(b32, 64), 1),
         }];
         // A₁ = relu(X W₁ + b₁).
         forward_backward.push(Dispatch {
             bind_group: bind(
-                &hidden_forward,
+                hidden_forward,
                 &[&hidden_shape, &theta_buffer, &batch_inputs, &hidden],
             ),
-            pipeline: hidden_forward,
+            pipeline: hidden_forward.clone(),
             workgroups: hidden_groups,
         });
         // Z = s (A₁ W₂ + b₂).
@@ -343,7 +321,7 @@ impl GpuMlp {
         ));
         forward_backward.push(Dispatch {
             bind_group: bind(
-                &logits_bias,
+                logits_bias,
                 &[
                     &uniform(
                         "logit shape",
@@ -353,12 +331,12 @@ impl GpuMlp {
                     &logits,
                 ],
             ),
-            pipeline: logits_bias,
+            pipeline: logits_bias.clone(),
             workgroups: (groups(b32 * c32, 256), 1),
         });
         forward_backward.push(Dispatch {
             bind_group: bind(
-                &softmax,
+                softmax,
                 &[
                     &uniform("loss batch", &[b32, (scale as f32).to_bits()]),
                     &logits,
@@ -368,7 +346,7 @@ impl GpuMlp {
                     &correct,
                 ],
             ),
-            pipeline: softmax,
+            pipeline: softmax.clone(),
             workgroups: (groups(b32, 64), 1),
         });
         // A layer's weight and bias gradients from its input (rows × n_in) and
@@ -414,10 +392,10 @@ impl GpuMlp {
         // D = (Δ W₂ᵀ) ⊙ [A₁ > 0].
         forward_backward.push(Dispatch {
             bind_group: bind(
-                &hidden_backward,
+                hidden_backward,
                 &[&hidden_shape, &theta_buffer, &delta, &hidden, &hidden_delta],
             ),
-            pipeline: hidden_backward,
+            pipeline: hidden_backward.clone(),
             workgroups: hidden_groups,
         });
         forward_backward.extend(layer_gradients(
@@ -432,18 +410,18 @@ impl GpuMlp {
         let update_uniform = uniform("update", &[0; 16]);
         let update = match optimizer {
             GpuOptimizer::Sgd { .. } => {
-                let sgd = pipeline(OPTIMIZERS, "sgd");
+                let sgd = &kernels.sgd;
                 Dispatch {
-                    bind_group: bind(&sgd, &[&update_uniform, &theta_buffer, &grad, &first]),
-                    pipeline: sgd,
+                    bind_group: bind(sgd, &[&update_uniform, &theta_buffer, &grad, &first]),
+                    pipeline: sgd.clone(),
                     workgroups: (groups(params as u32, 256), 1),
                 }
             }
             GpuOptimizer::Adam { .. } => {
-                let adam = pipeline(OPTIMIZERS, "adam");
+                let adam = &kernels.adam;
                 Dispatch {
                     bind_group: bind(
-                        &adam,
+                        adam,
                         &[
                             &update_uniform,
                             &theta_buffer,
@@ -453,13 +431,13 @@ impl GpuMlp {
                             &second_max,
                         ],
                     ),
-                    pipeline: adam,
+                    pipeline: adam.clone(),
                     workgroups: (groups(params as u32, 256), 1),
                 }
             }
         };
 
-        let predict = pipeline(PREDICT, "main");
+        let predict = &kernels.predict;
         let eval_set = |data: &Dataset, inputs: Option<(&wgpu::Buffer, &wgpu::Buffer)>| {
             let count = data.len() as u32;
             let (inputs, labels) = match inputs {
@@ -477,7 +455,7 @@ impl GpuMlp {
                 count,
                 dispatch: Dispatch {
                     bind_group: bind(
-                        &predict,
+                        predict,
                         &[
                             &dims,
                             &theta_buffer,
@@ -514,7 +492,6 @@ impl GpuMlp {
             update,
             train: train_set,
             test: test_set,
-            predict,
         })
     }
 
@@ -707,7 +684,7 @@ impl GpuMlp {
         let dispatch = Dispatch {
             bind_group: bind_group(
                 device,
-                &self.predict,
+                &self.gpu.kernels.predict,
                 &[
                     &dims,
                     &self.theta,
@@ -718,7 +695,7 @@ impl GpuMlp {
                     &no_correct,
                 ],
             ),
-            pipeline: self.predict.clone(),
+            pipeline: self.gpu.kernels.predict.clone(),
             workgroups: (groups(count, 64), 1),
         };
         self.run(&[&dispatch]);

@@ -10,6 +10,7 @@
 //! [`GpuSession`] trains a classifier spec the way `train::Session` does on
 //! the CPU (same initial parameters, mini-batches and schedule), in `f32`.
 
+mod kernels;
 mod mlp;
 mod readback;
 mod session;
@@ -42,6 +43,8 @@ pub struct Gpu {
     pub queue: wgpu::Queue,
     /// What the adapter says of itself.
     pub adapter: wgpu::AdapterInfo,
+    /// The kernels, compiled once for this device.
+    kernels: std::sync::Arc<kernels::Kernels>,
 }
 
 impl Gpu {
@@ -79,6 +82,7 @@ impl Gpu {
             .await
             .map_err(|e| GpuError(format!("no GPU device: {e}")))?;
         Ok(Self {
+            kernels: std::sync::Arc::new(kernels::Kernels::new(&device)),
             device,
             queue,
             adapter: adapter.get_info(),
