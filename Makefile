@@ -17,7 +17,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-driver mesa-vulkan-drivers
 
-.PHONY: serve test build setup-build setup-test fmt clippy test-native test-wasm test-e2e
+.PHONY: serve test build setup-build setup-test fmt clippy test-native test-wasm test-e2e bench-page
 
 serve: setup-build
 	trunk serve --release --address 127.0.0.1 --port 8080
@@ -57,3 +57,7 @@ test-wasm:
 
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/
+
+# Benchmarks are not tests: steps per second in the page, CPU and GPU (not part of `make test`).
+bench-page: build setup-test
+	node --test tests/e2e/rates.bench.mjs

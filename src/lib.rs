@@ -12,11 +12,11 @@ pub mod gpu;
 pub mod nn;
 pub mod optim;
 pub mod param;
-pub mod presets;
 pub mod problem;
 pub mod random;
 pub mod render;
 pub mod run;
+pub mod scene;
 pub mod spec;
 pub mod train;
 #[cfg(target_arch = "wasm32")]

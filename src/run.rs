@@ -19,6 +19,11 @@ use crate::spec::{Averaging, RunSpec, Spec};
 /// A point farther than this from the origin counts as divergence.
 pub const DIVERGENCE_RADIUS: f64 = 1e6;
 
+/// A step that leaves the point exactly where it was (a refused step of
+/// Levenberg–Marquardt or a trust region) at a gradient norm at most this
+/// ends the run as converged: no step can lower f in floating point there.
+pub const STALL_GRADIENT: f64 = 1e-7;
+
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -83,6 +88,18 @@ impl History {
     pub fn steps(&self) -> usize {
         self.points.len().saturating_sub(1)
     }
+
+    /// Whether the run diverged while f fell without bound (it ended lower
+    /// than it started, or at −∞): on a function unbounded below, the
+    /// expected end of a method that descends.
+    pub fn unbounded_below(&self) -> bool {
+        self.status == Status::Diverged
+            && self
+                .loss
+                .last()
+                .zip(self.loss.first())
+                .is_some_and(|(&last, &first)| last < first)
+    }
 }
 
 /// How one run is driven.
@@ -143,6 +160,7 @@ pub fn trace(
         history.status = Status::Converged;
     } else {
         for step in 1..=plan.steps {
+            let before = x.clone();
             let lr = plan.schedule.lr(plan.lr, step - 1);
             let info = optimizer.step(&mut x, oracle, lr);
             history.lr.push(info.lr);
@@ -161,7 +179,7 @@ pub fn trace(
                 history.diverged_at = Some(step);
                 break;
             }
-            if converged(g) {
+            if converged(g) || (x == before && g <= STALL_GRADIENT) {
                 history.status = Status::Converged;
                 break;
             }
@@ -300,7 +318,8 @@ pub fn run_spec(spec: &Spec) -> Result<Outcome, SpecError> {
 
 impl Outcome {
     /// Every run as a tidy table, one row per point:
-    /// `run,label,optimizer,step,x,y,loss,grad_norm,lr,status`.
+    /// `run,label,optimizer,step,x,y,loss,grad_norm,lr,status,avg_x,avg_y,avg_loss`
+    /// (the last three are the Polyak-averaged point and its f, empty without averaging).
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record([
@@ -314,6 +333,9 @@ impl Outcome {
             "grad_norm",
             "lr",
             "status",
+            "avg_x",
+            "avg_y",
+            "avg_loss",
         ])?;
         for (i, run) in self.runs.iter().enumerate() {
             let h = &run.history;
@@ -321,6 +343,12 @@ impl Outcome {
                 Status::Finished => "finished",
                 Status::Converged => "converged",
                 Status::Diverged => "diverged",
+            };
+            let averaged = |pick: &dyn Fn(&AveragedPath) -> Option<f64>| {
+                h.averaged
+                    .as_ref()
+                    .and_then(pick)
+                    .map_or(String::new(), |v| v.to_string())
             };
             for (step, point) in h.points.iter().enumerate() {
                 let lr = step
@@ -338,6 +366,9 @@ impl Outcome {
                     h.grad_norm[step].to_string(),
                     lr,
                     status.to_string(),
+                    averaged(&|a: &AveragedPath| a.points.get(step).map(|p| p[0])),
+                    averaged(&|a: &AveragedPath| a.points.get(step).map(|p| p[1])),
+                    averaged(&|a: &AveragedPath| a.loss.get(step).copied()),
                 ])?;
             }
         }

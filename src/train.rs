@@ -19,6 +19,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::data::{Dataset, PeaksData, CLASSES};
 use crate::error::{FieldError, SpecError};
+use crate::nn::budget::{self, CurvatureKind};
 use crate::nn::preconditioners::{Kfac, NaturalGradient, Shampoo};
 use crate::nn::{Architecture, Classifier, Init, Mlp, Parametrization, Workspace};
 use crate::optim::gauss_newton_tr::GaussNewtonTrustRegion;
@@ -57,7 +58,8 @@ const DATA_PARAMS: &[ParamSpec] = &[
     ),
 ];
 
-const MODEL_PARAMS: &[ParamSpec] = &[
+/// The network's declared choices (width, depth, initialisation, parametrisation).
+pub const MODEL_PARAMS: &[ParamSpec] = &[
     ParamSpec::integer("width", "m", 32, 2, 16_384, "units per hidden layer"),
     ParamSpec::integer("depth", "L", 1, 1, 3, "hidden layers"),
     ParamSpec::choice(
@@ -161,6 +163,8 @@ const SHAMPOO_PARAMS: &[ParamSpec] = &[
 pub struct NetworkMethod {
     /// Its name in specs.
     pub name: &'static str,
+    /// Its name in menus.
+    pub label: &'static str,
     /// Its hyperparameters.
     pub params: &'static [ParamSpec],
     /// Its update, one line per equation, in the symbols of its parameters.
@@ -171,21 +175,25 @@ pub struct NetworkMethod {
 pub const NETWORK_METHODS: &[NetworkMethod] = &[
     NetworkMethod {
         name: "gauss-newton",
+        label: "trust-region Gauss–Newton (full batch)",
         params: GAUSS_NEWTON_PARAMS,
         equations: "G = (1/N) Σᵢ JᵢᵀHᵢJᵢ,  g = ∇L(θ)\npₖ = argmin ‖p‖≤Δ  L + gᵀp + ½ pᵀG p   (matrix free: k CG steps on Gv, to ‖Gs + g‖ ≤ η‖g‖)\nρ = (L(θ) − L(θ + pₖ)) / (m(0) − m(pₖ));  ρ < ¼: Δ ← Δ/4;  ρ > ¾: Δ ← 2Δ\nρ > 0: θ ← θ + pₖ",
     },
     NetworkMethod {
         name: "natural-gradient",
+        label: "natural gradient (full batch)",
         params: NATURAL_GRADIENT_PARAMS,
         equations: "F = (1/N) Σᵢ JᵢᵀHᵢJᵢ   (empirical: F = (1/N) Σᵢ gᵢgᵢᵀ)\nθ ← θ − α (F + λI)⁻¹ ∇L(θ)",
     },
     NetworkMethod {
         name: "kfac",
+        label: "K-FAC",
         params: KFAC_PARAMS,
         equations: "per layer: A ← β A + (1 − β) E[āāᵀ],  S ← β S + (1 − β) E[δδᵀ]\nW̄ ← W̄ − α (A + √λ I)⁻¹ ∇W̄ (S + √λ I)⁻¹",
     },
     NetworkMethod {
         name: "shampoo",
+        label: "Shampoo",
         params: SHAMPOO_PARAMS,
         equations: "per layer, G = ∇W̄:  L ← L + GGᵀ,  R ← R + GᵀG   (L₀ = R₀ = εI)\nW̄ ← W̄ − α L^(−1/4) G R^(−1/4)",
     },
@@ -236,6 +244,23 @@ pub enum Trainer {
         /// ε.
         epsilon: f64,
     },
+}
+
+impl Trainer {
+    /// The curvature the method keeps, whose size limits the network.
+    pub fn curvature(&self) -> Option<CurvatureKind> {
+        match self {
+            Trainer::GaussNewton {
+                matrix_free: None, ..
+            } => Some(CurvatureKind::Dense { rows: CLASSES }),
+            Trainer::NaturalGradient { method, .. } => Some(CurvatureKind::Dense {
+                rows: if method.empirical { 1 } else { CLASSES },
+            }),
+            Trainer::Kfac { .. } => Some(CurvatureKind::Kronecker { eigen: false }),
+            Trainer::Shampoo { .. } => Some(CurvatureKind::Kronecker { eigen: true }),
+            _ => None,
+        }
+    }
 }
 
 /// A classifier experiment.
@@ -441,6 +466,13 @@ impl ClassifierSpec {
                 return Err(SpecError { errors });
             }
         };
+        let architecture = architecture(&model);
+        let samples = (data.count("points") as f64 * data.number("train_fraction")) as usize;
+        if let Some(kind) = trainer.as_ref().and_then(Trainer::curvature) {
+            if let Err(e) = budget::check(kind, architecture, samples, &name) {
+                errors.push(e);
+            }
+        }
         match trainer {
             Some(trainer) if errors.is_empty() => Ok(Self {
                 data: (
@@ -448,7 +480,7 @@ impl ClassifierSpec {
                     data.count("points"),
                     data.number("train_fraction"),
                 ),
-                architecture: architecture(&model),
+                architecture,
                 init: match model.choice("init") {
                     "he" => Init::He,
                     "orthogonal" => Init::Orthogonal,

@@ -91,7 +91,7 @@ fn run_prints_a_tidy_csv_table() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "run,label,optimizer,step,x,y,loss,grad_norm,lr,status"
+        "run,label,optimizer,step,x,y,loss,grad_norm,lr,status,avg_x,avg_y,avg_loss"
     );
     assert_eq!(lines.len(), 1 + 2 * 31);
     assert!(lines[1].starts_with("0,BFGS,bfgs,0,-1.2,1,"));
@@ -269,4 +269,46 @@ fn train_on_the_gpu_matches_the_cpu() {
     );
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("lbfgs runs on the CPU only"));
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_program_quietly() {
+    // Far more output than a pipe holds, read one line and then closed (`| head -1`).
+    let spec = r#"{"problem": {"name": "quadratic"}, "steps": 200000, "runs": [{"optimizer": "gd", "lr": 0.01}]}"#;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_descent"))
+        .args(["run", "-", "--format", "csv"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(spec.as_bytes())
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "status {:?}: {stderr}",
+        output.status
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn gauss_newton_at_width_8192_is_refused_before_allocating() {
+    let spec =
+        r#"{"model": {"width": 8192}, "optimizer": {"name": "gauss-newton"}, "iterations": 5}"#;
+    let output = descent(&["train", "-"], Some(spec));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("model.width"), "{stderr}");
+    assert!(stderr.contains("\"matrix_free\": true"), "{stderr}");
 }

@@ -4,7 +4,7 @@
 mod reference_run;
 
 use descent::problem::{Landscape, Rosenbrock};
-use descent::render::chart::{draw_overlay, PathView, Theme};
+use descent::render::chart::{draw_overlay, PathStyle, PathView, Theme};
 use descent::render::landscape;
 use descent::render::view::{Layout, Margins};
 use descent::web::canvas;
@@ -63,8 +63,9 @@ fn overlay_draws_the_path_through_plotters_canvas() {
         color: RGBColor(255, 0, 0),
         diverged: false,
         label: None,
-        markers: true,
+        style: PathStyle::Iterate,
         radius: None,
+        ahead: false,
     };
     draw_overlay(&root, &layout, &problem.minima(), &[path], &Theme::LIGHT).unwrap();
     root.present().unwrap();

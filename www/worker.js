@@ -29,11 +29,18 @@ self.onmessage = async (event) => {
 };
 
 function schedule() {
-  if (scheduled || !service.busy()) return;
+  if (scheduled || !service || !service.busy()) return;
   scheduled = true;
   setTimeout(() => {
     scheduled = false;
-    for (const snapshot of service.work(SLICE_MS)) self.postMessage(snapshot);
+    try {
+      for (const snapshot of service.work(SLICE_MS)) self.postMessage(snapshot);
+    } catch (error) {
+      // A panic leaves the module unusable: say so and stop.
+      service = null;
+      self.postMessage({ kind: 'failed', reason: String(error) });
+      return;
+    }
     schedule();
   }, 0);
 }

@@ -1,6 +1,6 @@
 //! `descent`: run experiments, list what exists, draw figures for slides.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -75,17 +75,11 @@ fn main() -> ExitCode {
         Command::Run { spec, format } => {
             load(&spec).and_then(|outcome| print_outcome(&outcome, format))
         }
-        Command::List => {
-            print!("{}", listing());
-            Ok(())
-        }
+        Command::List => emit(&listing()),
         Command::Train { spec, gpu } => {
             read_text(&spec).and_then(|text| train_and_print(&text, gpu))
         }
-        Command::Docs => {
-            print!("{}", markdown());
-            Ok(())
-        }
+        Command::Docs => emit(&markdown()),
         Command::Plot {
             spec,
             out,
@@ -101,6 +95,17 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Writes `text` to standard output; a reader that has gone away (`descent
+/// run spec.json | head`) ends the program quietly, as for any Unix filter.
+fn emit(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write to standard output: {e}")),
     }
 }
 
@@ -142,8 +147,7 @@ fn train_and_print(text: &str, on_gpu: bool) -> Result<(), String> {
         train(&spec, &clock).map_err(|e| explain(&e))?
     };
     let text = serde_json::to_string(&training).map_err(|e| format!("cannot write JSON: {e}"))?;
-    println!("{text}");
-    Ok(())
+    emit(&format!("{text}\n"))
 }
 
 fn print_outcome(outcome: &Outcome, format: Format) -> Result<(), String> {
@@ -151,18 +155,13 @@ fn print_outcome(outcome: &Outcome, format: Format) -> Result<(), String> {
         Format::Json => {
             let text =
                 serde_json::to_string(outcome).map_err(|e| format!("cannot write JSON: {e}"))?;
-            println!("{text}");
-            Ok(())
+            emit(&format!("{text}\n"))
         }
-        Format::Csv => {
-            print!(
-                "{}",
-                outcome
-                    .to_csv()
-                    .map_err(|e| format!("cannot write CSV: {e}"))?
-            );
-            Ok(())
-        }
+        Format::Csv => emit(
+            &outcome
+                .to_csv()
+                .map_err(|e| format!("cannot write CSV: {e}"))?,
+        ),
     }
 }
 

@@ -2,6 +2,7 @@
 //! softmax cross-entropy, its backpropagation and its Gauss–Newton matrix,
 //! written out so that a student can follow every line.
 
+pub mod budget;
 pub mod classifier;
 pub mod ggn;
 pub mod mlp;

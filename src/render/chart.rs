@@ -50,11 +50,64 @@ pub struct PathView<'a> {
     pub diverged: bool,
     /// The name shown in the legend, if any.
     pub label: Option<&'a str>,
-    /// Whether each visited point gets a marker (off for averaged paths).
-    pub markers: bool,
+    /// An iterate path or an averaged one.
+    pub style: PathStyle,
     /// A trust-region radius to draw around the current point.
     pub radius: Option<f64>,
+    /// Whether the steps not yet revealed are drawn faintly.
+    pub ahead: bool,
 }
+
+/// How a path is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathStyle {
+    /// The iterates: a line with a marker per step, the current point ringed.
+    Iterate,
+    /// A Polyak average: a thick line over a white casing, ending in a
+    /// white-edged diamond, named "(average)" in the legend.
+    Averaged,
+}
+
+/// The paths of one run: its iterates, then its averaged path (drawn on top).
+pub fn run_paths<'a>(
+    run: &'a crate::run::RunResult,
+    color: RGBColor,
+    shown: usize,
+    ahead: bool,
+) -> Vec<PathView<'a>> {
+    let h = &run.history;
+    let mut paths = vec![PathView {
+        points: &h.points,
+        shown,
+        color,
+        diverged: h.status == crate::run::Status::Diverged,
+        label: Some(&run.label),
+        style: PathStyle::Iterate,
+        radius: shown.checked_sub(1).and_then(|i| h.radius.get(i)).copied(),
+        ahead,
+    }];
+    if let Some(averaged) = &h.averaged {
+        paths.push(PathView {
+            points: &averaged.points,
+            shown,
+            color: towards_black(color),
+            diverged: false,
+            label: Some(&run.label),
+            style: PathStyle::Averaged,
+            radius: None,
+            ahead,
+        });
+    }
+    paths
+}
+
+/// A darker shade of `color`, for a run's averaged path.
+pub fn towards_black(color: RGBColor) -> RGBColor {
+    RGBColor(color.0 / 2, color.1 / 2, color.2 / 2)
+}
+
+/// A line segment in plane coordinates.
+type Segment = ((f64, f64), (f64, f64));
 
 /// Plane coordinates: x and y as real numbers.
 pub type Plane = Cartesian2d<RangedCoordf64, RangedCoordf64>;
@@ -128,16 +181,42 @@ pub fn draw_overlay<DB: DrawingBackend>(
             .take_while(|(x, y)| x.is_finite() && y.is_finite())
             .collect();
         let ghost = path.color.mix(0.5).stroke_width((1.0 * s).max(1.0) as u32);
-        let solid = path.color.stroke_width((2.0 * s).max(1.0) as u32);
-        for (i, pair) in points.windows(2).enumerate() {
-            if let Some((a, b)) = clip.segment(pair[0], pair[1]) {
-                let style = if i < shown { solid } else { ghost };
-                chart.draw_series(std::iter::once(PathElement::new(vec![a, b], style)))?;
-            }
+        let (width, casing) = match path.style {
+            PathStyle::Iterate => (2.0 * s, None),
+            PathStyle::Averaged => (4.0 * s, Some(WHITE.stroke_width((7.0 * s) as u32))),
+        };
+        let solid = path.color.stroke_width(width.max(1.0) as u32);
+        let segments: Vec<(usize, Segment)> = points
+            .windows(2)
+            .enumerate()
+            .filter(|(i, _)| path.ahead || *i < shown)
+            .filter_map(|(i, pair)| clip.segment(pair[0], pair[1]).map(|s| (i, s)))
+            .collect();
+        if let Some(casing) = casing {
+            let revealed = segments.iter().filter(|(i, _)| *i < shown);
+            chart
+                .draw_series(revealed.map(|(_, (a, b))| PathElement::new(vec![*a, *b], casing)))?;
+        }
+        for (i, (a, b)) in &segments {
+            let style = if *i < shown { solid } else { ghost };
+            chart.draw_series(std::iter::once(PathElement::new(vec![*a, *b], style)))?;
         }
         let radius = (2.5 * s) as i32;
         let visible = |p: &&(f64, f64)| clip.contains(**p);
-        if !path.markers {
+        if path.style == PathStyle::Averaged {
+            if let Some(&end) = points
+                .get(shown.min(points.len().saturating_sub(1)))
+                .filter(visible)
+            {
+                let size = (7.0 * s) as i32;
+                let diamond = |grow: i32| {
+                    let (x, y) = chart.backend_coord(&end);
+                    let r = size + grow;
+                    vec![(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
+                };
+                root.draw(&Polygon::new(diamond((2.0 * s) as i32), WHITE.filled()))?;
+                root.draw(&Polygon::new(diamond(0), path.color.filled()))?;
+            }
             continue;
         }
         chart.draw_series(
@@ -202,37 +281,43 @@ fn draw_legend<DB: DrawingBackend>(
     paths: &[PathView<'_>],
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let labelled: Vec<(&str, RGBColor)> = paths
+    let labelled: Vec<(String, RGBColor, PathStyle)> = paths
         .iter()
-        .filter_map(|p| p.label.map(|l| (l, p.color)))
+        .filter_map(|p| {
+            p.label.map(|l| match p.style {
+                PathStyle::Iterate => (l.to_string(), p.color, p.style),
+                PathStyle::Averaged => (format!("{l} (average)"), p.color, p.style),
+            })
+        })
         .collect();
     if labelled.is_empty() {
         return Ok(());
     }
     let s = layout.scale;
     let line = (18.0 * s) as i32;
-    let (left, top) = (
-        layout.plot.left as i32 + (8.0 * s) as i32,
-        layout.plot.top as i32 + (8.0 * s) as i32,
-    );
     let longest = labelled
         .iter()
-        .map(|(l, _)| l.chars().count())
+        .map(|(l, _, _)| l.chars().count())
         .max()
         .unwrap_or(0);
     let width = (36.0 * s) as i32 + (8.5 * s * longest as f64) as i32;
     let height = line * labelled.len() as i32 + (8.0 * s) as i32;
+    let (left, top) = legend_corner(layout, paths, (width, height));
     root.draw(&Rectangle::new(
         [(left, top), (left + width, top + height)],
         theme.background.mix(0.85).filled(),
     ))?;
     let font = ("sans-serif", 13.0 * s).into_font().color(&theme.text);
-    for (i, (label, color)) in labelled.iter().enumerate() {
+    for (i, (label, color, style)) in labelled.iter().enumerate() {
         let y = top + (4.0 * s) as i32 + line * i as i32;
+        let (y0, y1) = match style {
+            PathStyle::Iterate => (y + (4.0 * s) as i32, y + (12.0 * s) as i32),
+            PathStyle::Averaged => (y + (2.0 * s) as i32, y + (14.0 * s) as i32),
+        };
         root.draw(&Rectangle::new(
             [
-                (left + (6.0 * s) as i32, y + (4.0 * s) as i32),
-                (left + (20.0 * s) as i32, y + (12.0 * s) as i32),
+                (left + (6.0 * s) as i32, y0),
+                (left + (20.0 * s) as i32, y1),
             ],
             color.filled(),
         ))?;
@@ -243,6 +328,35 @@ fn draw_legend<DB: DrawingBackend>(
         ))?;
     }
     Ok(())
+}
+
+/// The top-left pixel of the legend box (`size`): the corner of the plot
+/// that covers the fewest of the paths' revealed points (top left on a tie).
+fn legend_corner(layout: &Layout, paths: &[PathView<'_>], size: (i32, i32)) -> (i32, i32) {
+    let plot = layout.plot;
+    let inset = (8.0 * layout.scale) as i32;
+    let (x0, y0) = (plot.left as i32 + inset, plot.top as i32 + inset);
+    let (x1, y1) = (
+        (plot.left + plot.width) as i32 - inset - size.0,
+        (plot.top + plot.height) as i32 - inset - size.1,
+    );
+    let corners = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)];
+    let covered = |&(left, top): &(i32, i32)| {
+        paths
+            .iter()
+            .flat_map(|p| p.points.iter().take(p.shown + 1))
+            .filter(|p| {
+                let (px, py) = layout.to_pixel(p[0], p[1]);
+                (f64::from(left)..=f64::from(left + size.0)).contains(&px)
+                    && (f64::from(top)..=f64::from(top + size.1)).contains(&py)
+            })
+            .count()
+    };
+    corners
+        .iter()
+        .min_by_key(|c| covered(c))
+        .copied()
+        .unwrap_or((x0, y0))
 }
 
 /// A vertical colour bar right of the plot area: the colormap from the lowest
@@ -378,8 +492,9 @@ mod tests {
                 color: RGBColor(230, 60, 40),
                 diverged: false,
                 label: Some("GD"),
-                markers: true,
+                style: PathStyle::Iterate,
                 radius: Some(0.1),
+                ahead: true,
             };
             draw_overlay(&root, &layout, &[[0.5, 0.5]], &[path], &Theme::LIGHT).unwrap();
             root.present().unwrap();

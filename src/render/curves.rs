@@ -5,8 +5,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::chart::Theme;
-use crate::run::History;
+use super::chart::{towards_black, Theme};
+use crate::run::{History, RunResult, Status};
 
 /// What a curve shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,26 +46,73 @@ impl Quantity {
             Quantity::Loss => history.loss.clone(),
             Quantity::GradNorm => history.grad_norm.clone(),
             Quantity::LearningRate => history.lr.clone(),
-            Quantity::Distance => history
-                .points
-                .iter()
-                .map(|p| {
-                    minima
-                        .iter()
-                        .map(|m| ((p[0] - m[0]).powi(2) + (p[1] - m[1]).powi(2)).sqrt())
-                        .fold(f64::NAN, f64::min)
-                })
-                .collect(),
+            Quantity::Distance => distances(&history.points, minima),
+        }
+    }
+
+    /// The values of this quantity along `history`'s averaged path, where it has
+    /// one and the quantity is defined there (f and the distance to a minimum).
+    pub fn averaged_values(self, history: &History, minima: &[[f64; 2]]) -> Option<Vec<f64>> {
+        let averaged = history.averaged.as_ref()?;
+        match self {
+            Quantity::Loss => Some(averaged.loss.clone()),
+            Quantity::Distance => Some(distances(&averaged.points, minima)),
+            Quantity::GradNorm | Quantity::LearningRate => None,
         }
     }
 }
 
+fn distances(points: &[Vec<f64>], minima: &[[f64; 2]]) -> Vec<f64> {
+    points
+        .iter()
+        .map(|p| {
+            minima
+                .iter()
+                .map(|m| ((p[0] - m[0]).powi(2) + (p[1] - m[1]).powi(2)).sqrt())
+                .fold(f64::NAN, f64::min)
+        })
+        .collect()
+}
+
 /// One run's curve.
-pub struct Curve<'a> {
+pub struct Curve {
     /// Its values, one per step.
-    pub values: &'a [f64],
+    pub values: Vec<f64>,
     /// Its colour.
     pub color: RGBColor,
+    /// Whether the run diverged: its values do not stretch the axis, and its
+    /// last drawn point gets a red cross.
+    pub diverged: bool,
+    /// Drawn thick (an averaged path's curve).
+    pub thick: bool,
+}
+
+/// The curves of `runs` (each with its colour) for `quantity`: each run's,
+/// then its averaged path's (thick, darker) where it has one.
+pub fn run_curves<'r>(
+    runs: impl Iterator<Item = (&'r RunResult, RGBColor)>,
+    quantity: Quantity,
+    minima: &[[f64; 2]],
+) -> Vec<Curve> {
+    let mut curves = Vec::new();
+    for (run, color) in runs {
+        let h = &run.history;
+        curves.push(Curve {
+            values: quantity.values(h, minima),
+            color,
+            diverged: h.status == Status::Diverged,
+            thick: false,
+        });
+        if let Some(values) = quantity.averaged_values(h, minima) {
+            curves.push(Curve {
+                values,
+                color: towards_black(color),
+                diverged: false,
+                thick: true,
+            });
+        }
+    }
+    curves
 }
 
 /// Where a drawn chart put its step axis: pixels of step 0 and of the last step.
@@ -77,6 +124,8 @@ pub struct StepAxis {
     pub right: f64,
     /// The last step.
     pub steps: f64,
+    /// The value axis's range (what a run that diverged is not allowed to stretch).
+    pub values: (f64, f64),
 }
 
 impl StepAxis {
@@ -92,15 +141,21 @@ impl StepAxis {
 pub fn draw_curves<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     caption: &str,
-    curves: &[Curve<'_>],
+    curves: &[Curve],
     current: usize,
     scale: f64,
     theme: &Theme,
 ) -> Result<Option<StepAxis>, DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&theme.background)?;
+    // Diverged runs do not set the axis (their values run to 1e30 and flatten
+    // every other curve) unless every run diverged.
+    let settled = curves
+        .iter()
+        .any(|c| !c.diverged && c.values.iter().any(|v| v.is_finite()));
     let finite = || {
         curves
             .iter()
+            .filter(move |c| !settled || !c.diverged)
             .flat_map(|c| c.values.iter().copied())
             .filter(|v| v.is_finite())
     };
@@ -117,10 +172,18 @@ pub fn draw_curves<DB: DrawingBackend>(
     if !lo.is_finite() {
         return Ok(None);
     }
+    // Exact zeros (Newton landing on a minimum) sit at the bottom of a log axis.
+    let smallest_positive = finite().filter(|&v| v > 0.0).fold(f64::INFINITY, f64::min);
+    let lo = if lo == 0.0 && smallest_positive.is_finite() {
+        smallest_positive
+    } else {
+        lo
+    };
     let font = ("sans-serif", 12.0 * scale).into_font().color(&theme.text);
     let mut builder = ChartBuilder::on(root);
     builder
         .margin((8.0 * scale) as u32)
+        .margin_right((18.0 * scale) as u32)
         .caption(
             caption,
             ("sans-serif", 13.0 * scale).into_font().color(&theme.text),
@@ -135,10 +198,12 @@ pub fn draw_curves<DB: DrawingBackend>(
             .configure_mesh()
             .light_line_style(theme.background)
             .label_style(font)
+            .x_labels(6)
+            .x_label_formatter(&step_label)
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .draw()?;
         plot_lines(&mut chart, curves, current, (low, high), line_width, theme)?;
-        Ok(Some(step_axis(&chart, steps)))
+        Ok(Some(step_axis(&chart, steps, (low, high))))
     } else {
         let pad = 0.05 * (hi - lo).max(1e-12);
         let (low, high) = (lo - pad, hi + pad);
@@ -147,22 +212,31 @@ pub fn draw_curves<DB: DrawingBackend>(
             .configure_mesh()
             .light_line_style(theme.background)
             .label_style(font)
-            .y_label_formatter(&|v| format!("{v:.3}"))
+            .x_labels(6)
+            .x_label_formatter(&step_label)
+            .y_label_formatter(&|v| crate::render::number::format_number(*v))
             .draw()?;
         plot_lines(&mut chart, curves, current, (low, high), line_width, theme)?;
-        Ok(Some(step_axis(&chart, steps)))
+        Ok(Some(step_axis(&chart, steps, (low, high))))
     }
+}
+
+/// Steps are whole numbers.
+fn step_label(v: &f64) -> String {
+    format!("{v:.0}")
 }
 
 fn step_axis<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     chart: &ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
     steps: f64,
+    values: (f64, f64),
 ) -> StepAxis {
     let (x, _) = chart.plotting_area().get_pixel_range();
     StepAxis {
         left: f64::from(x.start),
         right: f64::from(x.end - 1),
         steps,
+        values,
     }
 }
 
@@ -170,23 +244,33 @@ fn step_axis<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
 /// on a chart whose y axis may be linear or logarithmic.
 fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
-    curves: &[Curve<'_>],
+    curves: &[Curve],
     current: usize,
     (low, high): (f64, f64),
     line_width: u32,
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     for curve in curves {
-        let points = curve
+        let points: Vec<(f64, f64)> = curve
             .values
             .iter()
             .enumerate()
             .filter(|(_, v)| v.is_finite())
-            .map(|(i, v)| (i as f64, v.clamp(low, high)));
-        chart.draw_series(LineSeries::new(
-            points,
-            curve.color.stroke_width(line_width),
-        ))?;
+            .map(|(i, v)| (i as f64, v.clamp(low, high)))
+            .collect();
+        let width = if curve.thick {
+            2 * line_width + 1
+        } else {
+            line_width
+        };
+        if let (true, Some(&last)) = (curve.diverged, points.last()) {
+            chart.draw_series(std::iter::once(Cross::new(
+                last,
+                (3 * line_width + 3) as i32,
+                RED.stroke_width(line_width + 1),
+            )))?;
+        }
+        chart.draw_series(LineSeries::new(points, curve.color.stroke_width(width)))?;
     }
     chart.draw_series(std::iter::once(PathElement::new(
         vec![(current as f64, low), (current as f64, high)],
@@ -213,8 +297,10 @@ mod tests {
             {
                 let root = SVGBackend::with_string(&mut svg, (400, 200)).into_drawing_area();
                 let curve = Curve {
-                    values: &values,
+                    values: values.clone(),
                     color: RGBColor(200, 10, 10),
+                    diverged: false,
+                    thick: false,
                 };
                 let axis = draw_curves(&root, "f", &[curve], 2, 1.0, &Theme::LIGHT)
                     .unwrap()
@@ -228,5 +314,26 @@ mod tests {
             }
             assert!(svg.contains("#C80A0A"), "curve missing");
         }
+    }
+
+    #[test]
+    fn a_diverged_run_does_not_stretch_the_axis() {
+        let mut svg = String::new();
+        let root = SVGBackend::with_string(&mut svg, (400, 200)).into_drawing_area();
+        let curve = |values: Vec<f64>, diverged| Curve {
+            values,
+            color: RGBColor(0, 0, 200),
+            diverged,
+            thick: false,
+        };
+        let curves = [
+            curve(vec![10.0, 1.0, 0.1, 0.01], false),
+            curve(vec![10.0, 1e10, 1e25, 1e35], true),
+        ];
+        let axis = draw_curves(&root, "f", &curves, 0, 1.0, &Theme::LIGHT)
+            .unwrap()
+            .unwrap();
+        assert!(axis.values.1 <= 15.0, "{:?}", axis.values);
+        assert!(axis.values.0 <= 0.01, "{:?}", axis.values);
     }
 }

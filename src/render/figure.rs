@@ -6,10 +6,10 @@ use plotters::coord::Shift;
 use plotters::element::BitMapElement;
 use plotters::prelude::*;
 
-use super::chart::{draw_color_bar, draw_overlay, PathView, Theme};
+use super::chart::{draw_color_bar, draw_overlay, run_paths, PathView, Theme};
 use super::landscape;
 use super::view::{Layout, Margins};
-use crate::run::{Outcome, Status};
+use crate::run::Outcome;
 
 /// Colours for runs, in order (Tableau 10, legible on viridis).
 pub const PALETTE: [RGBColor; 10] = [
@@ -62,30 +62,12 @@ pub fn draw_outcome<DB: DrawingBackend>(
     ) {
         root.draw(&element)?;
     }
-    let mut paths = Vec::new();
-    for (i, run) in outcome.runs.iter().enumerate() {
-        let color = run_color(i);
-        if let Some(averaged) = &run.history.averaged {
-            paths.push(PathView {
-                points: &averaged.points,
-                shown: averaged.points.len(),
-                color: towards_black(color),
-                diverged: false,
-                label: None,
-                markers: false,
-                radius: None,
-            });
-        }
-        paths.push(PathView {
-            points: &run.history.points,
-            shown: run.history.points.len(),
-            color,
-            diverged: run.history.status == Status::Diverged,
-            label: Some(&run.label),
-            markers: true,
-            radius: None,
-        });
-    }
+    let paths: Vec<PathView<'_>> = outcome
+        .runs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, run)| run_paths(run, run_color(i), run.history.points.len(), false))
+        .collect();
     draw_color_bar(root, &layout, &image.scale, &Theme::LIGHT)?;
     draw_overlay(
         root,
@@ -94,9 +76,4 @@ pub fn draw_outcome<DB: DrawingBackend>(
         &paths,
         &Theme::LIGHT,
     )
-}
-
-/// A darker shade of `color`, for a run's averaged path.
-pub fn towards_black(color: RGBColor) -> RGBColor {
-    RGBColor(color.0 / 2, color.1 / 2, color.2 / 2)
 }

@@ -3,7 +3,7 @@
 //!
 //! The registry writes equations in plain Unicode, the way they read on a
 //! slide: `θ ← θ − α m̂ / (√v̂ + ε)`, `β₁ᵗ`, `Hₖ₊₁`, `∇f_B(x)`, `0.96^(tψ)`.
-//! This module turns each line into one `<math display="block">` element:
+//! This module turns each line into a paragraph of `<math>` elements:
 //! letters become identifiers, digits numbers, Unicode sub- and superscript
 //! runs (or `_` and `^` followed by one atom or a bracketed group) become
 //! scripts, `√` takes the atom or bracketed group after it, combining accents
@@ -13,17 +13,28 @@
 /// Names set upright as identifiers rather than as prose.
 const FUNCTIONS: &[&str] = &["argmin", "diag", "exp", "log", "max", "min", "sign"];
 
-/// Every line of `equations` as a block `<math>` element.
+/// Every line of `equations` as a paragraph of `<math>` elements, one per
+/// formula of the line.
 ///
 /// ```
 /// let html = descent::render::mathml::typeset("m̂ = m/(1 − β₁ᵗ)");
-/// assert!(html.starts_with("<math display=\"block\">"));
+/// assert!(html.starts_with("<p class=\"eq\"><math>"));
 /// assert!(html.contains("<msubsup><mi>β</mi><mrow><mn>1</mn></mrow><mrow><mi>t</mi></mrow></msubsup>"));
 /// ```
 pub fn typeset(equations: &str) -> String {
     equations
         .lines()
-        .map(|line| format!("<math display=\"block\"><mrow>{}</mrow></math>", row(line)))
+        .map(|line| {
+            // Parts of a line set apart by two or more spaces are separate
+            // formulas: each is its own `<math>`, so a narrow box wraps between them.
+            let parts: String = line
+                .split("  ")
+                .map(str::trim)
+                .filter(|part| !part.is_empty())
+                .map(|part| format!("<math><mrow>{}</mrow></math>", row(part)))
+                .collect();
+            format!("<p class=\"eq\">{parts}</p>")
+        })
         .collect()
 }
 
@@ -288,13 +299,17 @@ mod tests {
         assert!(html.contains("<msub><mi>Δ</mi><mrow><mi>max</mi></mrow></msub>"));
         assert!(html.contains("<msup><mn>0.96</mn><mrow><mi>t</mi><mi>ψ</mi></mrow></msup>"));
         assert!(html.contains("<msqrt><mi>u</mi><mo>+</mo><mi>ε</mi></msqrt>"));
-        assert!(html.contains("<mspace"));
+        assert_eq!(
+            html.matches("<math>").count(),
+            3,
+            "formulas set apart by two spaces"
+        );
     }
 
     #[test]
     fn prose_is_text_and_lines_are_blocks() {
         let html = typeset("a\nb with c");
-        assert_eq!(html.matches("<math display=\"block\">").count(), 2);
+        assert_eq!(html.matches("<p class=\"eq\">").count(), 2);
         assert!(html.contains("<mtext>\u{a0}with\u{a0}</mtext>"));
         assert!(typeset("Πᵢ≤ₜ μᵢ").contains("<mi>i</mi><mo>≤</mo><mi>t</mi>"));
     }

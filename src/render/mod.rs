@@ -13,4 +13,5 @@ pub mod figure;
 pub mod guides;
 pub mod landscape;
 pub mod mathml;
+pub mod number;
 pub mod view;

@@ -24,25 +24,26 @@ use super::classifier::{self, ClassifierMode};
 use super::controls::{self, format_number};
 use super::runs::{self, add_option, kind_of, RunSetup};
 use super::{canvas, dom, export};
-use crate::presets::PRESETS;
 use crate::problem::registry::{self as problems, ProblemEntry, PROBLEMS};
 use crate::problem::Window;
-use crate::render::chart::{draw_color_bar, draw_overlay, PathView, Theme};
+use crate::render::chart::{draw_color_bar, draw_overlay, run_paths, PathView, Theme};
 use crate::render::color::ColorScale;
-use crate::render::curves::{draw_curves, Curve, Quantity, StepAxis};
-use crate::render::figure::towards_black;
+use crate::render::curves::{draw_curves, run_curves, Quantity, StepAxis};
 use crate::render::guides::{
     draw_guides, gradient_field, local_model, momentum_split, Guides, Segment,
 };
 use crate::render::landscape;
 use crate::render::view::{Layout, Margins, PixelRect};
-use crate::run::{run_spec, Outcome, Status};
+use crate::run::{run_spec, Outcome, Status, DIVERGENCE_RADIUS};
+use crate::scene::{landscape_scenes, Scene};
 use crate::spec::{kind_params, noise_kinds, Spec};
 
 /// The scene the page opens with: zig-zagging gradient descent on the quadratic.
 const DEFAULT_SPEC: &str = r#"{"problem": {"name": "quadratic"}, "steps": 150, "runs": [{"optimizer": "gd", "lr": 0.15}]}"#;
 /// The most runs the page compares.
 const MAX_RUNS: usize = 10;
+/// The most panels side by side.
+const SIDE_BY_SIDE: usize = 4;
 /// Milliseconds between revealed steps at speed 1.
 const STEP_INTERVAL_MS: f64 = 60.0;
 
@@ -104,6 +105,8 @@ struct Elements {
     net_scene: HtmlSelectElement,
     compare: HtmlSelectElement,
     overlay_momentum: HtmlInputElement,
+    overlay_ahead: HtmlInputElement,
+    caption: Element,
 }
 
 /// A user action, run from an event listener.
@@ -136,6 +139,12 @@ pub struct App {
     dirty: bool,
     classifier: ClassifierMode,
     classifier_active: bool,
+    /// The lecture scenes, read once from their files.
+    scenes: Vec<(&'static str, Scene)>,
+    /// The scene on screen, until the problem changes.
+    scene: Option<usize>,
+    /// The classifier scene on screen, until the panels come from elsewhere.
+    classifier_scene: Option<usize>,
 }
 
 /// The parameters of noise kind `name`.
@@ -183,6 +192,8 @@ impl App {
             net_scene: dom::element(document, "net-scene")?,
             compare: dom::element(document, "compare")?,
             overlay_momentum: dom::element(document, "overlay-momentum")?,
+            overlay_ahead: dom::element(document, "overlay-ahead")?,
+            caption: dom::element(document, "caption")?,
         };
         for entry in PROBLEMS {
             add_option(document, &el.problem, entry.name, entry.label)?;
@@ -190,18 +201,27 @@ impl App {
         for (name, _) in noise_kinds() {
             add_option(document, &el.noise, name, name)?;
         }
-        for (i, (title, _)) in classifier::scenes().iter().enumerate() {
-            add_option(document, &el.net_scene, &i.to_string(), title)?;
+        for (i, scene) in classifier::scenes().iter().enumerate() {
+            add_option(
+                document,
+                &el.net_scene,
+                &i.to_string(),
+                &format!("{} · {}", i + 1, scene.title),
+            )?;
         }
         add_option(document, &el.net_scene, "custom", "from the address")?;
         let classifier = ClassifierMode::new(document, el.net_panels.clone())?;
         add_option(document, &el.preset, "", "Lecture scenes (keys 1–9)…")?;
-        for (i, preset) in PRESETS.iter().enumerate() {
+        let scenes = landscape_scenes().unwrap_or_else(|err| {
+            dom::report_error(document, &JsValue::from_str(&err.to_string()));
+            Vec::new()
+        });
+        for (i, (name, scene)) in scenes.iter().enumerate() {
             add_option(
                 document,
                 &el.preset,
-                preset.name,
-                &format!("{} · {}", i + 1, preset.title),
+                name,
+                &format!("{} · {}", i + 1, scene.title),
             )?;
         }
         let app = Rc::new(RefCell::new(App {
@@ -223,6 +243,9 @@ impl App {
             dirty: true,
             classifier,
             classifier_active: false,
+            scenes,
+            scene: None,
+            classifier_scene: Some(0),
         }));
         {
             let mut a = app.borrow_mut();
@@ -266,6 +289,7 @@ impl App {
             (&el.overlay_field, "change", |app, _| app.dirty = true),
             (&el.overlay_newton, "change", |app, _| app.dirty = true),
             (&el.overlay_eigen, "change", |app, _| app.dirty = true),
+            (&el.overlay_ahead, "change", |app, _| app.dirty = true),
             (&el.canvas, "pointerdown", App::on_pointer_down),
             (&el.canvas, "pointermove", App::on_pointer_move),
             (&el.canvas, "pointerup", |app, _| app.dragging = false),
@@ -282,7 +306,8 @@ impl App {
             let app = Rc::clone(app);
             dom::listen(target, event, move |e| act_on(&app, action, &e))?;
         }
-        let buttons: [(&str, Action); 12] = [
+        let buttons: [(&str, Action); 13] = [
+            ("toggle-controls", |app, _| app.toggle_controls()),
             ("net-reset", |app, _| app.classifier.restart()),
             ("net-add", |app, _| {
                 if let Err(err) = app.classifier.add_panel() {
@@ -369,6 +394,7 @@ impl App {
                 Err(err) => dom::report_error(&self.document, &err),
             }
             self.el.net_scene.set_value("custom");
+            self.classifier_scene = None;
             self.set_mode(true);
             return false;
         }
@@ -495,17 +521,81 @@ impl App {
 
     fn on_preset(&mut self) {
         let name = self.el.preset.value();
-        if let Some(index) = PRESETS.iter().position(|p| p.name == name) {
+        if let Some(index) = self.scenes.iter().position(|(n, _)| *n == name) {
             self.load_preset(index);
         }
     }
 
     fn load_preset(&mut self, index: usize) {
-        if let Some(preset) = PRESETS.get(index) {
-            self.el.preset.set_value(preset.name);
-            self.load_text(preset.spec);
-            self.recompute();
+        let Some((name, scene)) = self.scenes.get(index) else {
+            return;
+        };
+        self.el.preset.set_value(name);
+        match scene.parsed_spec() {
+            Ok(spec) => {
+                if let Err(err) = self.load_spec(&spec) {
+                    dom::report_error(&self.document, &err);
+                }
+            }
+            Err(err) => self.el.status.set_text_content(Some(&err.to_string())),
         }
+        self.recompute();
+        self.scene = Some(index);
+        self.show_caption();
+    }
+
+    /// The scene's title and caption, and whether each of its claims holds
+    /// on the paths as they are now (a changed control may break one).
+    fn show_caption(&self) {
+        if self.classifier_active {
+            let scenes = classifier::scenes();
+            match self.classifier_scene.and_then(|i| scenes.get(i)) {
+                Some(scene) => {
+                    let claims: Vec<String> = scene
+                        .claims
+                        .iter()
+                        .map(|c| format!("Claim: {}", c.describe()))
+                        .collect();
+                    dom::show_caption(
+                        &self.document,
+                        &self.el.caption,
+                        &scene.title,
+                        &scene.caption,
+                        &claims,
+                    );
+                }
+                None => {
+                    let _ = self.el.caption.set_attribute("hidden", "");
+                }
+            }
+            return;
+        }
+        let scene = self.scene.and_then(|i| self.scenes.get(i));
+        let (Some((_, scene)), false) = (scene, self.classifier_active) else {
+            if !self.classifier_active {
+                self.el.caption.set_inner_html("");
+                let _ = self.el.caption.set_attribute("hidden", "");
+            }
+            return;
+        };
+        let claims: Vec<String> = match &self.outcome {
+            Some(outcome) => scene
+                .claims
+                .iter()
+                .map(|c| match c.check(outcome) {
+                    Ok(evidence) => format!("✓ {evidence}"),
+                    Err(found) => format!("✗ no longer holds: {}: {found}", c.describe()),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        dom::show_caption(
+            &self.document,
+            &self.el.caption,
+            &scene.title,
+            &scene.caption,
+            &claims,
+        );
     }
 
     fn on_problem(&mut self) {
@@ -528,6 +618,7 @@ impl App {
         self.el.formula.set_text_content(Some(entry.formula));
         self.start = None;
         self.shown = 0;
+        self.scene = None;
         self.recompute();
     }
 
@@ -673,6 +764,8 @@ impl App {
             " " => self.toggle_play(),
             "ArrowRight" => self.step_by(1),
             "ArrowLeft" => self.step_by(-1),
+            "End" => self.step_by(isize::MAX),
+            "Home" => self.reset(),
             "r" | "R" => self.reset(),
             "f" | "F" => {
                 if let Some(root) = self.document.document_element() {
@@ -680,6 +773,7 @@ impl App {
                 }
             }
             "p" | "P" => self.toggle_presenting(),
+            "c" | "C" => self.toggle_controls(),
             "?" => {
                 let hidden = self.el.help.has_attribute("hidden");
                 let _ = if hidden {
@@ -871,6 +965,7 @@ impl App {
                 self.el.status.set_text_content(Some(&err.to_string()));
             }
         }
+        self.show_caption();
         self.dirty = true;
     }
 
@@ -925,43 +1020,30 @@ impl App {
         let Some(outcome) = &self.outcome else {
             return;
         };
-        let first = outcome.runs.first().map(|r| &r.history);
-        let loss = first
-            .and_then(|h| h.loss.get(self.shown.min(h.steps())))
-            .copied()
-            .unwrap_or(f64::NAN);
-        self.el.loss.set_text_content(Some(&format_number(loss)));
-        let mut lines = Vec::new();
-        for run in &outcome.runs {
+        let first_visible = outcome
+            .runs
+            .iter()
+            .zip(&self.styles)
+            .find(|(_, style)| style.visible)
+            .map(|(run, _)| run);
+        let header = first_visible.map_or(String::from("no run shown"), |run| {
             let h = &run.history;
-            let mut info = Vec::new();
-            let at = self.shown.min(h.steps());
-            if at > 0 {
-                if let Some(lr) = h.lr.get(at - 1) {
-                    info.push(format!("step size {}", format_number(*lr)));
-                }
-                if let Some(r) = h.radius.get(at - 1) {
-                    info.push(format!("Δ = {}", format_number(*r)));
-                }
-                if let Some(d) = h.damping.get(at - 1) {
-                    info.push(format!("λ = {}", format_number(*d)));
-                }
-                if let Some(note) = h.notes.iter().find(|n| n.step == at) {
-                    info.push(note.text.clone());
-                }
-            }
-            match (h.status, h.diverged_at) {
-                (Status::Diverged, Some(step)) => info.push(format!("Diverged at step {step}.")),
-                (Status::Converged, _) => {
-                    info.push(format!("Converged after {} steps.", h.steps()))
-                }
-                _ => {}
-            }
-            info.insert(
-                0,
-                format!("{}: f = {}", run.label, format_number(h.loss[at])),
-            );
-            lines.push(info.join(" · "));
+            format!(
+                "f = {} ({})",
+                format_number(h.loss[self.shown.min(h.steps())]),
+                run.label
+            )
+        });
+        self.el.loss.set_text_content(Some(&header));
+        let mut lines = Vec::new();
+        let visible = self.styles.iter().filter(|s| s.visible).count();
+        if self.el.compare.value() == "side-by-side" && visible > SIDE_BY_SIDE {
+            lines.push(format!(
+                "Side by side shows the first {SIDE_BY_SIDE} of the {visible} runs shown: hide runs to choose which."
+            ));
+        }
+        for run in &outcome.runs {
+            lines.push(readout(run, self.shown));
         }
         self.el.step_info.set_text_content(Some(&lines.join("\n")));
     }
@@ -994,6 +1076,7 @@ impl App {
         } else {
             self.el.preset.remove_attribute("hidden")
         };
+        self.show_caption();
         self.dirty = true;
     }
 
@@ -1031,12 +1114,14 @@ impl App {
     }
 
     fn load_classifier_scene(&mut self, index: usize) {
-        if let Some((_, setups)) = classifier::scenes().get(index) {
+        if let Some(scene) = classifier::scenes().get(index) {
             self.el.net_scene.set_value(&index.to_string());
             self.el.net_play.set_text_content(Some("Train"));
-            if let Err(err) = self.classifier.render(setups) {
+            if let Err(err) = self.classifier.render(&scene.panels) {
                 dom::report_error(&self.document, &err);
             }
+            self.classifier_scene = Some(index);
+            self.show_caption();
         }
     }
 
@@ -1117,6 +1202,14 @@ impl App {
         self.document
             .body()
             .is_some_and(|b| b.class_list().contains("presenting"))
+    }
+
+    /// Shows or hides the controls beside the picture while presenting.
+    fn toggle_controls(&mut self) {
+        if let Some(body) = self.document.body() {
+            let _ = body.class_list().toggle("controls-open");
+        }
+        self.dirty = true;
     }
 
     fn toggle_presenting(&mut self) {
@@ -1203,20 +1296,16 @@ impl App {
         let (_, ratio, _) = canvas::fit_to_display(&self.el.curves);
         let quantity = self.chart_quantity();
         let minima = outcome.landscape.minima();
-        let values: Vec<(Vec<f64>, RGBColor)> = outcome
-            .runs
-            .iter()
-            .zip(&self.styles)
-            .filter(|(_, style)| style.visible)
-            .map(|(run, style)| (quantity.values(&run.history, &minima), style.color))
-            .collect();
-        let curves: Vec<Curve<'_>> = values
-            .iter()
-            .map(|(v, c)| Curve {
-                values: v,
-                color: *c,
-            })
-            .collect();
+        let curves = run_curves(
+            outcome
+                .runs
+                .iter()
+                .zip(&self.styles)
+                .filter(|(_, style)| style.visible)
+                .map(|(run, style)| (run, style.color)),
+            quantity,
+            &minima,
+        );
         let backend = CanvasBackend::with_canvas_object(self.el.curves.clone())
             .ok_or_else(|| JsValue::from_str("plotters could not use the chart canvas"))?;
         let root = backend.into_drawing_area();
@@ -1234,6 +1323,13 @@ impl App {
             &self.theme(),
         )
         .map_err(|e| JsValue::from_str(&format!("drawing the chart failed: {e}")))?;
+        if let Some(axis) = self.step_axis {
+            // The value axis's range, for the end-to-end tests.
+            let _ = self.el.curves.set_attribute(
+                "data-range",
+                &format!("{} {}", axis.values.0, axis.values.1),
+            );
+        }
         root.present()
             .map_err(|e| JsValue::from_str(&format!("drawing the chart failed: {e}")))
     }
@@ -1275,7 +1371,11 @@ impl App {
         // Overlaid: one panel with every run. Side by side: one panel per run (up to four).
         let groups: Vec<Vec<usize>> =
             if self.el.compare.value() == "side-by-side" && visible.len() > 1 {
-                visible.iter().take(4).map(|&i| vec![i]).collect()
+                visible
+                    .iter()
+                    .take(SIDE_BY_SIDE)
+                    .map(|&i| vec![i])
+                    .collect()
             } else {
                 vec![visible]
             };
@@ -1332,36 +1432,11 @@ impl App {
 
     /// The paths of runs `indices`, each with its averaged path if any.
     fn paths<'o>(&self, outcome: &'o Outcome, indices: &[usize]) -> Vec<PathView<'o>> {
-        let mut paths = Vec::new();
-        for &i in indices {
-            let (run, style) = (&outcome.runs[i], &self.styles[i]);
-            let h = &run.history;
-            if let Some(averaged) = &h.averaged {
-                paths.push(PathView {
-                    points: &averaged.points,
-                    shown: self.shown,
-                    color: towards_black(style.color),
-                    diverged: false,
-                    label: None,
-                    markers: false,
-                    radius: None,
-                });
-            }
-            paths.push(PathView {
-                points: &h.points,
-                shown: self.shown,
-                color: style.color,
-                diverged: h.status == Status::Diverged,
-                label: Some(&run.label),
-                markers: true,
-                radius: self
-                    .shown
-                    .checked_sub(1)
-                    .and_then(|i| h.radius.get(i))
-                    .copied(),
-            });
-        }
-        paths
+        let ahead = self.el.overlay_ahead.checked();
+        indices
+            .iter()
+            .flat_map(|&i| run_paths(&outcome.runs[i], self.styles[i].color, self.shown, ahead))
+            .collect()
     }
 
     /// The landscape image for `layout`, recomputed only when the problem or
@@ -1566,4 +1641,50 @@ fn request_frame(callback: &Closure<dyn FnMut(f64)>) {
     if let Some(window) = web_sys::window() {
         let _ = window.request_animation_frame(callback.as_ref().unchecked_ref());
     }
+}
+
+/// One run's line under the picture at step `shown`: f (and the averaged
+/// point's f), the step size, radius, damping or note of that step, and how
+/// the run ended.
+fn readout(run: &crate::run::RunResult, shown: usize) -> String {
+    let h = &run.history;
+    let at = shown.min(h.steps());
+    let mut info = vec![format!("{}: f = {}", run.label, format_number(h.loss[at]))];
+    if let Some(averaged) = &h.averaged {
+        if let Some(f) = averaged.loss.get(at) {
+            info.push(format!("average f = {}", format_number(*f)));
+        }
+    }
+    if at > 0 {
+        if let Some(lr) = h.lr.get(at - 1) {
+            info.push(format!("step size {}", format_number(*lr)));
+        }
+        if let Some(r) = h.radius.get(at - 1) {
+            info.push(format!("Δ = {}", format_number(*r)));
+        }
+        if let Some(d) = h.damping.get(at - 1) {
+            info.push(format!("λ = {}", format_number(*d)));
+        }
+        if let Some(note) = h.notes.iter().find(|n| n.step == at) {
+            info.push(note.text.clone());
+        }
+    }
+    match (h.status, h.diverged_at) {
+        (Status::Diverged, Some(step)) if h.unbounded_below() => info.push(format!(
+            "f falls without bound: at step {step} f = {} as the point leaves radius {} (the run stops there).",
+            format_number(h.loss.last().copied().unwrap_or(f64::NAN)),
+            format_number(DIVERGENCE_RADIUS)
+        )),
+        (Status::Diverged, Some(step)) => info.push(format!(
+            "Diverged at step {step}: f or ∇f is no longer finite, or the point left radius {}.",
+            format_number(DIVERGENCE_RADIUS)
+        )),
+        (Status::Converged, _) => info.push(format!(
+            "Converged after {} steps (‖∇f‖ = {}).",
+            h.steps(),
+            format_number(h.grad_norm.last().copied().unwrap_or(f64::NAN))
+        )),
+        _ => {}
+    }
+    info.join(" · ")
 }

@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value as Json};
+use serde::Serialize;
+use serde_json::{json, Value as Json};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
@@ -19,89 +19,55 @@ use web_sys::{
     MessageEvent, Worker, WorkerOptions, WorkerType,
 };
 
-use super::canvas;
 use super::controls::{self, format_number};
 use super::gpu_panel::GpuPanel;
 use super::runs::{add_option, create};
 use super::trainer::{ClassifierWorker, Request, Snapshot};
+use super::{canvas, dom};
 use crate::data::{Dataset, PeaksData};
 use crate::gpu::Gpu;
 use crate::optim::registry::{Family, OPTIMIZERS};
 use crate::param::ParamSpec;
 use crate::render::classifier::{draw_training, region_pixels, regions_rect};
 use crate::render::mathml::typeset;
-use crate::train::{ClassifierSpec, DecisionGrid, NETWORK_METHODS};
+use crate::scene::network::NetworkScene;
+use crate::scene::panel::{salvage_panels, Adapter, DeviceChoice, PanelSetup, MAX_PANELS};
+use crate::scene::CLASSIFIER_SCENES;
+use crate::train::{ClassifierSpec, DecisionGrid, MODEL_PARAMS, NETWORK_METHODS};
 
 /// Milliseconds of training per animation frame when the page trains itself.
 const FRAME_BUDGET_MS: f64 = 8.0;
 /// Milliseconds per frame spent queueing GPU steps, all panels together at most.
 const GPU_FRAME_BUDGET_MS: f64 = 4.0;
-/// The most panels side by side.
-pub const MAX_PANELS: usize = 4;
 
 /// The address fragment's prefix for classifier scenes (`#classifier=…`).
 pub const ADDRESS_PREFIX: &str = "classifier=";
 
-/// A panel's choices, as the page's scenes and addresses write them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PanelSetup {
-    /// Hidden units.
-    pub width: usize,
-    /// Optimizer name (registry or network method).
-    pub optimizer: String,
-    /// Its hyperparameters.
-    #[serde(default)]
-    pub params: BTreeMap<String, Json>,
-    /// Mini-batch size.
-    pub batch_size: usize,
-    /// Iterations.
-    pub iterations: usize,
-    /// Where it may train.
-    #[serde(default)]
-    pub device: DeviceChoice,
+/// The classifier scenes, read from their files (a broken file is left out
+/// and reported in the console).
+pub fn scenes() -> Vec<NetworkScene> {
+    CLASSIFIER_SCENES
+        .iter()
+        .filter_map(|file| match NetworkScene::from_json(file.text) {
+            Ok(scene) => Some(scene),
+            Err(err) => {
+                web_sys::console::error_1(&JsValue::from_str(&format!(
+                    "scene {}: {err}",
+                    file.name
+                )));
+                None
+            }
+        })
+        .collect()
 }
 
-/// Where a panel may train.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DeviceChoice {
-    /// On the GPU when the browser offers WebGPU and the GPU has the
-    /// optimizer (SGD, Adam, AdamW), else on the CPU.
-    #[default]
-    Auto,
-    /// On the CPU (WebAssembly, in the worker).
-    Cpu,
-}
-
-/// The classifier scenes: SGD versus Gauss–Newton at width 32, width 32 versus 8192.
-pub fn scenes() -> [(&'static str, Vec<PanelSetup>); 2] {
-    let sgd = |width: usize, iterations: usize| PanelSetup {
-        width,
-        optimizer: "sgd".into(),
-        params: BTreeMap::from([("lr".to_string(), json!(0.3))]),
-        batch_size: 100,
-        iterations,
-        device: DeviceChoice::Auto,
-    };
-    let gauss_newton = PanelSetup {
-        width: 32,
-        optimizer: "gauss-newton".into(),
-        params: BTreeMap::new(),
-        batch_size: 800,
-        iterations: 35,
-        device: DeviceChoice::Auto,
-    };
-    [
-        (
-            "SGD versus Gauss–Newton, width 32",
-            vec![sgd(32, 500), gauss_newton],
-        ),
-        (
-            "width 32 versus 8192, SGD",
-            vec![sgd(32, 2000), sgd(8192, 2000)],
-        ),
-    ]
+/// The network's choices besides its width, as generated controls.
+fn model_params() -> Vec<ParamSpec> {
+    MODEL_PARAMS
+        .iter()
+        .filter(|p| p.name != "width")
+        .cloned()
+        .collect()
 }
 
 /// The parameters and equations of a network method or registry optimizer.
@@ -221,7 +187,11 @@ impl ClassifierMode {
         };
         mode.probe_gpu();
         mode.show_backend();
-        let [(_, first), _] = scenes();
+        let first = scenes()
+            .into_iter()
+            .next()
+            .map(|s| s.panels)
+            .unwrap_or_default();
         mode.render(&first)?;
         Ok(mode)
     }
@@ -233,8 +203,12 @@ impl ClassifierMode {
         wasm_bindgen_futures::spawn_local(async move {
             let answer = match Gpu::new().await {
                 Ok(mut gpu) => {
+                    let (name, fallback) = browser_adapter().await.unwrap_or_default();
                     if gpu.adapter.name.is_empty() {
-                        gpu.adapter.name = browser_adapter_name().await.unwrap_or_default();
+                        gpu.adapter.name = name;
+                    }
+                    if fallback || gpu.adapter.name.to_lowercase().contains("swiftshader") {
+                        gpu.adapter.device_type = wgpu::DeviceType::Cpu;
                     }
                     gpu.device.set_device_lost_callback(move |reason, message| {
                         if let Ok(mut slot) = lost.lock() {
@@ -300,9 +274,12 @@ impl ClassifierMode {
         if let Transport::Worker(WorkerHandle { worker, .. }) = &self.transport {
             worker.terminate();
         }
-        web_sys::console::warn_1(&JsValue::from_str(&format!(
-            "training on the page: {reason}"
-        )));
+        dom::report_error(
+            &self.document,
+            &JsValue::from_str(&format!(
+                "The training worker stopped ({reason}); training restarts on this page."
+            )),
+        );
         self.transport = Transport::Page(ClassifierWorker::new());
         self.show_backend();
         self.restart();
@@ -359,7 +336,7 @@ impl ClassifierMode {
         curvature.set_attribute("label", "Curvature")?;
         add_option(d, &curvature, "lbfgs", "L-BFGS (full batch)")?;
         for m in NETWORK_METHODS {
-            add_option(d, &curvature, m.name, m.name)?;
+            add_option(d, &curvature, m.name, m.label)?;
         }
         optimizer.append_child(&curvature)?;
         optimizer.set_value(&setup.optimizer);
@@ -380,11 +357,13 @@ impl ClassifierMode {
         let device: HtmlSelectElement = create(d, "select")?;
         device.set_id(&id("device"));
         device.set_attribute("data-role", "device")?;
-        add_option(d, &device, "auto", "GPU when available")?;
+        add_option(d, &device, "auto", "auto (the faster)")?;
         add_option(d, &device, "cpu", "CPU")?;
+        add_option(d, &device, "gpu", "GPU")?;
         device.set_value(match setup.device {
             DeviceChoice::Auto => "auto",
             DeviceChoice::Cpu => "cpu",
+            DeviceChoice::Gpu => "gpu",
         });
         let device_label = labelled(d, "on ", &device)?;
         bar.append_child(&device_label)?;
@@ -399,11 +378,29 @@ impl ClassifierMode {
         remove.set_text_content(Some("Remove"));
         bar.append_child(&remove)?;
         panel.append_child(&bar)?;
+        let canvas = d.create_element("canvas")?;
+        canvas.set_id(&id("canvas"));
+        canvas.set_class_name("net-canvas");
+        panel.append_child(&canvas)?;
+        let readout = d.create_element("p")?;
+        readout.set_id(&id("readout"));
+        readout.set_class_name("readout");
+        readout.set_text_content(Some("starting…"));
+        panel.append_child(&readout)?;
+        let status = d.create_element("p")?;
+        status.set_id(&id("status"));
+        status.set_class_name("net-status");
+        panel.append_child(&status)?;
+        let more = d.create_element("details")?;
+        more.set_class_name("net-more");
+        let summary = d.create_element("summary")?;
+        summary.set_text_content(Some("equations, hyperparameters and the network"));
+        more.append_child(&summary)?;
         let equations = d.create_element("div")?;
         equations.set_class_name("equations");
         equations.set_id(&id("equations"));
         equations.set_inner_html(&typeset(method(&setup.optimizer).1));
-        panel.append_child(&equations)?;
+        more.append_child(&equations)?;
         let params = d.create_element("div")?;
         params.set_class_name("params net-params");
         params.set_id(&id("params"));
@@ -414,19 +411,13 @@ impl ClassifierMode {
             method_params(&setup.optimizer),
             &setup.params,
         )?;
-        panel.append_child(&params)?;
-        let canvas = d.create_element("canvas")?;
-        canvas.set_id(&id("canvas"));
-        canvas.set_class_name("net-canvas");
-        panel.append_child(&canvas)?;
-        let readout = d.create_element("p")?;
-        readout.set_id(&id("readout"));
-        readout.set_class_name("readout");
-        panel.append_child(&readout)?;
-        let status = d.create_element("p")?;
-        status.set_id(&id("status"));
-        status.set_class_name("status");
-        panel.append_child(&status)?;
+        more.append_child(&params)?;
+        let model = d.create_element("div")?;
+        model.set_class_name("params net-model");
+        model.set_id(&id("model"));
+        controls::build(d, &model, &id("model"), &model_params(), &setup.model)?;
+        more.append_child(&model)?;
+        panel.append_child(&more)?;
         self.container.append_child(&panel)?;
         Ok(())
     }
@@ -455,6 +446,7 @@ impl ClassifierMode {
             .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
             .map_or(DeviceChoice::Auto, |select| match select.value().as_str() {
                 "cpu" => DeviceChoice::Cpu,
+                "gpu" => DeviceChoice::Gpu,
                 _ => DeviceChoice::Auto,
             });
         Some(PanelSetup {
@@ -464,21 +456,7 @@ impl ClassifierMode {
             batch_size: number("batch"),
             iterations: number("iterations"),
             device,
-        })
-    }
-
-    fn spec(setup: &PanelSetup) -> Json {
-        let mut optimizer = Map::new();
-        optimizer.insert("name".into(), json!(setup.optimizer));
-        optimizer.extend(setup.params.clone());
-        json!({
-            "data": {"seed": 1},
-            "model": {"width": setup.width, "init": if setup.width > 1000 { "pytorch" } else { "xavier" }},
-            "optimizer": Json::Object(optimizer),
-            "iterations": setup.iterations,
-            "batch_size": setup.batch_size,
-            "log_every": (setup.iterations / 100).max(1),
-            "seed": 1,
+            model: controls::read(&self.document, &id("model"), &model_params()),
         })
     }
 
@@ -510,8 +488,11 @@ impl ClassifierMode {
     pub fn load_address(&mut self, text: &str) -> Result<Vec<String>, JsValue> {
         let (mut setups, problems) = salvage_panels(text);
         if setups.is_empty() {
-            let [(_, first), _] = scenes();
-            setups = first;
+            setups = scenes()
+                .into_iter()
+                .next()
+                .map(|s| s.panels)
+                .unwrap_or_default();
         }
         self.render(&setups)?;
         Ok(problems)
@@ -524,7 +505,10 @@ impl ClassifierMode {
         for i in 0..self.panels.len() {
             self.generation += 1;
             let setup = self.setup(i);
-            let spec = setup.as_ref().map(Self::spec).unwrap_or(Json::Null);
+            let spec = setup
+                .as_ref()
+                .map(PanelSetup::to_spec)
+                .unwrap_or(Json::Null);
             let parsed = ClassifierSpec::from_value(&spec);
             let data = parsed.as_ref().ok().map(|parsed| {
                 let (seed, points, fraction) = parsed.data;
@@ -532,15 +516,28 @@ impl ClassifierMode {
                 (data.train, data.test)
             });
             let mut note = parsed.as_ref().err().map(ToString::to_string);
-            let wants_gpu = setup.is_some_and(|s| s.device == DeviceChoice::Auto);
-            let gpu = match (&*self.gpu.borrow(), &parsed, wants_gpu) {
-                (GpuState::Ready(gpu), Ok(parsed), true) => match GpuPanel::new(gpu, parsed) {
-                    Ok(panel) => Some(panel),
-                    Err(reason) => {
-                        note = Some(format!("on the CPU: {reason}"));
-                        None
+            let adapter = match &*self.gpu.borrow() {
+                GpuState::Ready(gpu) if gpu.adapter.device_type == wgpu::DeviceType::Cpu => {
+                    Adapter::Software
+                }
+                GpuState::Ready(_) => Adapter::Hardware,
+                _ => Adapter::None,
+            };
+            let decision = setup.as_ref().map(|s| s.device.decide(s.width, adapter));
+            let gpu = match (&*self.gpu.borrow(), &parsed, decision) {
+                (GpuState::Ready(gpu), Ok(parsed), Some(Ok(()))) => {
+                    match GpuPanel::new(gpu, parsed) {
+                        Ok(panel) => Some(panel),
+                        Err(reason) => {
+                            note = Some(format!("on the CPU: {reason}"));
+                            None
+                        }
                     }
-                },
+                }
+                (_, Ok(_), Some(Err(why))) if adapter != Adapter::None => {
+                    note = Some(why);
+                    None
+                }
                 _ => None,
             };
             self.show_device(i, gpu.is_some(), note.as_deref());
@@ -588,7 +585,7 @@ impl ClassifierMode {
         let Some(gpu) = self.panels[i].gpu.take() else {
             return;
         };
-        let spec = self.setup(i).map(|s| Self::spec(&s)).unwrap_or(Json::Null);
+        let spec = self.setup(i).map(|s| s.to_spec()).unwrap_or(Json::Null);
         let resume = gpu.resume();
         let from = resume.as_ref().map_or(0, |r| r.iteration);
         self.show_device(
@@ -650,6 +647,9 @@ impl ClassifierMode {
                 if let Some(width) = self.input(&format!("net{i}-width")) {
                     width.set_value(&(1usize << exponent.clamp(1, 14)).to_string());
                 }
+            }
+            _ if target.id().starts_with(&format!("net{i}-model-")) => {
+                controls::sync(target, &model_params());
             }
             _ => {
                 if let Some(setup) = self.setup(i) {
@@ -881,6 +881,9 @@ impl ClassifierMode {
             100.0 * h.test_accuracy[last],
             format_number(h.train_loss[last]),
         );
+        if let Some(rate) = rate(h) {
+            text.push_str(&format!(" · {} it/s", format_number(rate.round())));
+        }
         if snapshot.finished && !h.train_loss[last].is_finite() {
             text.push_str(" · diverged: the loss is no longer finite, training stopped");
         }
@@ -898,42 +901,6 @@ impl ClassifierMode {
         }
         Ok(())
     }
-}
-
-/// The panels an address's JSON names, and what was wrong with the others.
-fn salvage_panels(text: &str) -> (Vec<PanelSetup>, Vec<String>) {
-    let panels = match serde_json::from_str::<Json>(text) {
-        Ok(Json::Object(mut object)) => match object.remove("panels") {
-            Some(Json::Array(panels)) => panels,
-            _ => return (Vec::new(), vec!["classifier: no list of panels".into()]),
-        },
-        _ => {
-            return (
-                Vec::new(),
-                vec!["classifier: the address does not hold a JSON object".into()],
-            )
-        }
-    };
-    let mut problems = Vec::new();
-    let mut setups = Vec::new();
-    for (i, panel) in panels.into_iter().enumerate() {
-        let checked = serde_json::from_value::<PanelSetup>(panel)
-            .map_err(|e| e.to_string())
-            .and_then(|setup| {
-                ClassifierSpec::from_value(&ClassifierMode::spec(&setup))
-                    .map(|_| setup)
-                    .map_err(|e| e.to_string())
-            });
-        match checked {
-            Ok(setup) if setups.len() < MAX_PANELS => setups.push(setup),
-            Ok(_) => problems.push(format!(
-                "classifier panel {}: at most {MAX_PANELS} panels",
-                i + 1
-            )),
-            Err(e) => problems.push(format!("classifier panel {}: {e}", i + 1)),
-        }
-    }
-    (setups, problems)
 }
 
 /// Starts the training worker, loading this same module (its URLs are the
@@ -1021,8 +988,9 @@ fn describe(value: &JsValue) -> String {
 }
 
 /// The browser's own words for its WebGPU adapter (vendor, architecture,
-/// description), which wgpu does not pass on; `None` if it gives none.
-async fn browser_adapter_name() -> Option<String> {
+/// description), which wgpu does not pass on, and whether it is a software
+/// fallback; `None` if it gives none.
+async fn browser_adapter() -> Option<(String, bool)> {
     let get =
         |object: &JsValue, key: &str| js_sys::Reflect::get(object, &JsValue::from_str(key)).ok();
     let navigator = get(&js_sys::global(), "navigator")?;
@@ -1031,10 +999,26 @@ async fn browser_adapter_name() -> Option<String> {
     let promise: js_sys::Promise = request.call0(&gpu).ok()?.dyn_into().ok()?;
     let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
     let info = get(&adapter, "info")?;
+    let fallback = [
+        get(&info, "isFallbackAdapter"),
+        get(&adapter, "isFallbackAdapter"),
+    ]
+    .iter()
+    .flatten()
+    .any(|v| v.as_bool() == Some(true));
     let parts: Vec<String> = ["vendor", "architecture", "description"]
         .iter()
         .filter_map(|key| get(&info, key)?.as_string())
         .filter(|part| !part.is_empty())
         .collect();
-    (!parts.is_empty()).then(|| parts.join(" "))
+    Some((parts.join(" "), fallback))
+}
+
+/// Iterations per second between the last two log entries.
+fn rate(h: &crate::train::TrainingHistory) -> Option<f64> {
+    let n = h.iteration.len();
+    (n >= 2).then_some(())?;
+    let iterations = h.iteration[n - 1].checked_sub(h.iteration[n - 2])? as f64;
+    let ms = h.wall_ms[n - 1] - h.wall_ms[n - 2];
+    (ms > 0.0).then(|| 1e3 * iterations / ms)
 }

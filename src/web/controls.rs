@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
 use crate::param::{ParamKind, ParamSpec, Value};
+pub use crate::render::number::format_number;
 
 /// Positions of every slider.
 pub const SLIDER_TICKS: f64 = 1000.0;
@@ -78,21 +79,6 @@ fn round_to(value: f64, step: f64) -> f64 {
     }
     let digits = libm::pow(10.0, libm::floor(libm::log10(step)));
     libm::round(value / digits) * digits
-}
-
-/// A number as people read it: up to four significant digits, exponent form
-/// for very large or small magnitudes.
-pub fn format_number(value: f64) -> String {
-    if !value.is_finite() {
-        return value.to_string();
-    }
-    let magnitude = value.abs();
-    if magnitude != 0.0 && !(1e-3..1e5).contains(&magnitude) {
-        format!("{value:.3e}")
-    } else {
-        let text = format!("{value:.4}");
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
 }
 
 /// Builds one control per declaration inside `container` (emptied first),

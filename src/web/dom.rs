@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Event, EventTarget};
+use web_sys::{Document, Element, Event, EventTarget};
 
 /// The element with `id`, cast to `T`, or an error naming the id.
 pub fn element<T: JsCast>(document: &Document, id: &str) -> Result<T, JsValue> {
@@ -40,4 +40,41 @@ pub fn now() -> f64 {
         .ok()
         .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
         .map_or(0.0, |p| p.now())
+}
+
+/// Shows a scene's `title`, `caption` and checked `claims` in the caption
+/// element (its text set node by node: scene files are data, not markup).
+pub fn show_caption(
+    document: &Document,
+    element: &Element,
+    title: &str,
+    caption: &str,
+    claims: &[String],
+) {
+    let build = || -> Result<(), JsValue> {
+        element.set_inner_html("");
+        let heading = document.create_element("strong")?;
+        heading.set_text_content(Some(title));
+        element.append_child(&heading)?;
+        let text = document.create_element("span")?;
+        text.set_class_name("caption-text");
+        text.set_text_content(Some(caption));
+        element.append_child(&text)?;
+        for claim in claims {
+            let line = document.create_element("span")?;
+            line.set_class_name(if claim.starts_with('✓') {
+                "claim holds"
+            } else if claim.starts_with('✗') {
+                "claim broken"
+            } else {
+                "claim"
+            });
+            line.set_text_content(Some(claim));
+            element.append_child(&line)?;
+        }
+        element.remove_attribute("hidden")
+    };
+    if let Err(err) = build() {
+        report_error(document, &err);
+    }
 }

@@ -111,7 +111,7 @@ test('every optimizer gets controls generated from the registry', async () => {
   assert.match(await page.textContent('#run0-equations'), /β/);
   // The equations are typeset as MathML: scripts, hats and roots are elements that take space.
   const math = await page.$eval('#run0-equations', (e) => ({
-    lines: e.querySelectorAll('math').length,
+    lines: e.querySelectorAll('p.eq').length,
     scripts: e.querySelectorAll('msub, msup, msubsup').length,
     hats: e.querySelectorAll('mover').length,
     roots: e.querySelectorAll('msqrt').length,
@@ -294,7 +294,7 @@ test('the per-step chart follows the chosen quantity and exports download', asyn
   const grad = await canvasPixels(page, '#curves');
   assert.notEqual(grad.checksum, loss.checksum);
   for (const [button, name, start] of [
-    ['#export-csv', 'descent-histories.csv', 'run,label,optimizer,step,x,y,loss,grad_norm,lr,status'],
+    ['#export-csv', 'descent-histories.csv', 'run,label,optimizer,step,x,y,loss,grad_norm,lr,status,avg_x,avg_y,avg_loss'],
     ['#export-json', 'descent-histories.json', '{"problem":'],
     ['#export-spec', 'descent-spec.json', '{'],
     ['#export-png', 'descent-landscape.png', '\u0089PNG'],

@@ -1,0 +1,149 @@
+//! What one step of a curvature method costs in memory and arithmetic on a
+//! given network, and the limits beyond which a spec is refused before
+//! anything is allocated (a dense p × p matrix at width 8192 would need tens
+//! of gigabytes; the refusal names the limit and the widest network that fits).
+
+use super::mlp::{Architecture, Mlp};
+use crate::data::CLASSES;
+use crate::error::FieldError;
+
+/// The most memory a method's curvature may take (bytes).
+pub const MAX_CURVATURE_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
+/// The most arithmetic one step's curvature may take (floating-point operations):
+/// about ten seconds of one core.
+pub const MAX_CURVATURE_FLOPS: f64 = 5e10;
+
+/// The curvature a method keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CurvatureKind {
+    /// A dense p × p matrix from `rows` rows per training sample (five for the
+    /// Gauss–Newton matrix, one for the empirical Fisher): Gauss–Newton, natural gradient.
+    Dense {
+        /// Rows per sample of the factor B in G = BᵀB/N.
+        rows: usize,
+    },
+    /// Per-layer Kronecker factors, inverted by Cholesky (K-FAC) or
+    /// eigen-decomposed (Shampoo).
+    Kronecker {
+        /// Whether each factor is eigen-decomposed every step.
+        eigen: bool,
+    },
+}
+
+/// Memory (bytes) and arithmetic (operations) of one step of `kind` on `arch`
+/// with `samples` training points.
+pub fn cost(kind: CurvatureKind, arch: Architecture, samples: usize) -> (f64, f64) {
+    let mlp = Mlp::new(arch);
+    let p = mlp.param_count() as f64;
+    let n = samples as f64;
+    match kind {
+        CurvatureKind::Dense { rows } => {
+            let r = rows as f64;
+            (
+                8.0 * (r * n * p + 3.0 * p * p),
+                2.0 * r * n * p * p + 4.0 * p * p * p,
+            )
+        }
+        CurvatureKind::Kronecker { eigen } => {
+            let mut sizes = vec![2];
+            sizes.extend(std::iter::repeat_n(arch.width, arch.depth.max(1)));
+            sizes.push(CLASSES);
+            let (mut memory, mut work) = (0.0, 0.0);
+            for pair in sizes.windows(2) {
+                let (a, s) = ((pair[0] + 1) as f64, pair[1] as f64);
+                memory += 8.0 * 3.0 * (a * a + s * s);
+                let per_factor = if eigen { 20.0 } else { 2.0 };
+                work += per_factor * (a * a * a + s * s * s) + 2.0 * n * (a * a + s * s);
+            }
+            (memory, work)
+        }
+    }
+}
+
+fn human_bytes(bytes: f64) -> String {
+    if bytes >= 1e9 {
+        format!("{:.1} GB", bytes / 1e9)
+    } else {
+        format!("{:.0} MB", bytes / 1e6)
+    }
+}
+
+/// Refuses `kind` on `arch` when one step would exceed the limits, naming
+/// both, what the network needs and the widest width that fits.
+pub fn check(
+    kind: CurvatureKind,
+    arch: Architecture,
+    samples: usize,
+    method: &str,
+) -> Result<(), FieldError> {
+    let fits = |width: usize| {
+        let (memory, work) = cost(kind, Architecture { width, ..arch }, samples);
+        memory <= MAX_CURVATURE_BYTES && work <= MAX_CURVATURE_FLOPS
+    };
+    if fits(arch.width) {
+        return Ok(());
+    }
+    let (memory, work) = cost(kind, arch, samples);
+    let widest = (2..arch.width).rev().find(|&w| fits(w));
+    let what = match kind {
+        CurvatureKind::Dense { .. } => format!(
+            "forms a dense p × p curvature matrix; at width {} p = {}",
+            arch.width,
+            Mlp::new(arch).param_count()
+        ),
+        CurvatureKind::Kronecker { .. } => format!(
+            "keeps per-layer factors up to {} × {}",
+            arch.width + 1,
+            arch.width + 1
+        ),
+    };
+    let fix = match (kind, widest) {
+        (CurvatureKind::Dense { .. }, Some(w)) if method == "gauss-newton" => {
+            format!("set \"matrix_free\": true, or use a width of at most {w}")
+        }
+        (_, Some(w)) => format!("use a width of at most {w}"),
+        (_, None) => "no width fits".to_string(),
+    };
+    Err(FieldError::new(
+        "model.width",
+        format!(
+            "{method} {what}, which needs {} and {:.1e} operations per step (limits {} and {:.0e}): {fix}",
+            human_bytes(memory),
+            work,
+            human_bytes(MAX_CURVATURE_BYTES),
+            MAX_CURVATURE_FLOPS
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::Parametrization;
+
+    fn arch(width: usize) -> Architecture {
+        Architecture {
+            width,
+            depth: 1,
+            parametrization: Parametrization::Standard,
+        }
+    }
+
+    #[test]
+    fn the_lecture_width_fits_and_8192_is_refused_with_the_limit() {
+        let dense = CurvatureKind::Dense { rows: CLASSES };
+        assert!(check(dense, arch(32), 800, "gauss-newton").is_ok());
+        let err = check(dense, arch(8192), 800, "gauss-newton").unwrap_err();
+        assert_eq!(err.field, "model.width");
+        assert!(err.message.contains("p = 57349"), "{}", err.message);
+        assert!(err.message.contains("limits 537 MB"), "{}", err.message);
+        assert!(
+            err.message.contains("\"matrix_free\": true"),
+            "{}",
+            err.message
+        );
+        let kfac = CurvatureKind::Kronecker { eigen: false };
+        assert!(check(kfac, arch(32), 800, "kfac").is_ok());
+        assert!(check(kfac, arch(16384), 800, "kfac").is_err());
+    }
+}

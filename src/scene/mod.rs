@@ -1,0 +1,151 @@
+//! Lecture scenes: a spec, the point it makes in words, and that point as
+//! claims checked on the computed histories (a test runs every scene).
+//!
+//! A landscape scene file (`presets/landscapes/*.json`) is
+//! `{"title", "caption", "claims": [...], "spec": {...}}`; a classifier scene
+//! file (`presets/classifier/*.json`) has `"panels"` instead of `"spec"`.
+
+pub mod claim;
+pub mod network;
+pub mod panel;
+
+use serde::Deserialize;
+use serde_json::Value as Json;
+
+use crate::error::SpecError;
+use crate::run::{run_spec, Outcome};
+use crate::spec::Spec;
+pub use claim::Claim;
+
+/// A landscape scene as its file holds it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scene {
+    /// The point, as a heading.
+    pub title: String,
+    /// One to three sentences a lecturer would say, with the values that matter.
+    pub caption: String,
+    /// The point as checkable claims over the runs.
+    pub claims: Vec<Claim>,
+    /// The experiment.
+    pub spec: Json,
+}
+
+/// A shipped scene file: its short name and its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SceneFile {
+    /// Short key used in menus and addresses.
+    pub name: &'static str,
+    /// The file's JSON text.
+    pub text: &'static str,
+}
+
+/// The landscape scenes, in the order of the lectures (the page binds them to the keys 1–9).
+pub const LANDSCAPE_SCENES: &[SceneFile] = &[
+    SceneFile {
+        name: "gd-ill-conditioned",
+        text: include_str!("../../presets/landscapes/1-gd-ill-conditioned.json"),
+    },
+    SceneFile {
+        name: "gd-and-momentum",
+        text: include_str!("../../presets/landscapes/2-gd-and-momentum.json"),
+    },
+    SceneFile {
+        name: "momentum-vs-nesterov",
+        text: include_str!("../../presets/landscapes/3-momentum-vs-nesterov.json"),
+    },
+    SceneFile {
+        name: "adaptive-on-rosenbrock",
+        text: include_str!("../../presets/landscapes/4-adaptive-on-rosenbrock.json"),
+    },
+    SceneFile {
+        name: "newton-one-step",
+        text: include_str!("../../presets/landscapes/5-newton-one-step.json"),
+    },
+    SceneFile {
+        name: "newton-and-the-saddle",
+        text: include_str!("../../presets/landscapes/6-newton-and-the-saddle.json"),
+    },
+    SceneFile {
+        name: "gauss-newton-and-lm",
+        text: include_str!("../../presets/landscapes/7-gauss-newton-and-lm.json"),
+    },
+    SceneFile {
+        name: "sgd-robbins-monro-polyak",
+        text: include_str!("../../presets/landscapes/8-sgd-robbins-monro-polyak.json"),
+    },
+    SceneFile {
+        name: "heavy-tailed-noise",
+        text: include_str!("../../presets/landscapes/9-heavy-tailed-noise.json"),
+    },
+];
+
+/// The classifier scenes (the keys 1–2 in the classifier mode).
+pub const CLASSIFIER_SCENES: &[SceneFile] = &[
+    SceneFile {
+        name: "sgd-vs-gauss-newton",
+        text: include_str!("../../presets/classifier/1-sgd-vs-gauss-newton.json"),
+    },
+    SceneFile {
+        name: "width-32-vs-8192",
+        text: include_str!("../../presets/classifier/2-width-32-vs-8192.json"),
+    },
+];
+
+impl Scene {
+    /// Reads a landscape scene file, its spec validated.
+    pub fn from_json(text: &str) -> Result<Self, SpecError> {
+        let scene: Scene = serde_json::from_str(text)
+            .map_err(|e| SpecError::single("scene", format!("cannot be read: {e}")))?;
+        scene.parsed_spec()?;
+        Ok(scene)
+    }
+
+    /// The scene's experiment spec.
+    pub fn parsed_spec(&self) -> Result<Spec, SpecError> {
+        Spec::from_value(&self.spec)
+    }
+
+    /// Runs the scene and checks each claim: the claim in words and the evidence,
+    /// or what was found instead.
+    pub fn verify(&self) -> Result<(Outcome, Vec<Verdict>), SpecError> {
+        let outcome = run_spec(&self.parsed_spec()?)?;
+        let verdicts = self
+            .claims
+            .iter()
+            .map(|c| Verdict {
+                claim: c.describe(),
+                result: c.check(&outcome),
+            })
+            .collect();
+        Ok((outcome, verdicts))
+    }
+}
+
+/// A claim in words and whether it held, with its evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// The claim in words.
+    pub claim: String,
+    /// The evidence when it held, else what was found.
+    pub result: Result<String, String>,
+}
+
+impl Verdict {
+    /// Whether the claim held.
+    pub fn holds(&self) -> bool {
+        self.result.is_ok()
+    }
+}
+
+/// Every shipped landscape scene, parsed (a broken file is named in the error).
+pub fn landscape_scenes() -> Result<Vec<(&'static str, Scene)>, SpecError> {
+    LANDSCAPE_SCENES
+        .iter()
+        .map(|file| {
+            Scene::from_json(file.text)
+                .map(|scene| (file.name, scene))
+                .map_err(|e| SpecError::single(format!("scene {}", file.name), e.to_string()))
+        })
+        .collect()
+}

@@ -1,0 +1,86 @@
+// Steps per second in the page, CPU and GPU, widths 32 to 16384: a benchmark,
+// not a test (`make bench-page`). Without a GPU, Chromium's WebGPU adapter is
+// SwiftShader, a CPU emulation: the GPU figures show the page working, not a GPU's speed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDirectory } from './static-server.mjs';
+import { launchBrowser, openPage } from './browser.mjs';
+
+const DIST = new URL('../../dist/', import.meta.url).pathname;
+let server;
+let webgpu;
+let plain;
+
+before(async () => {
+  server = await serveDirectory(DIST);
+  webgpu = await launchBrowser(['--enable-unsafe-webgpu']);
+  plain = await launchBrowser();
+});
+
+after(async () => {
+  await webgpu?.close();
+  await plain?.close();
+  await server?.close();
+});
+
+const panel = (width, device, iterations) => ({
+  width, optimizer: 'adam', params: { lr: 0.01 }, batch_size: 800, iterations, device,
+});
+
+const address = (panels) => `${server.url}#classifier=${encodeURIComponent(JSON.stringify({ panels }))}`;
+
+async function readout(page, i) {
+  return page.$eval(`#net${i}-readout`, (e) => ({
+    iteration: Number(e.dataset.iteration),
+    wallMs: Number(e.dataset.wallMs),
+  }));
+}
+
+async function waitForIteration(page, i, iteration, timeout = 120000) {
+  await page.waitForFunction(
+    ([id, n]) => Number(document.querySelector(id)?.dataset.iteration) >= n,
+    [`#net${i}-readout`, iteration],
+    { timeout },
+  );
+}
+
+test('steps per second in the page, CPU and GPU, widths 32 to 16384', async () => {
+  // Without a GPU, Chromium's WebGPU adapter is SwiftShader, a CPU emulation:
+  // the GPU figures here show the page working, not a GPU's speed.
+  const rates = [];
+  for (const [width, iterations] of [[32, 2000], [512, 200], [8192, 100], [16384, 100]]) {
+    for (const device of ['cpu', 'gpu']) {
+      const browser = device === 'gpu' ? webgpu : plain;
+      const { page, errors } = await openPage(browser, address([panel(width, device, iterations)]));
+      const expected = device === 'gpu' ? 'GPU' : 'CPU';
+      await page.waitForFunction((e) => document.querySelector('#net0-device-badge').textContent === e, expected);
+      await waitForIteration(page, 0, 0, 120000);
+      await page.click('#net-play');
+      // The rate between two logs, so the time before training started does not count.
+      const window = width > 1000 ? 20000 : 4000;
+      let line = `${expected} width ${width}: `;
+      try {
+        await waitForIteration(page, 0, 1, 60000);
+        const first = await readout(page, 0);
+        await page.waitForFunction(
+          ([n, ms, total]) => {
+            const { iteration, wallMs } = document.querySelector('#net0-readout').dataset;
+            return Number(iteration) >= total || (Number(iteration) > n && Number(wallMs) > ms);
+          },
+          [first.iteration, first.wallMs + window, iterations],
+          { timeout: 3 * window + 60000 },
+        );
+        const last = await readout(page, 0);
+        const steps = last.iteration - first.iteration;
+        const seconds = (last.wallMs - first.wallMs) / 1000;
+        line += `${(steps / seconds).toFixed(2)} steps/s (${steps} steps in ${seconds.toFixed(1)} s)`;
+      } catch {
+        line += 'under one step a minute';
+      }
+      rates.push(line);
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+  }
+  console.log(`full-batch Adam in the page, 800 points:\n${rates.join('\n')}`);
+});
