@@ -18,7 +18,7 @@ fn every_equation_is_well_formed_mathml() {
         let lines = tree
             .root_element()
             .children()
-            .filter(|n| n.has_tag_name("p") && n.children().all(|m| m.has_tag_name("math")))
+            .filter(|n| n.has_tag_name("p"))
             .count();
         assert_eq!(lines, equations.lines().count(), "{}", name);
         let text: String = tree

@@ -24,9 +24,10 @@ pub struct ColorScale {
 }
 
 impl ColorScale {
-    /// Chooses a scale for a set of sampled values: logarithmic when most of
-    /// them crowd into the lowest tenth of the range (as in Rosenbrock's
-    /// valley), linear otherwise. Non-finite samples are ignored.
+    /// Chooses a scale for a set of sampled values: logarithmic when half of
+    /// them crowd into the lowest 30 % of the range (Rosenbrock's valley, an
+    /// ill-conditioned quadratic's), linear otherwise, so that contours reach
+    /// into the valley where the paths run. Non-finite samples are ignored.
     pub fn fit(samples: &[f64]) -> Self {
         let mut finite: Vec<f64> = samples.iter().copied().filter(|v| v.is_finite()).collect();
         if finite.is_empty() {
@@ -42,7 +43,7 @@ impl ColorScale {
         let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
         let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let range = max - min;
-        let kind = if range > 0.0 && median - min < 0.1 * range {
+        let kind = if range > 0.0 && median - min < 0.3 * range {
             ScaleKind::Log {
                 softness: 1e-3 * range,
             }
@@ -135,6 +136,8 @@ mod tests {
             ColorScale::fit(&samples).kind,
             ScaleKind::Log { .. }
         ));
+        let bowl: Vec<f64> = (0..100).map(|i| f64::from(i).powi(2)).collect();
+        assert!(matches!(ColorScale::fit(&bowl).kind, ScaleKind::Log { .. }));
         let even: Vec<f64> = (0..100).map(f64::from).collect();
         assert_eq!(ColorScale::fit(&even).kind, ScaleKind::Linear);
     }

@@ -13,29 +13,152 @@
 /// Names set upright as identifiers rather than as prose.
 const FUNCTIONS: &[&str] = &["argmin", "diag", "exp", "log", "max", "min", "sign"];
 
-/// Every line of `equations` as a paragraph of `<math>` elements, one per
-/// formula of the line.
+/// Every line of `equations` as a paragraph of wrappable groups of `<math>`
+/// elements and prose.
 ///
 /// ```
 /// let html = descent::render::mathml::typeset("m̂ = m/(1 − β₁ᵗ)");
-/// assert!(html.starts_with("<p class=\"eq\"><math>"));
+/// assert!(html.starts_with("<p class=\"eq\"><span class=\"f\"><math>"));
 /// assert!(html.contains("<msubsup><mi>β</mi><mrow><mn>1</mn></mrow><mrow><mi>t</mi></mrow></msubsup>"));
 /// ```
 pub fn typeset(equations: &str) -> String {
-    equations
-        .lines()
-        .map(|line| {
-            // Parts of a line set apart by two or more spaces are separate
-            // formulas: each is its own `<math>`, so a narrow box wraps between them.
-            let parts: String = line
-                .split("  ")
-                .map(str::trim)
-                .filter(|part| !part.is_empty())
-                .map(|part| format!("<math><mrow>{}</mrow></math>", row(part)))
+    equations.lines().map(line).collect()
+}
+
+/// One line as a paragraph of groups (formulas set apart by two spaces, `;`
+/// or `,`), each group a run of `<math>` pieces and prose, so that a narrow
+/// box wraps between groups, before a top-level `+` or `−`, after a `·` or a
+/// spaced `/`, and
+/// inside prose, but never inside a bracket.
+fn line(text: &str) -> String {
+    let groups: String = groups(text)
+        .iter()
+        .map(|group| {
+            let items: String = group
+                .iter()
+                .map(|item| match item {
+                    Item::Formula(f) => format!("<math><mrow>{}</mrow></math>", row(f)),
+                    Item::Prose(p) => {
+                        let text: String = p.chars().map(escape).collect();
+                        format!("<span class=\"prose\">{text}</span>")
+                    }
+                })
                 .collect();
-            format!("<p class=\"eq\">{parts}</p>")
+            format!("<span class=\"f\">{items}</span>")
         })
-        .collect()
+        .collect();
+    format!("<p class=\"eq\">{groups}</p>")
+}
+
+/// A piece of a line: a formula, or words at the top level of the line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Item {
+    Formula(String),
+    Prose(String),
+}
+
+/// Whether the word starting at `i` is prose: two or more Latin letters
+/// (an apostrophe inside allowed) that do not name a function.
+fn prose_word_end(chars: &[char], i: usize) -> Option<usize> {
+    let starts_word = i == 0 || !chars[i - 1].is_alphanumeric();
+    if !starts_word || !chars.get(i)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let end = run_end(chars, i, |c| c.is_ascii_alphabetic() || c == '\'');
+    let word: String = chars[i..end].iter().collect();
+    let ends_word = chars
+        .get(end)
+        .is_none_or(|c| !c.is_alphanumeric() && !is_script(*c));
+    (word.chars().count() >= 2 && !FUNCTIONS.contains(&word.as_str()) && ends_word).then_some(end)
+}
+
+fn is_script(c: char) -> bool {
+    subscript(c).is_some()
+        || superscript(c).is_some()
+        || accent(c).is_some()
+        || c == '_'
+        || c == '^'
+}
+
+/// The line's groups and their items.
+fn groups(text: &str) -> Vec<Vec<Item>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut groups: Vec<Vec<Item>> = vec![Vec::new()];
+    let mut current = String::new();
+    let mut depth = 0usize;
+    let flush = |current: &mut String, groups: &mut Vec<Vec<Item>>| {
+        let formula = current.trim().to_string();
+        if !formula.is_empty() {
+            if let Some(group) = groups.last_mut() {
+                group.push(Item::Formula(formula));
+            }
+        }
+        current.clear();
+    };
+    let close = |groups: &mut Vec<Vec<Item>>| {
+        if groups.last().is_some_and(|g| !g.is_empty()) {
+            groups.push(Vec::new());
+        }
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 {
+            if c == ' ' && next == Some(' ') {
+                flush(&mut current, &mut groups);
+                close(&mut groups);
+                i = run_end(&chars, i, char::is_whitespace);
+                continue;
+            }
+            if matches!(c, ';' | ',') && next.is_none_or(|n| n == ' ') {
+                current.push(c);
+                flush(&mut current, &mut groups);
+                close(&mut groups);
+                i += 1;
+                continue;
+            }
+            if matches!(c, '−' | '+') && i > 0 && chars[i - 1] == ' ' && next == Some(' ') {
+                flush(&mut current, &mut groups);
+            }
+            if let Some(mut end) = prose_word_end(&chars, i) {
+                flush(&mut current, &mut groups);
+                // Single spaces between prose words (and a trailing `:` or `,`) stay in the prose.
+                while chars.get(end) == Some(&' ') {
+                    match prose_word_end(&chars, end + 1) {
+                        Some(after) => end = after,
+                        None => break,
+                    }
+                }
+                if chars.get(end).is_some_and(|&c| c == ':') {
+                    end += 1;
+                }
+                let words: String = chars[i..end].iter().collect();
+                if let Some(group) = groups.last_mut() {
+                    group.push(Item::Prose(words));
+                }
+                i = end;
+                continue;
+            }
+            let spaced = i > 0 && chars[i - 1] == ' ' && next == Some(' ');
+            if c == '·' || (c == '/' && spaced) {
+                current.push(c);
+                flush(&mut current, &mut groups);
+                i += 1;
+                continue;
+            }
+        }
+        current.push(c);
+        i += 1;
+    }
+    flush(&mut current, &mut groups);
+    groups.retain(|g| !g.is_empty());
+    groups
 }
 
 /// The MathML content of one line (without the enclosing `<math>`).
@@ -284,7 +407,36 @@ fn superscript(c: char) -> Option<char> {
 
 #[cfg(test)]
 mod tests {
-    use super::typeset;
+    use super::{groups, typeset, Item};
+
+    #[test]
+    fn lines_break_between_formulas_before_signs_and_around_prose() {
+        let parts = groups("αₖ = α, or the line search's choice along −∇f(xₖ)");
+        assert_eq!(
+            parts,
+            vec![
+                vec![Item::Formula("αₖ = α,".into())],
+                vec![
+                    Item::Prose("or the line search's choice along".into()),
+                    Item::Formula("−∇f(xₖ)".into())
+                ]
+            ]
+        );
+        let parts = groups("θ ← θ − α (1 − μ)/(1 − ν) · g/d");
+        assert_eq!(
+            parts[0],
+            vec![
+                Item::Formula("θ ← θ".into()),
+                Item::Formula("− α (1 − μ)/(1 − ν) ·".into()),
+                Item::Formula("g/d".into())
+            ]
+        );
+        assert_eq!(
+            groups("max(a, b) + sign(c)").len(),
+            1,
+            "functions and brackets stay whole"
+        );
+    }
 
     #[test]
     fn scripts_accents_and_roots() {
@@ -310,7 +462,10 @@ mod tests {
     fn prose_is_text_and_lines_are_blocks() {
         let html = typeset("a\nb with c");
         assert_eq!(html.matches("<p class=\"eq\">").count(), 2);
-        assert!(html.contains("<mtext>\u{a0}with\u{a0}</mtext>"));
+        assert!(
+            html.contains("<span class=\"prose\">with</span><math><mrow><mi>c</mi>"),
+            "{html}"
+        );
         assert!(typeset("Πᵢ≤ₜ μᵢ").contains("<mi>i</mi><mo>≤</mo><mi>t</mi>"));
     }
 }

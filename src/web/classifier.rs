@@ -378,10 +378,13 @@ impl ClassifierMode {
         remove.set_text_content(Some("Remove"));
         bar.append_child(&remove)?;
         panel.append_child(&bar)?;
+        let picture = d.create_element("div")?;
+        picture.set_class_name("net-picture");
         let canvas = d.create_element("canvas")?;
         canvas.set_id(&id("canvas"));
         canvas.set_class_name("net-canvas");
-        panel.append_child(&canvas)?;
+        picture.append_child(&canvas)?;
+        panel.append_child(&picture)?;
         let readout = d.create_element("p")?;
         readout.set_id(&id("readout"));
         readout.set_class_name("readout");
@@ -500,9 +503,19 @@ impl ClassifierMode {
 
     /// Restarts every panel's training from its controls.
     pub fn restart(&mut self) {
+        for i in 0..self.panels.len() {
+            self.restart_panel(i);
+        }
+        self.send(Request::Truncate {
+            panels: self.panels.len(),
+        });
+    }
+
+    /// Restarts panel `i`'s training from its controls; the others go on.
+    fn restart_panel(&mut self, i: usize) {
         self.dirty = true;
         self.address_stale = true;
-        for i in 0..self.panels.len() {
+        {
             self.generation += 1;
             let setup = self.setup(i);
             let spec = setup
@@ -560,8 +573,8 @@ impl ClassifierMode {
                 }
             });
         }
-        self.send(Request::Truncate {
-            panels: self.panels.len(),
+        self.send(Request::Play {
+            playing: self.playing,
         });
     }
 
@@ -657,7 +670,7 @@ impl ClassifierMode {
                 }
             }
         }
-        self.restart();
+        self.restart_panel(i);
         Ok(())
     }
 

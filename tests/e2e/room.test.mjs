@@ -187,8 +187,8 @@ test('classifier: Gauss–Newton at width 8192 is refused at once while another 
   await page.waitForFunction(() => /model\.width: .*limits/.test(document.querySelector('#net1-status').textContent));
   const status = await page.textContent('#net1-status');
   assert.match(status, /matrix_free/);
-  // The SGD panel restarts with the change and keeps training.
-  await page.click('#net-play');
+  // The SGD panel was not restarted by the other panel's change, and keeps training.
+  assert.equal(await page.textContent('#net-play'), 'Pause');
   const start = Number(await page.getAttribute('#net0-readout', 'data-iteration'));
   await page.waitForFunction(
     (seen) => Number(document.querySelector('#net0-readout').dataset.iteration) > seen,
