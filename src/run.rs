@@ -89,6 +89,14 @@ impl History {
         self.points.len().saturating_sub(1)
     }
 
+    /// Every point drawn for the run: its iterates, then its averaged path's.
+    pub fn drawn_points(&self) -> impl Iterator<Item = &[f64]> {
+        self.points
+            .iter()
+            .chain(self.averaged.iter().flat_map(|a| &a.points))
+            .map(Vec::as_slice)
+    }
+
     /// Whether the run diverged while f fell without bound (it ended lower
     /// than it started, or at −∞): on a function unbounded below, the
     /// expected end of a method that descends.

@@ -204,6 +204,7 @@ fn draw<DB: DrawingBackend>(
                 &data.train,
                 &data.test,
                 &training.history,
+                scale,
             )
         }
     };

@@ -135,7 +135,7 @@ mod tests {
         assert!(check(dense, arch(32), 800, "gauss-newton").is_ok());
         let err = check(dense, arch(8192), 800, "gauss-newton").unwrap_err();
         assert_eq!(err.field, "model.width");
-        assert!(err.message.contains("p = 57349"), "{}", err.message);
+        assert!(err.message.contains("p = 65541"), "{}", err.message);
         assert!(err.message.contains("limits 537 MB"), "{}", err.message);
         assert!(
             err.message.contains("\"matrix_free\": true"),

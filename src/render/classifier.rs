@@ -35,11 +35,11 @@ pub fn region_pixels(grid: &DecisionGrid, width: u32, height: u32) -> Vec<u8> {
 }
 
 /// The pixel rectangle of the decision-region plot in a canvas of `size`
-/// (the left part; the curves take the right).
-pub fn regions_rect(size: (u32, u32)) -> PixelRect {
+/// with text scaled by `scale` (the left part; the curves take the right).
+pub fn regions_rect(size: (u32, u32), scale: f64) -> PixelRect {
     let (width, height) = size;
     let left_width = height.min(width * 3 / 5);
-    let (margin, x_labels, y_labels) = (10, 30, 40);
+    let (margin, x_labels, y_labels) = label_areas(scale);
     PixelRect {
         left: margin + y_labels,
         top: margin,
@@ -48,8 +48,15 @@ pub fn regions_rect(size: (u32, u32)) -> PixelRect {
     }
 }
 
+/// Margin, x-label and y-label sizes of the region plot for text scale `scale`.
+fn label_areas(scale: f64) -> (u32, u32, u32) {
+    let px = |v: f64| (v * scale).round() as u32;
+    (px(10.0), px(30.0), px(40.0))
+}
+
 /// Draws regions, points (circles for training, crosses for test) and curves
-/// over `root`. With `grid` None, the caller has already filled the
+/// over `root`, text scaled by `scale` (the device pixel ratio, more when
+/// presenting). With `grid` None, the caller has already filled the
 /// background and put the regions in [`regions_rect`] (a canvas does that in one call).
 pub fn draw_training<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -57,13 +64,17 @@ pub fn draw_training<DB: DrawingBackend>(
     train: &Dataset,
     test: &Dataset,
     history: &TrainingHistory,
+    scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let (width, height) = root.dim_in_pixel();
     let (left, right) = root.split_horizontally(height.min(width * 3 / 5));
+    let (margin, x_labels, y_labels) = label_areas(scale);
+    let font = ("sans-serif", 12.0 * scale).into_font();
+    let caption_font = ("sans-serif", 14.0 * scale).into_font();
     let mut chart = ChartBuilder::on(&left)
-        .margin(10)
-        .x_label_area_size(30)
-        .y_label_area_size(40)
+        .margin(margin)
+        .x_label_area_size(x_labels)
+        .y_label_area_size(y_labels)
         .build_cartesian_2d(-3.0..3.0, -3.0..3.0)?;
     if let Some(grid) = grid {
         root.fill(&WHITE)?;
@@ -77,20 +88,21 @@ pub fn draw_training<DB: DrawingBackend>(
             left.draw(&element)?;
         }
     }
-    chart.configure_mesh().disable_mesh().draw()?;
-    chart.draw_series(
-        train
-            .x
-            .iter()
-            .zip(&train.labels)
-            .map(|(p, &c)| Circle::new((p[0], p[1]), 3, CLASS_COLORS[c].filled())),
-    )?;
-    chart.draw_series(
-        test.x
-            .iter()
-            .zip(&test.labels)
-            .map(|(p, &c)| Cross::new((p[0], p[1]), 4, CLASS_COLORS[c].stroke_width(2))),
-    )?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .label_style(font.clone())
+        .draw()?;
+    chart.draw_series(train.x.iter().zip(&train.labels).map(|(p, &c)| {
+        Circle::new((p[0], p[1]), (3.0 * scale) as i32, CLASS_COLORS[c].filled())
+    }))?;
+    chart.draw_series(test.x.iter().zip(&test.labels).map(|(p, &c)| {
+        Cross::new(
+            (p[0], p[1]),
+            (4.0 * scale) as i32,
+            CLASS_COLORS[c].stroke_width((2.0 * scale) as u32),
+        )
+    }))?;
     let (top, bottom) = right.split_vertically(height / 2);
     let last = history.iteration.last().copied().unwrap_or(1).max(1) as f64;
     let max_loss = history
@@ -100,31 +112,37 @@ pub fn draw_training<DB: DrawingBackend>(
         .copied()
         .filter(|v| v.is_finite())
         .fold(0.1, f64::max);
+    let px = |v: f64| (v * scale).round() as u32;
     let mut losses = ChartBuilder::on(&top)
-        .caption("loss: train (blue), test (red)", ("sans-serif", 14))
-        .margin(10)
-        .x_label_area_size(25)
-        .y_label_area_size(45)
+        .caption("loss: train (blue), test (red)", caption_font.clone())
+        .margin(px(8.0))
+        .margin_right(px(16.0))
+        .x_label_area_size(px(22.0))
+        .y_label_area_size(px(40.0))
         .build_cartesian_2d(0.0..last, 0.0..max_loss * 1.05)?;
-    // Iterations are whole numbers; five labels stay legible in a narrow panel.
+    // Iterations are whole numbers: at most one label per iteration, five at most.
     let iteration_label = |v: &f64| format!("{v:.0}");
+    let x_labels = (last as usize + 1).min(5);
     losses
         .configure_mesh()
-        .x_labels(5)
+        .x_labels(x_labels)
         .x_label_formatter(&iteration_label)
-        .y_labels(5)
+        .y_labels(4)
+        .label_style(font.clone())
         .draw()?;
     let mut accuracy = ChartBuilder::on(&bottom)
-        .caption("accuracy: train (blue), test (red)", ("sans-serif", 14))
-        .margin(10)
-        .x_label_area_size(25)
-        .y_label_area_size(45)
+        .caption("accuracy: train (blue), test (red)", caption_font)
+        .margin(px(8.0))
+        .margin_right(px(16.0))
+        .x_label_area_size(px(22.0))
+        .y_label_area_size(px(40.0))
         .build_cartesian_2d(0.0..last, 0.0..1.0)?;
     accuracy
         .configure_mesh()
-        .x_labels(5)
+        .x_labels(x_labels)
         .x_label_formatter(&iteration_label)
-        .y_labels(5)
+        .y_labels(3)
+        .label_style(font)
         .draw()?;
     let xs = || history.iteration.iter().map(|&i| i as f64);
     let curve = |values: &[f64], color: RGBColor| {
@@ -132,7 +150,7 @@ pub fn draw_training<DB: DrawingBackend>(
             xs().zip(values.iter().copied())
                 .filter(|(_, v)| v.is_finite())
                 .collect::<Vec<_>>(),
-            color.stroke_width(2),
+            color.stroke_width(px(2.0)),
         )
     };
     losses.draw_series(curve(&history.train_loss, BLUE))?;

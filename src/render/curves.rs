@@ -318,6 +318,12 @@ mod tests {
 
     #[test]
     fn a_diverged_run_does_not_stretch_the_axis() {
+        #[cfg(feature = "cli")]
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            include_bytes!("../../www/fonts/DejaVuSans.ttf"),
+        );
         let mut svg = String::new();
         let root = SVGBackend::with_string(&mut svg, (400, 200)).into_drawing_area();
         let curve = |values: Vec<f64>, diverged| Curve {

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 
 use super::chart::{draw_color_bar, draw_overlay, run_paths, PathView, Theme};
 use super::landscape;
-use super::view::{Layout, Margins};
+use super::view::{fit_points, Layout, Margins};
 use crate::run::Outcome;
 
 /// Colours for runs, in order (Tableau 10, legible on viridis).
@@ -37,12 +37,12 @@ pub fn draw_outcome<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
-    let layout = Layout::fit(
-        root.dim_in_pixel(),
-        &outcome.landscape.window(),
-        &Margins::default(),
-        scale,
-    );
+    let every_point = outcome
+        .runs
+        .iter()
+        .flat_map(|run| run.history.drawn_points());
+    let window = fit_points(&outcome.landscape.window(), every_point);
+    let layout = Layout::fit(root.dim_in_pixel(), &window, &Margins::default(), scale);
     let image = landscape::render(
         outcome.landscape.as_ref(),
         &layout.view,

@@ -39,6 +39,38 @@ impl Default for Margins {
     }
 }
 
+/// `window` grown to hold every point of `points` that lies within four
+/// window-widths of its centre (a diverging run does not zoom the view out
+/// to nothing), with a twentieth of the span as margin where it grew.
+pub fn fit_points<'a>(window: &Window, points: impl Iterator<Item = &'a [f64]>) -> Window {
+    let (cx, cy) = (
+        0.5 * (window.x_min + window.x_max),
+        0.5 * (window.y_min + window.y_max),
+    );
+    let reach = 4.0 * (window.x_max - window.x_min).max(window.y_max - window.y_min);
+    let mut fitted = *window;
+    for p in points {
+        let (x, y) = (p[0], p[1]);
+        if !(x.is_finite() && y.is_finite()) || (x - cx).abs() > reach || (y - cy).abs() > reach {
+            continue;
+        }
+        fitted.x_min = fitted.x_min.min(x);
+        fitted.x_max = fitted.x_max.max(x);
+        fitted.y_min = fitted.y_min.min(y);
+        fitted.y_max = fitted.y_max.max(y);
+    }
+    let (mx, my) = (
+        0.05 * (fitted.x_max - fitted.x_min),
+        0.05 * (fitted.y_max - fitted.y_min),
+    );
+    Window {
+        x_min: fitted.x_min - if fitted.x_min < window.x_min { mx } else { 0.0 },
+        x_max: fitted.x_max + if fitted.x_max > window.x_max { mx } else { 0.0 },
+        y_min: fitted.y_min - if fitted.y_min < window.y_min { my } else { 0.0 },
+        y_max: fitted.y_max + if fitted.y_max > window.y_max { my } else { 0.0 },
+    }
+}
+
 /// The plot's place on the canvas and the part of the plane it shows, with
 /// equal scales on both axes so that angles and circles look right.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -144,5 +176,24 @@ mod tests {
         let (px, py) = layout.to_pixel(0.3, -0.7);
         let (x, y) = layout.to_plane(px, py);
         assert!((x - 0.3).abs() < 1e-12 && (y + 0.7).abs() < 1e-12);
+    }
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn the_view_grows_to_hold_the_paths_but_not_a_diverging_one() {
+        let window = Window {
+            x_min: -3.0,
+            x_max: 3.0,
+            y_min: -2.0,
+            y_max: 2.0,
+        };
+        let points = [vec![0.0, -2.6], vec![1e9, 1e9], vec![1.0, 1.0]];
+        let view = fit_points(&window, points.iter().map(Vec::as_slice));
+        assert!(view.y_min < -2.6 && view.y_min > -3.0, "{view:?}");
+        assert_eq!((view.x_min, view.x_max, view.y_max), (-3.0, 3.0, 2.0));
     }
 }

@@ -10,6 +10,8 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use plotters::coord::Shift;
+use plotters::drawing::DrawingAreaErrorKind;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde_json::{json, Map, Value as Json};
@@ -33,7 +35,7 @@ use crate::render::guides::{
     draw_guides, gradient_field, local_model, momentum_split, Guides, Segment,
 };
 use crate::render::landscape;
-use crate::render::view::{Layout, Margins, PixelRect};
+use crate::render::view::{fit_points, Layout, Margins, PixelRect};
 use crate::run::{run_spec, Outcome, Status, DIVERGENCE_RADIUS};
 use crate::scene::{landscape_scenes, Scene};
 use crate::spec::{kind_params, noise_kinds, Spec};
@@ -106,7 +108,9 @@ struct Elements {
     compare: HtmlSelectElement,
     overlay_momentum: HtmlInputElement,
     overlay_ahead: HtmlInputElement,
+    fit_view: HtmlInputElement,
     caption: Element,
+    export_title: HtmlInputElement,
 }
 
 /// A user action, run from an event listener.
@@ -193,6 +197,8 @@ impl App {
             compare: dom::element(document, "compare")?,
             overlay_momentum: dom::element(document, "overlay-momentum")?,
             overlay_ahead: dom::element(document, "overlay-ahead")?,
+            fit_view: dom::element(document, "fit-view")?,
+            export_title: dom::element(document, "export-title")?,
             caption: dom::element(document, "caption")?,
         };
         for entry in PROBLEMS {
@@ -290,6 +296,7 @@ impl App {
             (&el.overlay_newton, "change", |app, _| app.dirty = true),
             (&el.overlay_eigen, "change", |app, _| app.dirty = true),
             (&el.overlay_ahead, "change", |app, _| app.dirty = true),
+            (&el.fit_view, "change", |app, _| app.dirty = true),
             (&el.canvas, "pointerdown", App::on_pointer_down),
             (&el.canvas, "pointermove", App::on_pointer_move),
             (&el.canvas, "pointerup", |app, _| app.dragging = false),
@@ -306,7 +313,7 @@ impl App {
             let app = Rc::clone(app);
             dom::listen(target, event, move |e| act_on(&app, action, &e))?;
         }
-        let buttons: [(&str, Action); 13] = [
+        let buttons: [(&str, Action); 14] = [
             ("toggle-controls", |app, _| app.toggle_controls()),
             ("net-reset", |app, _| app.classifier.restart()),
             ("net-add", |app, _| {
@@ -321,6 +328,7 @@ impl App {
             ("step-back", |app, _| app.step_by(-1)),
             ("reset", |app, _| app.reset()),
             ("export-png", |app, _| app.export(Export::Png)),
+            ("export-svg", |app, _| app.export(Export::Svg)),
             ("export-csv", |app, _| app.export(Export::Csv)),
             ("export-json", |app, _| app.export(Export::Json)),
             ("export-spec", |app, _| app.export(Export::Spec)),
@@ -531,6 +539,7 @@ impl App {
             return;
         };
         self.el.preset.set_value(name);
+        self.el.export_title.set_value(&scene.title);
         match scene.parsed_spec() {
             Ok(spec) => {
                 if let Err(err) = self.load_spec(&spec) {
@@ -1210,6 +1219,7 @@ impl App {
             let _ = body.class_list().toggle("controls-open");
         }
         self.dirty = true;
+        self.classifier.dirty = true;
     }
 
     fn toggle_presenting(&mut self) {
@@ -1217,6 +1227,7 @@ impl App {
             let _ = body.class_list().toggle("presenting");
         }
         self.dirty = true;
+        self.classifier.dirty = true;
     }
 
     /// The overlays that are switched on: the field over the view, the local
@@ -1337,7 +1348,8 @@ impl App {
     fn export(&mut self, what: Export) {
         let d = &self.document;
         let result = match (what, &self.outcome) {
-            (Export::Png, _) => export::png(d, &self.el.canvas, "descent-landscape.png"),
+            (Export::Png, _) => self.export_picture(false),
+            (Export::Svg, _) => self.export_picture(true),
             (Export::Csv, Some(outcome)) => match outcome.to_csv() {
                 Ok(text) => export::text(d, "descent-histories.csv", "text/csv", &text),
                 Err(e) => Err(JsValue::from_str(&e.to_string())),
@@ -1357,18 +1369,12 @@ impl App {
         }
     }
 
-    fn draw_outcome(
-        &mut self,
-        outcome: &Outcome,
-        size: (u32, u32),
-        ratio: f64,
-    ) -> Result<(), JsValue> {
-        let theme = self.theme();
-        let text_scale = if self.presenting() { 1.5 } else { 1.0 };
+    /// How a picture of `size` device pixels is split into panels (one with
+    /// every visible run, or one per run side by side) and laid out.
+    fn panels_frame(&self, outcome: &Outcome, size: (u32, u32), scale: f64) -> Frame {
         let visible: Vec<usize> = (0..outcome.runs.len())
             .filter(|&i| self.styles.get(i).is_some_and(|s| s.visible))
             .collect();
-        // Overlaid: one panel with every run. Side by side: one panel per run (up to four).
         let groups: Vec<Vec<usize>> =
             if self.el.compare.value() == "side-by-side" && visible.len() > 1 {
                 visible
@@ -1385,49 +1391,170 @@ impl App {
             _ => (2, 2),
         };
         let panel_size = (size.0 / columns, size.1 / rows);
+        let window = if self.el.fit_view.checked() {
+            let shown = groups
+                .iter()
+                .flatten()
+                .flat_map(|&i| outcome.runs[i].history.drawn_points());
+            fit_points(&outcome.landscape.window(), shown)
+        } else {
+            outcome.landscape.window()
+        };
+        let layout = Layout::fit(panel_size, &window, &Margins::default(), scale);
+        Frame {
+            groups,
+            columns,
+            panel_size,
+            layout,
+        }
+    }
+
+    /// Draws every panel of `frame` but its landscape image: colour bar,
+    /// overlays, paths and legend, on any plotters backend.
+    fn draw_panels<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        outcome: &Outcome,
+        frame: &Frame,
+        scale: Option<&ColorScale>,
+        theme: &Theme,
+    ) -> Result<(), JsValue> {
+        let failed = |e: DrawingAreaErrorKind<DB::ErrorType>| {
+            JsValue::from_str(&format!("drawing failed: {e}"))
+        };
+        let layout = &frame.layout;
+        for (k, group) in frame.groups.iter().enumerate() {
+            let origin = frame.origin(k);
+            let area = root.clone().shrink(origin, frame.panel_size);
+            if let Some(scale) = scale {
+                draw_color_bar(&area, layout, scale, theme).map_err(failed)?;
+            }
+            let guides = self.guides(outcome, layout, group);
+            draw_guides(&area, layout, &guides).map_err(failed)?;
+            let paths = self.paths(outcome, group);
+            draw_overlay(&area, layout, &outcome.landscape.minima(), &paths, theme)
+                .map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    fn draw_outcome(
+        &mut self,
+        outcome: &Outcome,
+        size: (u32, u32),
+        ratio: f64,
+    ) -> Result<(), JsValue> {
+        let theme = self.theme();
+        let text_scale = if self.presenting() { 1.5 } else { 1.0 };
+        let frame = self.panels_frame(outcome, size, ratio * text_scale);
+        let layout = frame.layout;
+        self.layout = Some(layout);
         let context = canvas::context_2d(&self.el.canvas)?;
         let RGBColor(r, g, b) = theme.background;
         context.set_fill_style_str(&format!("rgb({r}, {g}, {b})"));
         context.fill_rect(0.0, 0.0, f64::from(size.0), f64::from(size.1));
-        let layout = Layout::fit(
-            panel_size,
-            &outcome.landscape.window(),
-            &Margins::default(),
-            ratio * text_scale,
-        );
-        self.layout = Some(layout);
         let key = format!("{}{}", outcome.problem, self.seed);
         let image = self.background(outcome, &key, &layout)?.clone();
         let scale = self.background.as_ref().map(|b| b.scale);
-        let backend = CanvasBackend::with_canvas_object(self.el.canvas.clone())
-            .ok_or_else(|| JsValue::from_str("plotters could not use the canvas"))?;
-        let root = backend.into_drawing_area();
-        let failed = |e: plotters::drawing::DrawingAreaErrorKind<_>| {
-            JsValue::from_str(&format!("drawing failed: {e}"))
-        };
-        for (k, group) in groups.iter().enumerate() {
-            let origin = (
-                (k as u32 % columns) * panel_size.0,
-                (k as u32 / columns) * panel_size.1,
-            );
+        for k in 0..frame.groups.len() {
+            let (x, y) = frame.origin(k);
             context.draw_image_with_html_canvas_element_and_dw_and_dh(
                 &image,
-                f64::from(origin.0 + layout.plot.left),
-                f64::from(origin.1 + layout.plot.top),
+                f64::from(x + layout.plot.left),
+                f64::from(y + layout.plot.top),
                 f64::from(layout.plot.width),
                 f64::from(layout.plot.height),
             )?;
-            let area = root.clone().shrink((origin.0, origin.1), panel_size);
-            if let Some(scale) = &scale {
-                draw_color_bar(&area, &layout, scale, &theme).map_err(failed)?;
-            }
-            let guides = self.guides(outcome, &layout, group);
-            draw_guides(&area, &layout, &guides).map_err(failed)?;
-            let paths = self.paths(outcome, group);
-            draw_overlay(&area, &layout, &outcome.landscape.minima(), &paths, &theme)
-                .map_err(failed)?;
         }
-        root.present().map_err(failed)
+        let backend = CanvasBackend::with_canvas_object(self.el.canvas.clone())
+            .ok_or_else(|| JsValue::from_str("plotters could not use the canvas"))?;
+        let root = backend.into_drawing_area();
+        self.draw_panels(&root, outcome, &frame, scale.as_ref(), &theme)?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))
+    }
+
+    /// The picture for a slide: PNG at twice the screen's CSS size or SVG at
+    /// it, with the title from the export box above it, in the light theme.
+    fn export_picture(&self, svg: bool) -> Result<(), JsValue> {
+        let Some(outcome) = &self.outcome else {
+            return Ok(());
+        };
+        let factor = if svg { 1 } else { 2 };
+        let css = (
+            self.el.canvas.client_width().max(200) as u32,
+            self.el.canvas.client_height().max(150) as u32,
+        );
+        let size = (css.0 * factor, css.1 * factor);
+        let title = self.el.export_title.value();
+        let band = if title.trim().is_empty() {
+            0
+        } else {
+            36 * factor
+        };
+        let frame = self.panels_frame(outcome, (size.0, size.1 - band), f64::from(factor));
+        let layout = frame.layout;
+        let image = landscape::render(
+            outcome.landscape.as_ref(),
+            &layout.view,
+            layout.plot.width,
+            layout.plot.height,
+            factor as f32,
+        );
+        let heatmap = export::image_canvas(&self.document, &image)?;
+        let theme = Theme::LIGHT;
+        let places: Vec<(u32, u32)> = (0..frame.groups.len())
+            .map(|k| {
+                let (x, y) = frame.origin(k);
+                (x + layout.plot.left, y + band + layout.plot.top)
+            })
+            .collect();
+        let font = ("sans-serif", 20.0 * f64::from(factor)).into_font();
+        if svg {
+            let mut text = String::new();
+            {
+                let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
+                root.draw(&Text::new(title.clone(), (12, 8), font))
+                    .map_err(|e| JsValue::from_str(&e.to_string()))?;
+                let area = root.clone().shrink((0, band), (size.0, size.1 - band));
+                self.draw_panels(&area, outcome, &frame, Some(&image.scale), &theme)?;
+                root.present()
+                    .map_err(|e| JsValue::from_str(&e.to_string()))?;
+            }
+            let svg = export::with_images(&text, &heatmap, &places, &layout.plot)?;
+            export::text(
+                &self.document,
+                "descent-landscape.svg",
+                "image/svg+xml",
+                &svg,
+            )
+        } else {
+            let target = export::blank_canvas(&self.document, size)?;
+            let context = canvas::context_2d(&target)?;
+            context.set_fill_style_str("#ffffff");
+            context.fill_rect(0.0, 0.0, f64::from(size.0), f64::from(size.1));
+            for &(x, y) in &places {
+                context.draw_image_with_html_canvas_element(
+                    &heatmap,
+                    f64::from(x),
+                    f64::from(y),
+                )?;
+            }
+            let backend = CanvasBackend::with_canvas_object(target.clone())
+                .ok_or_else(|| JsValue::from_str("plotters could not use the canvas"))?;
+            let root = backend.into_drawing_area();
+            root.draw(&Text::new(
+                title,
+                (12 * factor as i32, 8 * factor as i32),
+                font,
+            ))
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+            let area = root.clone().shrink((0, band), (size.0, size.1 - band));
+            self.draw_panels(&area, outcome, &frame, Some(&image.scale), &theme)?;
+            root.present()
+                .map_err(|e| JsValue::from_str(&e.to_string()))?;
+            export::png(&self.document, &target, "descent-landscape.png")
+        }
     }
 
     /// The paths of runs `indices`, each with its averaged path if any.
@@ -1601,9 +1728,30 @@ fn act_on(app: &Rc<RefCell<App>>, action: Action, event: &Event) {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Export {
     Png,
+    Svg,
     Csv,
     Json,
     Spec,
+}
+
+/// The picture split into panels: which runs each shows and where.
+struct Frame {
+    /// The runs of each panel.
+    groups: Vec<Vec<usize>>,
+    columns: u32,
+    panel_size: (u32, u32),
+    /// Every panel's layout (they share the view).
+    layout: Layout,
+}
+
+impl Frame {
+    /// The top-left pixel of panel `k`.
+    fn origin(&self, k: usize) -> (u32, u32) {
+        (
+            (k as u32 % self.columns) * self.panel_size.0,
+            (k as u32 / self.columns) * self.panel_size.1,
+        )
+    }
 }
 
 /// The groups of generated controls outside the run panels.

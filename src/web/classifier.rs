@@ -305,6 +305,11 @@ impl ClassifierMode {
         let panel = d.create_element("section")?;
         panel.set_class_name("net-panel");
         panel.set_attribute("data-panel", &i.to_string())?;
+        let title = d.create_element("h3")?;
+        title.set_class_name("net-title");
+        title.set_id(&id("title"));
+        title.set_text_content(Some(&panel_title(setup)));
+        panel.append_child(&title)?;
         let bar = d.create_element("div")?;
         bar.set_class_name("net-controls");
         let slider: HtmlInputElement = create(d, "input")?;
@@ -518,6 +523,12 @@ impl ClassifierMode {
         {
             self.generation += 1;
             let setup = self.setup(i);
+            if let (Some(title), Some(setup)) = (
+                self.document.get_element_by_id(&format!("net{i}-title")),
+                &setup,
+            ) {
+                title.set_text_content(Some(&panel_title(setup)));
+            }
             let spec = setup
                 .as_ref()
                 .map(PanelSetup::to_spec)
@@ -849,13 +860,18 @@ impl ClassifierMode {
         let canvas_element: HtmlCanvasElement = canvas_element
             .dyn_into()
             .map_err(|_| JsValue::from_str("not a canvas"))?;
-        let (size, _, _) = canvas::fit_to_display(&canvas_element);
+        let (size, ratio, _) = canvas::fit_to_display(&canvas_element);
+        let presenting = self
+            .document
+            .body()
+            .is_some_and(|b| b.class_list().contains("presenting"));
+        let scale = if presenting { 1.3 * ratio } else { ratio };
         let document = self.document.clone();
         let panel = &mut self.panels[i];
         let (Some((train, test)), Some(snapshot)) = (&panel.data, &panel.snapshot) else {
             return Ok(());
         };
-        let rect = regions_rect(size);
+        let rect = regions_rect(size, scale);
         let stale = panel
             .regions
             .as_ref()
@@ -879,7 +895,7 @@ impl ClassifierMode {
             .ok_or_else(|| JsValue::from_str("plotters could not use the canvas"))?;
         let root = backend.into_drawing_area();
         let h = &snapshot.history;
-        draw_training(&root, None, train, test, h)
+        draw_training(&root, None, train, test, h, scale)
             .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
         root.present()
             .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
@@ -1034,4 +1050,23 @@ fn rate(h: &crate::train::TrainingHistory) -> Option<f64> {
     let iterations = h.iteration[n - 1].checked_sub(h.iteration[n - 2])? as f64;
     let ms = h.wall_ms[n - 1] - h.wall_ms[n - 2];
     (ms > 0.0).then(|| 1e3 * iterations / ms)
+}
+
+/// A panel's heading: its optimizer's name, width and batch.
+fn panel_title(setup: &PanelSetup) -> String {
+    let name = NETWORK_METHODS
+        .iter()
+        .find(|m| m.name == setup.optimizer)
+        .map(|m| m.label)
+        .or_else(|| {
+            OPTIMIZERS
+                .iter()
+                .find(|o| o.name == setup.optimizer)
+                .map(|o| o.label)
+        })
+        .unwrap_or(setup.optimizer.as_str());
+    format!(
+        "{name} · width {} · batch {} · {} iterations",
+        setup.width, setup.batch_size, setup.iterations
+    )
 }

@@ -298,6 +298,7 @@ test('the per-step chart follows the chosen quantity and exports download', asyn
     ['#export-json', 'descent-histories.json', '{"problem":'],
     ['#export-spec', 'descent-spec.json', '{'],
     ['#export-png', 'descent-landscape.png', '\u0089PNG'],
+    ['#export-svg', 'descent-landscape.svg', '<svg'],
   ]) {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
     assert.equal(download.suggestedFilename(), name);
