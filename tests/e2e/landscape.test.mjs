@@ -78,11 +78,12 @@ test('step, reset, the learning-rate slider and the problem picker update the pi
   await page.click('#reset');
   assert.equal(await stepCounter(page), 0);
 
-  const atDefault = await canvasPixels(page, '#landscape');
+  // At step 0 only the start is drawn; the chart shows the whole run.
+  const atDefault = await canvasPixels(page, '#curves');
   assert.equal(await page.inputValue('#run0-opt-lr-value'), '0.15');
   await page.fill('#run0-opt-lr', '560');
   assert.notEqual(await page.inputValue('#run0-opt-lr-value'), '0.15');
-  await waitForCanvasChange(page, '#landscape', atDefault.checksum);
+  await waitForCanvasChange(page, '#curves', atDefault.checksum);
 
   // A rate far beyond 2/κ makes the quadratic diverge; the page says so.
   await page.fill('#run0-opt-lr', '1000');
