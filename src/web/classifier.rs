@@ -565,6 +565,13 @@ impl ClassifierMode {
                 _ => None,
             };
             self.show_device(i, gpu.is_some(), note.as_deref());
+            if let Some(readout) = self.document.get_element_by_id(&format!("net{i}-readout")) {
+                readout.set_text_content(Some(if gpu.is_some() {
+                    "waiting for the GPU…"
+                } else {
+                    "starting…"
+                }));
+            }
             let on_gpu = gpu.is_some();
             self.panels[i] = Panel {
                 generation: self.generation,

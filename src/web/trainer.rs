@@ -89,7 +89,14 @@ struct Job {
     /// History entries when the regions were last computed, and when.
     grid_logged: Option<usize>,
     last_grid: f64,
+    /// The iteration last reported, and when (ms): a panel that trains
+    /// between log entries still reports its progress every [`PROGRESS_MS`].
+    reported_iteration: usize,
+    last_report: f64,
 }
+
+/// The longest a training panel goes without reporting its iteration (ms).
+const PROGRESS_MS: f64 = 1000.0;
 
 impl Job {
     fn finished(&self) -> bool {
@@ -109,10 +116,20 @@ impl Job {
         self.reported != logged || (self.session.is_ok() && self.grid_logged != logged)
     }
 
+    /// Whether the panel has trained on since its last report, a second ago or more.
+    fn progress_due(&self, clock: f64) -> bool {
+        clock - self.last_report >= PROGRESS_MS
+            && self
+                .session
+                .as_ref()
+                .is_ok_and(|s| s.iteration() != self.reported_iteration)
+    }
+
     /// A snapshot if one is owed; regions come along at most every
     /// [`GRID_INTERVAL_MS`] while training, and always once it pauses or ends.
     fn snapshot(&mut self, panel: usize, clock: f64, playing: bool) -> Option<Snapshot> {
-        if !self.owes() {
+        let progress = self.progress_due(clock);
+        if !self.owes() && !progress {
             return None;
         }
         let logged = self.logged();
@@ -122,10 +139,11 @@ impl Job {
                 || finished
                 || !playing
                 || clock - self.last_grid >= GRID_INTERVAL_MS);
-        if self.reported == Some(logged) && !grid_due {
+        if self.reported == Some(logged) && !grid_due && !progress {
             return None;
         }
         self.reported = Some(logged);
+        self.last_report = clock;
         let (iteration, history, grid) = match &mut self.session {
             Ok(session) => {
                 let grid = grid_due.then(|| {
@@ -137,6 +155,7 @@ impl Job {
                         200
                     })
                 });
+                self.reported_iteration = session.iteration();
                 (session.iteration(), session.history().clone(), grid)
             }
             Err(_) => (0, TrainingHistory::default(), None),
@@ -248,6 +267,8 @@ impl ClassifierWorker {
                     reported: None,
                     grid_logged: None,
                     last_grid: f64::NEG_INFINITY,
+                    reported_iteration: 0,
+                    last_report: f64::NEG_INFINITY,
                 });
             }
             Request::Stop { panel } => {

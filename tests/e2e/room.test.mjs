@@ -204,3 +204,34 @@ test('classifier: Gauss–Newton at width 8192 is refused at once while another 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('classifier: every method at widths 8 and 16384 trains or is refused with a message, never a panic', async () => {
+  const { page, errors } = await openPage(browser, server.url, SIZES[0]);
+  await page.click('#mode-classifier');
+  await page.waitForFunction(() => document.querySelectorAll('.net-canvas').length === 2);
+  await page.click('#net1-remove');
+  await page.waitForFunction(() => document.querySelectorAll('.net-canvas').length === 1);
+  await page.click('#net-play');
+  const methods = await page.$$eval('#net0-optimizer option', (os) => os.map((o) => o.value));
+  const outcomes = [];
+  for (const width of ['8', '16384']) {
+    for (const method of methods) {
+      await page.selectOption('#net0-optimizer', method);
+      await page.fill('#net0-width', width);
+      await page.dispatchEvent('#net0-width', 'change');
+      // Trained past iteration 0, or refused with the limit named.
+      const outcome = await page.waitForFunction(() => {
+        const status = document.querySelector('#net0-status').textContent;
+        const iteration = Number(document.querySelector('#net0-readout').dataset.iteration);
+        const readout = document.querySelector('#net0-readout').textContent;
+        if (/limits|must|unknown/.test(status)) return `refused: ${status}`;
+        if (iteration >= 1 && !/starting/.test(readout)) return `trained to ${iteration}`;
+        return false;
+      }, undefined, { timeout: 120000 });
+      outcomes.push(`${method} at ${width}: ${(await outcome.jsonValue()).slice(0, 90)}`);
+      assert.deepEqual(errors, [], `${method} at width ${width}`);
+    }
+  }
+  console.log(outcomes.join('\n'));
+  await page.close();
+});
