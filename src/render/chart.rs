@@ -390,11 +390,7 @@ pub fn draw_color_bar<DB: DrawingBackend>(
         let t = k as f64 / 4.0;
         let y = top + height - (f64::from(height) * t) as i32;
         let value = scale.value_at(t);
-        let label = if value != 0.0 && !(1e-2..1e4).contains(&value.abs()) {
-            format!("{value:.0e}")
-        } else {
-            format!("{value:.2}")
-        };
+        let label = bar_label(value);
         root.draw(&Text::new(
             label,
             (left + width + (3.0 * s) as i32, y - (6.0 * s) as i32),
@@ -402,6 +398,26 @@ pub fn draw_color_bar<DB: DrawingBackend>(
         ))?;
     }
     Ok(())
+}
+
+/// A colour-bar value in at most five characters or so, to fit the margin:
+/// `3e-5`, `0.12`, `2.83`, `18.8`, `613`, `9.6e3`.
+fn bar_label(value: f64) -> String {
+    let magnitude = value.abs();
+    if value == 0.0 {
+        "0".into()
+    } else if magnitude < 1e-2 {
+        format!("{value:.0e}")
+    } else if magnitude >= 1e3 {
+        let text = format!("{value:.1e}");
+        text.replace(".0e", "e")
+    } else if magnitude >= 100.0 {
+        format!("{value:.0}")
+    } else if magnitude >= 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.2}")
+    }
 }
 
 /// The view enlarged by a tenth on each side: segments are clipped to it so
@@ -469,6 +485,18 @@ mod tests {
         y_min: 0.0,
         y_max: 1.0,
     };
+
+    #[test]
+    fn colour_bar_labels_are_short() {
+        let labels: Vec<String> = [3e-5, 0.1234, 2.834, 18.77, 612.75, 9587.7, -225.14]
+            .iter()
+            .map(|&v| bar_label(v))
+            .collect();
+        assert_eq!(
+            labels,
+            ["3e-5", "0.12", "2.83", "18.8", "613", "9.6e3", "-225"]
+        );
+    }
 
     #[test]
     fn segments_are_clipped_to_the_enlarged_view() {

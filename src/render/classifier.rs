@@ -37,15 +37,26 @@ pub fn region_pixels(grid: &DecisionGrid, width: u32, height: u32) -> Vec<u8> {
 /// The pixel rectangle of the decision-region plot in a canvas of `size`
 /// with text scaled by `scale` (the left part; the curves take the right).
 pub fn regions_rect(size: (u32, u32), scale: f64) -> PixelRect {
-    let (width, height) = size;
-    let left_width = height.min(width * 3 / 5);
     let (margin, x_labels, y_labels) = label_areas(scale);
+    let (left_width, left_height) = regions_area(size, scale);
     PixelRect {
         left: margin + y_labels,
         top: margin,
         width: left_width.saturating_sub(2 * margin + y_labels),
-        height: height.saturating_sub(2 * margin + x_labels),
+        height: left_height.saturating_sub(2 * margin + x_labels),
     }
+}
+
+/// The size of the region plot's area (plot and labels) at the left of a
+/// canvas of `size`: at most three fifths of the width, as tall as the canvas
+/// allows, and shaped so that the plot itself is square ([−3, 3]² undistorted).
+fn regions_area(size: (u32, u32), scale: f64) -> (u32, u32) {
+    let (width, height) = size;
+    let (margin, x_labels, y_labels) = label_areas(scale);
+    let side = (width * 3 / 5)
+        .saturating_sub(2 * margin + y_labels)
+        .min(height.saturating_sub(2 * margin + x_labels));
+    (side + 2 * margin + y_labels, side + 2 * margin + x_labels)
 }
 
 /// Margin, x-label and y-label sizes of the region plot for text scale `scale`.
@@ -67,10 +78,12 @@ pub fn draw_training<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let (width, height) = root.dim_in_pixel();
-    let (left, right) = root.split_horizontally(height.min(width * 3 / 5));
+    let (left_width, left_height) = regions_area((width, height), scale);
+    let (left, right) = root.split_horizontally(left_width);
+    let left = left.shrink((0, 0), (left_width, left_height));
     let (margin, x_labels, y_labels) = label_areas(scale);
     let font = ("sans-serif", 12.0 * scale).into_font();
-    let caption_font = ("sans-serif", 14.0 * scale).into_font();
+    let caption_font = ("sans-serif", 12.0 * scale).into_font();
     let mut chart = ChartBuilder::on(&left)
         .margin(margin)
         .x_label_area_size(x_labels)
@@ -105,16 +118,24 @@ pub fn draw_training<DB: DrawingBackend>(
     }))?;
     let (top, bottom) = right.split_vertically(height / 2);
     let last = history.iteration.last().copied().unwrap_or(1).max(1) as f64;
+    // An early spike (a wide network's first steps) would flatten the rest:
+    // the axis stops at twice the initial loss, and higher values run off it.
+    let initial = history
+        .train_loss
+        .first()
+        .copied()
+        .filter(|v| v.is_finite());
     let max_loss = history
         .train_loss
         .iter()
         .chain(&history.test_loss)
         .copied()
         .filter(|v| v.is_finite())
-        .fold(0.1, f64::max);
+        .fold(0.1, f64::max)
+        .min(initial.map_or(f64::INFINITY, |l| 2.0 * l.max(0.05)));
     let px = |v: f64| (v * scale).round() as u32;
     let mut losses = ChartBuilder::on(&top)
-        .caption("loss: train (blue), test (red)", caption_font.clone())
+        .caption("loss (blue: train, red: test)", caption_font.clone())
         .margin(px(8.0))
         .margin_right(px(16.0))
         .x_label_area_size(px(22.0))
@@ -122,7 +143,7 @@ pub fn draw_training<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..last, 0.0..max_loss * 1.05)?;
     // Iterations are whole numbers: at most one label per iteration, five at most.
     let iteration_label = |v: &f64| format!("{v:.0}");
-    let x_labels = (last as usize + 1).min(5);
+    let x_labels = (last as usize + 1).min(3);
     losses
         .configure_mesh()
         .x_labels(x_labels)
@@ -131,7 +152,7 @@ pub fn draw_training<DB: DrawingBackend>(
         .label_style(font.clone())
         .draw()?;
     let mut accuracy = ChartBuilder::on(&bottom)
-        .caption("accuracy: train (blue), test (red)", caption_font)
+        .caption("accuracy (blue: train, red: test)", caption_font)
         .margin(px(8.0))
         .margin_right(px(16.0))
         .x_label_area_size(px(22.0))
@@ -149,6 +170,7 @@ pub fn draw_training<DB: DrawingBackend>(
         LineSeries::new(
             xs().zip(values.iter().copied())
                 .filter(|(_, v)| v.is_finite())
+                .map(|(x, v)| (x, v.min(max_loss.max(1.0) * 1.05)))
                 .collect::<Vec<_>>(),
             color.stroke_width(px(2.0)),
         )

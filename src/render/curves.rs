@@ -85,6 +85,9 @@ pub struct Curve {
     pub diverged: bool,
     /// Drawn thick (an averaged path's curve).
     pub thick: bool,
+    /// How many steps are drawn (the current step of the animation; the axis
+    /// covers every value, so it does not jump as the run is revealed).
+    pub revealed: usize,
 }
 
 /// The curves of `runs` (each with its colour) for `quantity`: each run's,
@@ -93,6 +96,7 @@ pub fn run_curves<'r>(
     runs: impl Iterator<Item = (&'r RunResult, RGBColor)>,
     quantity: Quantity,
     minima: &[[f64; 2]],
+    revealed: usize,
 ) -> Vec<Curve> {
     let mut curves = Vec::new();
     for (run, color) in runs {
@@ -102,6 +106,7 @@ pub fn run_curves<'r>(
             color,
             diverged: h.status == Status::Diverged,
             thick: false,
+            revealed,
         });
         if let Some(values) = quantity.averaged_values(h, minima) {
             curves.push(Curve {
@@ -109,6 +114,7 @@ pub fn run_curves<'r>(
                 color: towards_black(color),
                 diverged: false,
                 thick: true,
+                revealed,
             });
         }
     }
@@ -198,7 +204,8 @@ pub fn draw_curves<DB: DrawingBackend>(
             .configure_mesh()
             .light_line_style(theme.background)
             .label_style(font)
-            .x_labels(6)
+            .x_labels(5)
+            .y_labels(5)
             .x_label_formatter(&step_label)
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .draw()?;
@@ -212,7 +219,8 @@ pub fn draw_curves<DB: DrawingBackend>(
             .configure_mesh()
             .light_line_style(theme.background)
             .label_style(font)
-            .x_labels(6)
+            .x_labels(5)
+            .y_labels(5)
             .x_label_formatter(&step_label)
             .y_label_formatter(&|v| crate::render::number::format_number(*v))
             .draw()?;
@@ -250,20 +258,47 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     line_width: u32,
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let font = ("sans-serif", 4.0 * line_width as f64 + 7.0)
+        .into_font()
+        .color(&RED);
     for curve in curves {
-        let points: Vec<(f64, f64)> = curve
-            .values
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| v.is_finite())
-            .map(|(i, v)| (i as f64, v.clamp(low, high)))
-            .collect();
+        // A diverged run is drawn until it leaves the axis, where a red cross
+        // and its last value mark the exit (no plateau at the axis's edge).
+        let mut points = Vec::new();
+        let mut exit = None;
+        for (i, &v) in curve.values.iter().enumerate().take(curve.revealed.saturating_add(1)) {
+            if !v.is_finite() {
+                break;
+            }
+            if curve.diverged && !(low..=high).contains(&v) {
+                let last = curve.values.iter().rev().find(|v| v.is_finite());
+                exit = Some(((i as f64, v.clamp(low, high)), last.copied().unwrap_or(v)));
+                break;
+            }
+            points.push((i as f64, v.clamp(low, high)));
+        }
+        let revealed_end = curve.revealed.saturating_add(1) >= curve.values.len();
         let width = if curve.thick {
             2 * line_width + 1
         } else {
             line_width
         };
-        if let (true, Some(&last)) = (curve.diverged, points.last()) {
+        if let Some((&last, (at, value))) = points.last().zip(exit) {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![last, at],
+                curve.color.stroke_width(width),
+            )))?;
+            chart.draw_series(std::iter::once(Cross::new(
+                at,
+                (3 * line_width + 3) as i32,
+                RED.stroke_width(line_width + 1),
+            )))?;
+            chart.draw_series(std::iter::once(Text::new(
+                format!("→ {}", super::number::format_number(value)),
+                at,
+                font.clone(),
+            )))?;
+        } else if let (true, true, Some(&last)) = (curve.diverged, revealed_end, points.last()) {
             chart.draw_series(std::iter::once(Cross::new(
                 last,
                 (3 * line_width + 3) as i32,
@@ -274,7 +309,7 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     }
     chart.draw_series(std::iter::once(PathElement::new(
         vec![(current as f64, low), (current as f64, high)],
-        theme.axis.mix(0.6),
+        theme.text.mix(0.55).stroke_width(line_width),
     )))?;
     Ok(())
 }
@@ -301,6 +336,7 @@ mod tests {
                     color: RGBColor(200, 10, 10),
                     diverged: false,
                     thick: false,
+                    revealed: usize::MAX,
                 };
                 let axis = draw_curves(&root, "f", &[curve], 2, 1.0, &Theme::LIGHT)
                     .unwrap()
@@ -331,6 +367,7 @@ mod tests {
             color: RGBColor(0, 0, 200),
             diverged,
             thick: false,
+            revealed: usize::MAX,
         };
         let curves = [
             curve(vec![10.0, 1.0, 0.1, 0.01], false),

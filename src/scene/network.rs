@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::panel::PanelSetup;
 use super::Verdict;
 use crate::error::SpecError;
-use crate::train::{train, Training};
+use crate::train::{train, Training, TrainingHistory};
 
 /// A classifier scene as its file holds it.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -58,8 +58,7 @@ pub enum NetworkClaim {
     },
 }
 
-fn final_accuracy(training: &Training, split: Split) -> f64 {
-    let h = &training.history;
+fn final_accuracy(h: &TrainingHistory, split: Split) -> f64 {
     let values = match split {
         Split::Train => &h.train_accuracy,
         Split::Test => &h.test_accuracy,
@@ -97,11 +96,12 @@ impl NetworkClaim {
         }
     }
 
-    /// Checks the claim on the panels' trainings (in panel order).
-    pub fn check(&self, trainings: &[Training]) -> Result<String, String> {
+    /// Checks the claim on the panels' final logs (in panel order).
+    pub fn check(&self, histories: &[&TrainingHistory]) -> Result<String, String> {
         let panel = |i: usize| {
-            trainings
+            histories
                 .get(i.wrapping_sub(1))
+                .copied()
                 .ok_or_else(|| format!("there is no panel {i}"))
         };
         match self {
@@ -171,12 +171,13 @@ impl NetworkScene {
             .iter()
             .map(|panel| train(&panel.parsed()?, &|| 0.0))
             .collect::<Result<Vec<_>, _>>()?;
+        let histories: Vec<&TrainingHistory> = trainings.iter().map(|t| &t.history).collect();
         let verdicts = self
             .claims
             .iter()
             .map(|c| Verdict {
                 claim: c.describe(),
-                result: c.check(&trainings),
+                result: c.check(&histories),
             })
             .collect();
         Ok((trainings, verdicts))

@@ -147,8 +147,12 @@ pub struct App {
     scenes: Vec<(&'static str, Scene)>,
     /// The scene on screen, until the problem changes.
     scene: Option<usize>,
+    /// Whether a control changed since the scene loaded.
+    scene_edited: bool,
     /// The classifier scene on screen, until the panels come from elsewhere.
     classifier_scene: Option<usize>,
+    /// Whether the caption last shown had the classifier's claims checked.
+    classifier_checked: bool,
 }
 
 /// The parameters of noise kind `name`.
@@ -215,7 +219,7 @@ impl App {
                 &format!("{} · {}", i + 1, scene.title),
             )?;
         }
-        add_option(document, &el.net_scene, "custom", "from the address")?;
+        add_option(document, &el.net_scene, "custom", "your own panels")?;
         let classifier = ClassifierMode::new(document, el.net_panels.clone())?;
         add_option(document, &el.preset, "", "Lecture scenes (keys 1–9)…")?;
         let scenes = landscape_scenes().unwrap_or_else(|err| {
@@ -251,7 +255,9 @@ impl App {
             classifier_active: false,
             scenes,
             scene: None,
+            scene_edited: false,
             classifier_scene: Some(0),
+            classifier_checked: false,
         }));
         {
             let mut a = app.borrow_mut();
@@ -317,6 +323,7 @@ impl App {
             ("toggle-controls", |app, _| app.toggle_controls()),
             ("net-reset", |app, _| app.classifier.restart()),
             ("net-add", |app, _| {
+                app.leave_classifier_scene();
                 if let Err(err) = app.classifier.add_panel() {
                     dom::report_error(&app.document, &err);
                 }
@@ -550,6 +557,7 @@ impl App {
         }
         self.recompute();
         self.scene = Some(index);
+        self.scene_edited = false;
         self.show_caption();
     }
 
@@ -560,10 +568,15 @@ impl App {
             let scenes = classifier::scenes();
             match self.classifier_scene.and_then(|i| scenes.get(i)) {
                 Some(scene) => {
+                    let finished = self.classifier.finished_histories();
                     let claims: Vec<String> = scene
                         .claims
                         .iter()
-                        .map(|c| format!("Claim: {}", c.describe()))
+                        .map(|c| match finished.as_deref().map(|h| c.check(h)) {
+                            None => format!("Claim, checked when training ends: {}", c.describe()),
+                            Some(Ok(evidence)) => format!("✓ {evidence}"),
+                            Some(Err(found)) => format!("✗ {}: {found}", c.describe()),
+                        })
                         .collect();
                     dom::show_caption(
                         &self.document,
@@ -598,11 +611,20 @@ impl App {
                 .collect(),
             None => Vec::new(),
         };
+        let caption = if self.scene_edited {
+            format!(
+                "Edited: this describes the scene as shipped (key {} restores it). {}",
+                self.scene.map_or(0, |i| i + 1),
+                scene.caption
+            )
+        } else {
+            scene.caption.clone()
+        };
         dom::show_caption(
             &self.document,
             &self.el.caption,
             &scene.title,
-            &scene.caption,
+            &caption,
             &claims,
         );
     }
@@ -757,10 +779,27 @@ impl App {
         let Some(key) = event.dyn_ref::<KeyboardEvent>() else {
             return;
         };
-        let in_control = event
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        // Keys belong to the control that has focus where it uses them: every
+        // key in text boxes and menus, the arrows and Home/End on sliders;
+        // checkboxes and buttons leave the shortcuts working.
+        let target = event.target().and_then(|t| t.dyn_into::<Element>().ok());
+        let kind = target
+            .as_ref()
+            .and_then(|e| e.get_attribute("type"))
+            .unwrap_or_default();
+        let steering = matches!(
+            key.key().as_str(),
+            "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" | "Home" | "End"
+        );
+        let in_control = target.is_some_and(|e| match e.tag_name().as_str() {
+            "SELECT" | "TEXTAREA" => true,
+            "INPUT" => match kind.as_str() {
+                "checkbox" | "button" | "color" => false,
+                "range" => steering,
+                _ => true,
+            },
+            _ => false,
+        });
         if in_control || key.ctrl_key() || key.meta_key() || key.alt_key() {
             return;
         }
@@ -974,6 +1013,7 @@ impl App {
                 self.el.status.set_text_content(Some(&err.to_string()));
             }
         }
+        self.scene_edited = true;
         self.show_caption();
         self.dirty = true;
     }
@@ -1063,7 +1103,9 @@ impl App {
         self.classifier.dirty = true;
         self.classifier.mark_address_stale();
         if switching_back {
+            let edited = self.scene_edited;
             self.recompute();
+            self.scene_edited = edited;
         }
         let (show, hide) = if classifier {
             (&self.el.classifier_mode, &self.el.landscape_mode)
@@ -1100,7 +1142,16 @@ impl App {
             }));
     }
 
+    /// The panels no longer are the scene: its caption and claims go.
+    fn leave_classifier_scene(&mut self) {
+        if self.classifier_scene.take().is_some() {
+            self.el.net_scene.set_value("custom");
+            self.show_caption();
+        }
+    }
+
     fn on_net_change(&mut self, event: &Event) {
+        self.leave_classifier_scene();
         if let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) {
             if let Err(err) = self.classifier.on_change(&target) {
                 dom::report_error(&self.document, &err);
@@ -1109,6 +1160,13 @@ impl App {
     }
 
     fn on_net_click(&mut self, event: &Event) {
+        if event
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .is_some_and(|t| t.get_attribute("data-action").as_deref() == Some("remove"))
+        {
+            self.leave_classifier_scene();
+        }
         if let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) {
             if let Err(err) = self.classifier.on_click(&target) {
                 dom::report_error(&self.document, &err);
@@ -1142,6 +1200,11 @@ impl App {
             }
             if let Some(fragment) = self.classifier.take_address() {
                 replace_fragment(&fragment);
+            }
+            let checked = self.classifier.finished_histories().is_some();
+            if checked != self.classifier_checked {
+                self.classifier_checked = checked;
+                self.show_caption();
             }
             if !self.classifier.playing() {
                 self.el.net_play.set_text_content(Some("Train"));
@@ -1316,6 +1379,11 @@ impl App {
                 .map(|(run, style)| (run, style.color)),
             quantity,
             &minima,
+            if self.el.overlay_ahead.checked() {
+                usize::MAX
+            } else {
+                self.shown
+            },
         );
         let backend = CanvasBackend::with_canvas_object(self.el.curves.clone())
             .ok_or_else(|| JsValue::from_str("plotters could not use the chart canvas"))?;
@@ -1828,7 +1896,7 @@ fn readout(run: &crate::run::RunResult, shown: usize) -> String {
             format_number(DIVERGENCE_RADIUS)
         )),
         (Status::Converged, _) => info.push(format!(
-            "Converged after {} steps (‖∇f‖ = {}).",
+            "Stopped at a stationary point after {} steps (‖∇f‖ = {}).",
             h.steps(),
             format_number(h.grad_norm.last().copied().unwrap_or(f64::NAN))
         )),

@@ -27,7 +27,7 @@ use super::{canvas, dom};
 use crate::data::{Dataset, PeaksData};
 use crate::gpu::Gpu;
 use crate::optim::registry::{Family, OPTIMIZERS};
-use crate::param::ParamSpec;
+use crate::param::{ParamSpec, Value};
 use crate::render::classifier::{draw_training, region_pixels, regions_rect};
 use crate::render::mathml::typeset;
 use crate::scene::network::NetworkScene;
@@ -466,6 +466,20 @@ impl ClassifierMode {
             device,
             model: controls::read(&self.document, &id("model"), &model_params()),
         })
+    }
+
+    /// Every panel's log, once all of them have finished training (for the
+    /// scene's claims); `None` while any still trains.
+    pub fn finished_histories(&self) -> Option<Vec<&crate::train::TrainingHistory>> {
+        self.panels
+            .iter()
+            .map(|p| {
+                p.snapshot
+                    .as_ref()
+                    .filter(|s| s.finished)
+                    .map(|s| &s.history)
+            })
+            .collect()
     }
 
     /// Makes the next [`take_address`](Self::take_address) return the address.
@@ -1072,8 +1086,22 @@ fn panel_title(setup: &PanelSetup) -> String {
                 .map(|o| o.label)
         })
         .unwrap_or(setup.optimizer.as_str());
+    let init = setup
+        .model
+        .get("init")
+        .and_then(Json::as_str)
+        .or_else(|| {
+            MODEL_PARAMS
+                .iter()
+                .find(|p| p.name == "init")
+                .and_then(|p| match p.default {
+                    Value::Choice(c) => Some(c),
+                    _ => None,
+                })
+        })
+        .unwrap_or_default();
     format!(
-        "{name} · width {} · batch {} · {} iterations",
+        "{name} · width {} · {init} init · batch {} · {} iterations",
         setup.width, setup.batch_size, setup.iterations
     )
 }
