@@ -216,9 +216,12 @@ test('classifier: every method at widths 8 and 16384 trains or is refused with a
   const outcomes = [];
   for (const width of ['8', '16384']) {
     for (const method of methods) {
+      console.log(`trying ${method} at width ${width}`);
       await page.selectOption('#net0-optimizer', method);
       await page.fill('#net0-width', width);
       await page.dispatchEvent('#net0-width', 'change');
+      // Training pauses when every panel has finished: start it again.
+      if ((await page.textContent('#net-play')) === 'Train') await page.click('#net-play');
       // Trained past iteration 0, or refused with the limit named.
       const outcome = await page.waitForFunction(() => {
         const status = document.querySelector('#net0-status').textContent;
