@@ -266,7 +266,12 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
         // and its last value mark the exit (no plateau at the axis's edge).
         let mut points = Vec::new();
         let mut exit = None;
-        for (i, &v) in curve.values.iter().enumerate().take(curve.revealed.saturating_add(1)) {
+        for (i, &v) in curve
+            .values
+            .iter()
+            .enumerate()
+            .take(curve.revealed.saturating_add(1))
+        {
             if !v.is_finite() {
                 break;
             }
