@@ -172,7 +172,7 @@ pub fn draw_overlay<DB: DrawingBackend>(
             .filter(|&m| clip.contains(m))
             .map(|m| Cross::new(m, (5.0 * s) as i32, WHITE.stroke_width((2.0 * s) as u32))),
     )?;
-    for path in paths {
+    for path in drawing_order(paths, &clip) {
         let shown = path.shown.min(path.points.len().saturating_sub(1));
         let points: Vec<(f64, f64)> = path
             .points
@@ -328,6 +328,32 @@ fn draw_legend<DB: DrawingBackend>(
         ))?;
     }
     Ok(())
+}
+
+/// The order paths are drawn in, bottom first: iterate paths by decreasing
+/// length of their revealed part inside the view (a wandering or sweeping
+/// path underneath, a short or tight one on top, so none hides another
+/// whole), then the averaged paths above them all.
+fn drawing_order<'p, 'a>(paths: &'p [PathView<'a>], clip: &Clip) -> Vec<&'p PathView<'a>> {
+    let length = |p: &PathView<'_>| -> f64 {
+        p.points
+            .windows(2)
+            .take(p.shown)
+            .filter_map(|w| clip.segment((w[0][0], w[0][1]), (w[1][0], w[1][1])))
+            .map(|(a, b)| (b.0 - a.0).hypot(b.1 - a.1))
+            .sum()
+    };
+    let mut iterates: Vec<(f64, &PathView<'a>)> = paths
+        .iter()
+        .filter(|p| p.style == PathStyle::Iterate)
+        .map(|p| (length(p), p))
+        .collect();
+    iterates.sort_by(|a, b| b.0.total_cmp(&a.0));
+    iterates
+        .into_iter()
+        .map(|(_, p)| p)
+        .chain(paths.iter().filter(|p| p.style == PathStyle::Averaged))
+        .collect()
 }
 
 /// The top-left pixel of the legend box (`size`): the corner of the plot
