@@ -12,6 +12,7 @@ pub mod curves;
 pub mod figure;
 pub mod guides;
 pub mod landscape;
+pub mod legend;
 pub mod mathml;
 pub mod number;
 pub mod view;

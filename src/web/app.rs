@@ -22,8 +22,10 @@ use web_sys::{
     KeyboardEvent, PointerEvent,
 };
 
+use super::address::salvage;
 use super::classifier::{self, ClassifierMode};
 use super::controls::{self, format_number};
+use super::readout::readout;
 use super::runs::{self, add_option, kind_of, RunSetup};
 use super::{canvas, dom, export};
 use crate::problem::registry::{self as problems, ProblemEntry, PROBLEMS};
@@ -36,14 +38,14 @@ use crate::render::guides::{
 };
 use crate::render::landscape;
 use crate::render::view::{fit_points, Layout, Margins, PixelRect};
-use crate::run::{run_spec, Outcome, Status, DIVERGENCE_RADIUS};
+use crate::run::{run_spec, Outcome};
 use crate::scene::{landscape_scenes, Scene};
 use crate::spec::{kind_params, noise_kinds, Spec};
 
 /// The scene the page opens with: zig-zagging gradient descent on the quadratic.
-const DEFAULT_SPEC: &str = r#"{"problem": {"name": "quadratic"}, "steps": 150, "runs": [{"optimizer": "gd", "lr": 0.15}]}"#;
+pub const DEFAULT_SPEC: &str = r#"{"problem": {"name": "quadratic"}, "steps": 150, "runs": [{"optimizer": "gd", "lr": 0.15}]}"#;
 /// The most runs the page compares.
-const MAX_RUNS: usize = 10;
+pub const MAX_RUNS: usize = 10;
 /// The most panels side by side.
 const SIDE_BY_SIDE: usize = 4;
 /// Milliseconds between revealed steps at speed 1.
@@ -1711,78 +1713,6 @@ impl App {
     }
 }
 
-/// The spec in `text` with every bad part replaced by its default, and the
-/// problems found. Parts are the problem, each run, and each other top-level
-/// field: a broken run is dropped, a broken problem becomes the quadratic.
-pub fn salvage(text: &str) -> (Json, Vec<String>) {
-    let fallback = || serde_json::from_str::<Json>(DEFAULT_SPEC).unwrap_or(Json::Null);
-    let Ok(Json::Object(given)) = serde_json::from_str::<Json>(text) else {
-        return (
-            fallback(),
-            vec!["the address does not hold a JSON spec".to_string()],
-        );
-    };
-    let mut problems = Vec::new();
-    let mut spec = Map::new();
-    let default_run = json!({"optimizer": "gd", "lr": 0.1});
-    let problem = given.get("problem").cloned().filter(|p| {
-        let check = json!({"problem": p, "runs": [default_run]});
-        match Spec::from_value(&check) {
-            Ok(_) => true,
-            Err(e) => {
-                problems.push(e.to_string());
-                false
-            }
-        }
-    });
-    spec.insert(
-        "problem".into(),
-        problem.unwrap_or_else(|| json!({"name": "quadratic"})),
-    );
-    let runs: Vec<Json> = given
-        .get("runs")
-        .and_then(Json::as_array)
-        .map(|list| {
-            list.iter()
-                .filter(|run| {
-                    let check = json!({"problem": spec["problem"], "runs": [run]});
-                    match Spec::from_value(&check) {
-                        Ok(_) => true,
-                        Err(e) => {
-                            problems.push(e.to_string());
-                            false
-                        }
-                    }
-                })
-                .take(MAX_RUNS)
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
-    spec.insert(
-        "runs".into(),
-        if runs.is_empty() {
-            json!([default_run])
-        } else {
-            Json::Array(runs)
-        },
-    );
-    for (key, value) in given
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "problem" | "runs"))
-    {
-        let mut check = spec.clone();
-        check.insert(key.clone(), value.clone());
-        match Spec::from_value(&Json::Object(check)) {
-            Ok(_) => {
-                spec.insert(key.clone(), value.clone());
-            }
-            Err(e) => problems.push(e.to_string()),
-        }
-    }
-    (Json::Object(spec), problems)
-}
-
 /// Runs `action` unless the app is busy: rebuilding controls can fire events
 /// (a focused control being removed) while an action is still running, and
 /// that action recomputes everything anyway.
@@ -1857,50 +1787,4 @@ fn request_frame(callback: &Closure<dyn FnMut(f64)>) {
     if let Some(window) = web_sys::window() {
         let _ = window.request_animation_frame(callback.as_ref().unchecked_ref());
     }
-}
-
-/// One run's line under the picture at step `shown`: f (and the averaged
-/// point's f), the step size, radius, damping or note of that step, and how
-/// the run ended.
-fn readout(run: &crate::run::RunResult, shown: usize) -> String {
-    let h = &run.history;
-    let at = shown.min(h.steps());
-    let mut info = vec![format!("{}: f = {}", run.label, format_number(h.loss[at]))];
-    if let Some(averaged) = &h.averaged {
-        if let Some(f) = averaged.loss.get(at) {
-            info.push(format!("average f = {}", format_number(*f)));
-        }
-    }
-    if at > 0 {
-        if let Some(lr) = h.lr.get(at - 1) {
-            info.push(format!("step size {}", format_number(*lr)));
-        }
-        if let Some(r) = h.radius.get(at - 1) {
-            info.push(format!("Δ = {}", format_number(*r)));
-        }
-        if let Some(d) = h.damping.get(at - 1) {
-            info.push(format!("λ = {}", format_number(*d)));
-        }
-        if let Some(note) = h.notes.iter().find(|n| n.step == at) {
-            info.push(note.text.clone());
-        }
-    }
-    match (h.status, h.diverged_at) {
-        (Status::Diverged, Some(step)) if h.unbounded_below() => info.push(format!(
-            "f falls without bound: at step {step} f = {} as the point leaves radius {} (the run stops there).",
-            format_number(h.loss.last().copied().unwrap_or(f64::NAN)),
-            format_number(DIVERGENCE_RADIUS)
-        )),
-        (Status::Diverged, Some(step)) => info.push(format!(
-            "Diverged at step {step}: f or ∇f is no longer finite, or the point left radius {}.",
-            format_number(DIVERGENCE_RADIUS)
-        )),
-        (Status::Converged, _) => info.push(format!(
-            "Stopped at a stationary point after {} steps (‖∇f‖ = {}).",
-            h.steps(),
-            format_number(h.grad_norm.last().copied().unwrap_or(f64::NAN))
-        )),
-        _ => {}
-    }
-    info.join(" · ")
 }

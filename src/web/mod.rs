@@ -4,6 +4,7 @@
 //! edits the problem and hyperparameters, asks the core for histories and
 //! images, and draws them; no update rule lives here.
 
+mod address;
 mod app;
 pub mod canvas;
 mod classifier;
@@ -11,6 +12,7 @@ pub mod controls;
 mod dom;
 mod export;
 mod gpu_panel;
+mod readout;
 pub mod runs;
 pub mod trainer;
 
