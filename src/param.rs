@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use crate::error::FieldError;
+use crate::render::number::format_number;
 
 /// What values a parameter takes.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -180,7 +181,10 @@ impl ParamSpec {
                     return err(format!("must be a number, got {given}"));
                 };
                 if !(min..=max).contains(&v) {
-                    return err(format!("must lie in [{min}, {max}], got {v}"));
+                    return err(format!(
+                        "must lie in [{min}, {max}], got {}",
+                        format_number(v)
+                    ));
                 }
                 Ok(Value::Number(v))
             }
@@ -190,7 +194,10 @@ impl ParamSpec {
                     return err(format!("must be a whole number, got {given}"));
                 }
                 if v < f64::from(min) || v > f64::from(max) {
-                    return err(format!("must lie in [{min}, {max}], got {v}"));
+                    return err(format!(
+                        "must lie in [{min}, {max}], got {}",
+                        format_number(v)
+                    ));
                 }
                 Ok(Value::Number(v))
             }

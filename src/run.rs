@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use crate::error::SpecError;
 use crate::optim::schedule::Schedule;
-use crate::optim::{Evaluations, Optimizer, Oracle};
+use crate::optim::{Evaluations, MomentumSplit, Optimizer, Oracle};
 use crate::problem::registry as problems;
 use crate::problem::{Landscape, Objective};
 use crate::random;
@@ -74,6 +74,9 @@ pub struct History {
     /// Remarks about individual steps.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
+    /// Each step split into its gradient and velocity parts, for momentum methods.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub momentum: Vec<MomentumSplit>,
     /// How the run ended.
     pub status: Status,
     /// The step at which the run diverged, if it did.
@@ -144,6 +147,7 @@ pub fn trace(
         radius: Vec::new(),
         damping: Vec::new(),
         notes: Vec::new(),
+        momentum: Vec::new(),
         status: Status::Finished,
         diverged_at: None,
         averaged: None,
@@ -180,6 +184,9 @@ pub fn trace(
             }
             if let Some(text) = info.note {
                 history.notes.push(Note { step, text });
+            }
+            if let Some(split) = info.momentum {
+                history.momentum.push(split);
             }
             let (ok, g) = record(&x, &mut history);
             if !ok {

@@ -22,6 +22,7 @@ pub mod registry;
 pub mod schedule;
 mod sgd;
 mod sign;
+pub mod suggest;
 mod trust_region;
 mod variance_reduced;
 
@@ -49,6 +50,19 @@ pub struct StepInfo {
     pub damping: Option<f64>,
     /// Anything the user should know about this step (a modified Hessian, a rejected step).
     pub note: Option<String>,
+    /// How a momentum method's step splits into its gradient and velocity parts.
+    pub momentum: Option<MomentumSplit>,
+}
+
+/// One step of a momentum method as the sum of two displacements: the part
+/// the current (stochastic) gradient contributes and the part the velocity
+/// carries over from earlier steps.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct MomentumSplit {
+    /// −α·c·(g + λθ): the current gradient's share of the step.
+    pub gradient: Vec<f64>,
+    /// The rest of the step: the velocity's share.
+    pub velocity: Vec<f64>,
 }
 
 impl StepInfo {
@@ -73,6 +87,18 @@ pub trait Optimizer {
 pub trait FirstOrder {
     /// Updates `params` in place from `grad` with learning rate `lr`.
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64);
+
+    /// The last update from `before` to `after` (taken with `grad` and `lr`)
+    /// split into its gradient and velocity parts, for rules with momentum.
+    fn momentum_split(
+        &self,
+        _before: &[f64],
+        _after: &[f64],
+        _grad: &[f64],
+        _lr: f64,
+    ) -> Option<MomentumSplit> {
+        None
+    }
 }
 
 /// An [`Optimizer`] that feeds a [`FirstOrder`] rule with stochastic gradients.
@@ -94,8 +120,12 @@ impl<R: FirstOrder> GradientMethod<R> {
 impl<R: FirstOrder> Optimizer for GradientMethod<R> {
     fn step(&mut self, x: &mut [f64], oracle: &mut Oracle<'_>, lr: f64) -> StepInfo {
         oracle.stochastic_gradient(x, &mut self.grad);
+        let before = x.to_vec();
         self.rule.update(x, &self.grad, lr);
-        StepInfo::with_lr(lr)
+        StepInfo {
+            momentum: self.rule.momentum_split(&before, x, &self.grad, lr),
+            ..StepInfo::with_lr(lr)
+        }
     }
 }
 

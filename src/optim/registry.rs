@@ -70,7 +70,24 @@ pub struct OptimizerEntry {
     pub reference: &'static str,
     /// What the problem must offer.
     pub requires: Requirement,
+    /// What its learning rate means, so a problem can suggest one.
+    pub step_size: StepSize,
     build: Build,
+}
+
+/// What an optimizer's learning rate α means, which decides the value a
+/// problem suggests for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepSize {
+    /// α multiplies the gradient: stable below 2/L, so 1/L of the curvature
+    /// at the start is suggested.
+    Curvature,
+    /// α is about how far one step moves (adaptive and sign methods): a
+    /// hundredth of the view's width is suggested.
+    Displacement,
+    /// α is a scale of the method's own step (or there is none): the
+    /// registry's default stands.
+    Given,
 }
 
 impl OptimizerEntry {
@@ -153,6 +170,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "gd",
         label: "Gradient descent",
         family: Family::FirstOrder,
+        step_size: StepSize::Curvature,
         params: &[
             lr(0.01),
             ParamSpec::choice("line_search", "none", &["none", "exact", "armijo", "wolfe"], "how the step length is chosen"),
@@ -175,6 +193,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "sgd",
         label: "SGD with momentum",
         family: Family::FirstOrder,
+        step_size: StepSize::Curvature,
         params: &[
             lr(0.01),
             ParamSpec::real("momentum", "μ", 0.0, 0.0, 0.9999, "momentum factor"),
@@ -197,6 +216,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "adagrad",
         label: "AdaGrad",
         family: Family::FirstOrder,
+        step_size: StepSize::Displacement,
         params: &[
             lr(0.01),
             ParamSpec::log("lr_decay", "η", 0.0, 0.0, 1.0, "learning-rate decay: αₜ = α/(1 + (t − 1)η)"),
@@ -216,6 +236,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "rmsprop",
         label: "RMSProp",
         family: Family::FirstOrder,
+        step_size: StepSize::Displacement,
         params: &[
             lr(0.01),
             ParamSpec::real("alpha", "ρ", 0.99, 0.0, 0.99999, "decay of the average of squared gradients"),
@@ -236,6 +257,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "adadelta",
         label: "Adadelta",
         family: Family::FirstOrder,
+        step_size: StepSize::Given,
         params: &[
             lr(1.0),
             ParamSpec::real("rho", "ρ", 0.9, 0.0, 0.99999, "decay of both running averages"),
@@ -252,6 +274,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "adam",
         label: "Adam",
         family: Family::FirstOrder,
+        step_size: StepSize::Displacement,
         params: &[lr(1e-3), beta1(0.9), beta2(0.999), eps(1e-8), WEIGHT_DECAY, ParamSpec::flag("amsgrad", false, "use the running maximum of v (AMSGrad)")],
         equations: "g = ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²  (AMSGrad: v ← max of all v so far)\nm̂ = m/(1 − β₁ᵗ);  v̂ = v/(1 − β₂ᵗ)\nθ ← θ − α m̂ / (√v̂ + ε)",
         mapping: "torch.optim.Adam(lr=α, betas=(β₁, β₂), eps=ε, weight_decay=λ, amsgrad); the bias-corrected form above is exactly torch's update.",
@@ -263,6 +286,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "adamw",
         label: "AdamW",
         family: Family::FirstOrder,
+        step_size: StepSize::Displacement,
         params: &[
             lr(1e-3),
             beta1(0.9),
@@ -281,6 +305,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "adamax",
         label: "Adamax",
         family: Family::FirstOrder,
+        step_size: StepSize::Displacement,
         params: &[lr(2e-3), beta1(0.9), beta2(0.999), eps(1e-8), WEIGHT_DECAY],
         equations: "g = ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g;  u ← max(β₂ u, |g| + ε)\nθ ← θ − α/(1 − β₁ᵗ) · m / u",
         mapping: "torch.optim.Adamax(lr=α, betas=(β₁, β₂), eps=ε, weight_decay=λ): Adam with the ∞-norm in place of the 2-norm.",
@@ -292,6 +317,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "nadam",
         label: "NAdam",
         family: Family::FirstOrder,
+        step_size: StepSize::Displacement,
         params: &[
             lr(2e-3),
             beta1(0.9),
@@ -310,6 +336,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "radam",
         label: "RAdam",
         family: Family::FirstOrder,
+        step_size: StepSize::Displacement,
         params: &[lr(1e-3), beta1(0.9), beta2(0.999), eps(1e-8), WEIGHT_DECAY],
         equations: "m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²\nρ_∞ = 2/(1 − β₂) − 1;  ρₜ = ρ_∞ − 2t β₂ᵗ/(1 − β₂ᵗ)\nρₜ > 5: θ ← θ − α rₜ · m/(1 − β₁ᵗ) · √(1 − β₂ᵗ)/(√v + ε),  rₜ² = (ρₜ − 4)(ρₜ − 2)ρ_∞ / ((ρ_∞ − 4)(ρ_∞ − 2)ρₜ)\nelse: θ ← θ − α m/(1 − β₁ᵗ)",
         mapping: "torch.optim.RAdam(lr=α, betas=(β₁, β₂), eps=ε, weight_decay=λ): momentum SGD until the variance of the adaptive rate is tractable.",
@@ -321,6 +348,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "lion",
         label: "Lion",
         family: Family::FirstOrder,
+        step_size: StepSize::Displacement,
         params: &[lr(1e-4), beta1(0.9), beta2(0.99), ParamSpec::real("weight_decay", "λ", 0.0, 0.0, 10.0, "decoupled weight decay")],
         equations: "c = β₁ m + (1 − β₁) g\nθ ← θ − α (sign(c) + λθ)\nm ← β₂ m + (1 − β₂) g",
         mapping: "As in the paper (Algorithm 2), with betas=(β₁, β₂); every coordinate moves by exactly α (plus decay).",
@@ -332,6 +360,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "signsgd",
         label: "signSGD / Signum",
         family: Family::FirstOrder,
+        step_size: StepSize::Displacement,
         params: &[lr(0.01), ParamSpec::real("momentum", "β", 0.0, 0.0, 0.9999, "momentum (Signum); 0 is signSGD")],
         equations: "m ← β m + (1 − β) g\nθ ← θ − α sign(m)",
         mapping: "As in the paper: β = 0 gives signSGD, β > 0 Signum.",
@@ -343,6 +372,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "svrg",
         label: "SVRG",
         family: Family::VarianceReduced,
+        step_size: StepSize::Curvature,
         params: &[lr(0.05), ParamSpec::integer("inner_steps", "m", 50, 1, 100_000, "steps between full-gradient snapshots")],
         equations: "every m steps: x̃ ← x, μ ← ∇f(x̃)\ng = ∇f_B(x) − ∇f_B(x̃) + μ\nx ← x − α g",
         mapping: "B is a fresh mini-batch of batch_size samples (one permutation prefix per step).",
@@ -354,6 +384,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "sag",
         label: "SAG",
         family: Family::VarianceReduced,
+        step_size: StepSize::Curvature,
         params: &[lr(0.05)],
         equations: "for each sampled i: d ← d − yᵢ + ∇fᵢ(x), yᵢ ← ∇fᵢ(x)\nx ← x − α d / m   (m = samples seen so far)",
         mapping: "Each step refreshes the stored gradients of one mini-batch of batch_size samples.",
@@ -365,6 +396,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "newton",
         label: "Newton",
         family: Family::SecondOrder,
+        step_size: StepSize::Given,
         params: &[NEWTON_LR],
         equations: "xₖ₊₁ = xₖ − α ∇²f(xₖ)⁻¹ ∇f(xₖ)",
         mapping: "α = lr scales the step (1 is the pure method). It jumps to the stationary point of the local quadratic model, so it is attracted by saddles and maxima too.",
@@ -376,6 +408,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "damped-newton",
         label: "Damped Newton",
         family: Family::SecondOrder,
+        step_size: StepSize::Given,
         params: &[
             ParamSpec::log("min_eigenvalue", "δ", 1e-4, 1e-12, 10.0, "floor for the modified Hessian's eigenvalues"),
             ParamSpec::log("c1", "c₁", 1e-4, 1e-8, 0.5, "Armijo sufficient-decrease constant"),
@@ -391,6 +424,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "trust-region",
         label: "Trust region",
         family: Family::SecondOrder,
+        step_size: StepSize::Given,
         params: &[
             ParamSpec::choice("subproblem", "exact", &["exact", "dogleg"], "how the model is minimised in the ball"),
             ParamSpec::log("initial_radius", "Δ₀", 1.0, 1e-4, 100.0, "starting radius"),
@@ -410,6 +444,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "gauss-newton",
         label: "Gauss–Newton",
         family: Family::LeastSquares,
+        step_size: StepSize::Given,
         params: &[NEWTON_LR],
         equations: "f = Σ rᵢ(x)²,  J = ∂r/∂x\n(JᵀJ) d = −Jᵀr\nxₖ₊₁ = xₖ + α d",
         mapping: "α = lr scales the step (1 is the pure method). JᵀJ is the Hessian with the residuals' curvature dropped.",
@@ -421,6 +456,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "levenberg",
         label: "Levenberg",
         family: Family::LeastSquares,
+        step_size: StepSize::Given,
         params: &[
             ParamSpec::log("lambda", "λ", 1e-2, 1e-12, 1e6, "initial damping"),
             ParamSpec::real("factor", "ν", 10.0, 1.1, 100.0, "λ is divided by ν after a success, multiplied after a failure"),
@@ -435,6 +471,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "levenberg-marquardt",
         label: "Levenberg–Marquardt",
         family: Family::LeastSquares,
+        step_size: StepSize::Given,
         params: &[
             ParamSpec::log("lambda", "λ", 1e-2, 1e-12, 1e6, "initial damping"),
             ParamSpec::real("factor", "ν", 10.0, 1.1, 100.0, "λ is divided by ν after a success, multiplied after a failure"),
@@ -449,6 +486,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "bfgs",
         label: "BFGS",
         family: Family::QuasiNewton,
+        step_size: StepSize::Given,
         params: &[],
         equations: "dₖ = −Hₖ ∇f(xₖ);  αₖ: strong Wolfe (c₁ = 10⁻⁴, c₂ = 0.9)\nsₖ = αₖdₖ,  yₖ = ∇f(xₖ₊₁) − ∇f(xₖ),  ρₖ = 1/(yₖᵀsₖ)\nHₖ₊₁ = (I − ρₖ sₖyₖᵀ) Hₖ (I − ρₖ yₖsₖᵀ) + ρₖ sₖsₖᵀ",
         mapping: "H₀ = I, rescaled by yᵀs/yᵀy before the first update; the first trial step is min(1, 1/‖∇f‖).",
@@ -460,6 +498,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "lbfgs",
         label: "L-BFGS",
         family: Family::QuasiNewton,
+        step_size: StepSize::Given,
         params: &[ParamSpec::integer("history_size", "m", 10, 1, 100, "pairs (s, y) kept")],
         equations: "dₖ = −Hₖ∇f(xₖ) by the two-loop recursion over the last m pairs (sᵢ, yᵢ)\nH₀ = (sᵀy / yᵀy) I;  αₖ: strong Wolfe (c₁ = 10⁻⁴, c₂ = 0.9)",
         mapping: "history_size = m, as torch.optim.LBFGS; the line search is strong Wolfe, as its line_search_fn='strong_wolfe'.",
@@ -471,6 +510,7 @@ pub const OPTIMIZERS: &[OptimizerEntry] = &[
         name: "nonlinear-cg",
         label: "Nonlinear conjugate gradient",
         family: Family::QuasiNewton,
+        step_size: StepSize::Given,
         params: &[ParamSpec::choice("beta", "pr+", &["pr+", "fr"], "Polak–Ribière+ or Fletcher–Reeves")],
         equations: "dₖ₊₁ = −∇f(xₖ₊₁) + βₖ₊₁ dₖ;  αₖ: strong Wolfe (c₁ = 10⁻⁴, c₂ = 0.1)\nPR+: β = max(0, yₖᵀ∇fₖ₊₁ / ‖∇fₖ‖²),  yₖ = ∇fₖ₊₁ − ∇fₖ;  FR: β = ‖∇fₖ₊₁‖² / ‖∇fₖ‖²",
         mapping: "Restarts along −∇f whenever d is not a descent direction.",

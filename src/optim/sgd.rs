@@ -1,4 +1,4 @@
-use super::{with_weight_decay, FirstOrder};
+use super::{with_weight_decay, FirstOrder, MomentumSplit};
 
 /// Stochastic gradient descent with momentum, as `torch.optim.SGD`:
 /// g ← ∇f + λθ;  b ← μ b + (1 − τ) g (b = g on the first step);
@@ -10,6 +10,8 @@ pub struct Sgd {
     nesterov: bool,
     weight_decay: f64,
     buffer: Option<Vec<f64>>,
+    /// Updates taken so far (the first one sets b = g).
+    updates: u64,
 }
 
 impl Sgd {
@@ -21,6 +23,7 @@ impl Sgd {
             nesterov,
             weight_decay,
             buffer: None,
+            updates: 0,
         }
     }
 
@@ -50,5 +53,43 @@ impl FirstOrder for Sgd {
             }
             *p -= lr * d;
         }
+        self.updates += 1;
+    }
+
+    /// The gradient's share of the step is −α·c·(g + λθ) with c = 1 − τ for
+    /// heavy ball and 1 + μ(1 − τ) with Nesterov (τ = 0 on the first step,
+    /// where b = g); the velocity carries the rest.
+    fn momentum_split(
+        &self,
+        before: &[f64],
+        after: &[f64],
+        grad: &[f64],
+        lr: f64,
+    ) -> Option<MomentumSplit> {
+        if self.momentum == 0.0 || self.updates == 0 {
+            return None;
+        }
+        let kept = if self.updates == 1 {
+            1.0
+        } else {
+            1.0 - self.dampening
+        };
+        let share = if self.nesterov {
+            1.0 + self.momentum * kept
+        } else {
+            kept
+        };
+        let gradient: Vec<f64> = before
+            .iter()
+            .zip(grad)
+            .map(|(&p, &g)| -lr * share * with_weight_decay(g, p, self.weight_decay))
+            .collect();
+        let velocity = after
+            .iter()
+            .zip(before)
+            .zip(&gradient)
+            .map(|((a, b), g)| a - b - g)
+            .collect();
+        Some(MomentumSplit { gradient, velocity })
     }
 }

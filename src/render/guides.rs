@@ -8,6 +8,7 @@ use plotters::prelude::*;
 
 use super::chart::plot_area;
 use super::view::Layout;
+use crate::optim::MomentumSplit;
 use crate::problem::{Objective, Window};
 
 /// A segment of the plane, from the first point to the second.
@@ -102,24 +103,12 @@ pub fn local_model(
     (newton, segments)
 }
 
-/// Splits the step `from → to` of momentum SGD into the part the current
-/// gradient contributes, −α·c·(∇f(from) + λ·from) (c = 1 − τ for heavy ball,
-/// 1 + μ(1 − τ) with Nesterov), and the rest, which is the velocity's.
-pub fn momentum_split(
-    objective: &dyn Objective,
-    from: [f64; 2],
-    to: [f64; 2],
-    lr: f64,
-    coefficient: f64,
-    weight_decay: f64,
-) -> (Segment, Segment) {
-    let mut grad = [0.0; 2];
-    objective.gradient(&from, &mut grad);
-    let middle = (
-        from[0] - lr * coefficient * (grad[0] + weight_decay * from[0]),
-        from[1] - lr * coefficient * (grad[1] + weight_decay * from[1]),
-    );
-    (((from[0], from[1]), middle), (middle, (to[0], to[1])))
+/// The step from `from` as two segments, as the optimizer recorded it:
+/// the gradient's share first, then the velocity's.
+pub fn momentum_split(from: [f64; 2], split: &MomentumSplit) -> (Segment, Segment) {
+    let middle = (from[0] + split.gradient[0], from[1] + split.gradient[1]);
+    let to = (middle.0 + split.velocity[0], middle.1 + split.velocity[1]);
+    (((from[0], from[1]), middle), (middle, to))
 }
 
 /// Draws `guides` over the plot area of `layout`.
@@ -197,8 +186,12 @@ mod tests {
         let from = [x[0], x[1]];
         let velocity_before: Vec<f64> = sgd.velocity().unwrap().to_vec();
         q.gradient(&x, &mut g);
+        let before = x.clone();
         sgd.update(&mut x, &g, 0.05);
-        let (gradient, velocity) = momentum_split(&q, from, [x[0], x[1]], 0.05, 1.0, 0.0);
+        let split = sgd.momentum_split(&before, &x, &g, 0.05).unwrap();
+        let (gradient, velocity) = momentum_split(from, &split);
+        // The gradient part is −α g.
+        assert!((gradient.1 .0 - from[0] + 0.05 * g[0]).abs() < 1e-15);
         assert_eq!(gradient.1, velocity.0);
         assert!((velocity.1 .0 - x[0]).abs() < 1e-15 && (velocity.1 .1 - x[1]).abs() < 1e-15);
         // The velocity part is −α μ b_{k−1}.
