@@ -19,5 +19,4 @@ pub mod run;
 pub mod scene;
 pub mod spec;
 pub mod train;
-#[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -169,6 +169,8 @@ pub struct NetworkMethod {
     pub params: &'static [ParamSpec],
     /// Its update, one line per equation, in the symbols of its parameters.
     pub equations: &'static str,
+    /// Mini-batch size and iterations a panel starts with (0 is the full batch).
+    pub budget: (usize, usize),
 }
 
 /// The methods only the classifier has, with their parameters and equations.
@@ -178,24 +180,28 @@ pub const NETWORK_METHODS: &[NetworkMethod] = &[
         label: "trust-region Gauss–Newton (full batch)",
         params: GAUSS_NEWTON_PARAMS,
         equations: "G = (1/N) Σᵢ JᵢᵀHᵢJᵢ,  g = ∇L(θ)\npₖ = argmin ‖p‖≤Δ  L + gᵀp + ½ pᵀG p   (matrix free: k CG steps on Gv, to ‖Gs + g‖ ≤ η‖g‖)\nρ = (L(θ) − L(θ + pₖ)) / (m(0) − m(pₖ));  ρ < ¼: Δ ← Δ/4;  ρ > ¾: Δ ← 2Δ\nρ > 0: θ ← θ + pₖ",
+        budget: (0, 35),
     },
     NetworkMethod {
         name: "natural-gradient",
         label: "natural gradient (full batch)",
         params: NATURAL_GRADIENT_PARAMS,
         equations: "F = (1/N) Σᵢ JᵢᵀHᵢJᵢ   (empirical: F = (1/N) Σᵢ gᵢgᵢᵀ)\nθ ← θ − α (F + λI)⁻¹ ∇L(θ)",
+        budget: (0, 100),
     },
     NetworkMethod {
         name: "kfac",
         label: "K-FAC",
         params: KFAC_PARAMS,
         equations: "per layer: A ← β A + (1 − β) E[āāᵀ],  S ← β S + (1 − β) E[δδᵀ]\nW̄ ← W̄ − α (A + √λ I)⁻¹ ∇W̄ (S + √λ I)⁻¹",
+        budget: (100, 300),
     },
     NetworkMethod {
         name: "shampoo",
         label: "Shampoo",
         params: SHAMPOO_PARAMS,
         equations: "per layer, G = ∇W̄:  L ← L + GGᵀ,  R ← R + GᵀG   (L₀ = R₀ = εI)\nW̄ ← W̄ − α L^(−1/4) G R^(−1/4)",
+        budget: (100, 300),
     },
 ];
 

@@ -28,6 +28,12 @@ pub struct ProblemEntry {
     build: fn(&ParamValues, u64) -> Box<dyn Landscape>,
 }
 
+impl PartialEq for ProblemEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
 impl std::fmt::Debug for ProblemEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProblemEntry")

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 
 use crate::error::SpecError;
-use crate::train::ClassifierSpec;
+use crate::optim::registry::{self, Family, StepSize};
+use crate::train::{ClassifierSpec, NETWORK_METHODS};
 
 /// The most panels side by side.
 pub const MAX_PANELS: usize = 4;
@@ -86,7 +87,65 @@ impl DeviceChoice {
     }
 }
 
+/// Training points in the lecture's data (1,000 points, 80 % for training).
+pub const TRAIN_POINTS: usize = 800;
+
+/// Widths from which a new panel takes PyTorch's initialisation: with zero
+/// biases a wide, lazily trained network cannot fit the radial classes.
+pub const WIDE_INIT_WIDTH: usize = 512;
+
+impl Default for PanelSetup {
+    fn default() -> Self {
+        Self::for_method("sgd", 32)
+    }
+}
+
 impl PanelSetup {
+    /// A panel training `optimizer` on a network of `width`, with what
+    /// suits the pair: the method's batch and iterations (first-order
+    /// registry methods: batch 100, 500 iterations, α = 0.3 where α
+    /// scales the gradient; full-batch methods: the full batch) and PyTorch's
+    /// initialisation from [`WIDE_INIT_WIDTH`].
+    pub fn for_method(optimizer: &str, width: usize) -> Self {
+        let (batch, iterations) = NETWORK_METHODS
+            .iter()
+            .find(|m| m.name == optimizer)
+            .map(|m| m.budget)
+            .or_else(|| {
+                registry::find(optimizer).map(|o| match o.family {
+                    Family::FirstOrder => (100, 500),
+                    _ => (0, 100),
+                })
+            })
+            .unwrap_or((100, 500));
+        // The lecture trains this network with α = 0.3 where α scales the gradient.
+        let params = registry::find(optimizer)
+            .filter(|o| o.step_size == StepSize::Curvature)
+            .map(|_| BTreeMap::from([("lr".to_string(), json!(0.3))]))
+            .unwrap_or_default();
+        let mut setup = Self {
+            width,
+            optimizer: optimizer.to_string(),
+            params,
+            batch_size: if batch == 0 { TRAIN_POINTS } else { batch },
+            iterations,
+            device: DeviceChoice::Auto,
+            model: BTreeMap::new(),
+        };
+        setup.follow_width();
+        setup
+    }
+
+    /// Sets the initialisation that suits the width (see [`WIDE_INIT_WIDTH`]).
+    pub fn follow_width(&mut self) {
+        let init = if self.width >= WIDE_INIT_WIDTH {
+            "pytorch"
+        } else {
+            "xavier"
+        };
+        self.model.insert("init".into(), json!(init));
+    }
+
     /// The classifier spec the panel trains: the lecture's data (seed 1) and
     /// about a hundred log entries over the run.
     pub fn to_spec(&self) -> Json {
@@ -131,7 +190,7 @@ pub fn salvage_panels(text: &str) -> (Vec<PanelSetup>, Vec<String>) {
     let mut problems = Vec::new();
     let mut setups = Vec::new();
     for (i, panel) in panels.into_iter().enumerate() {
-        let checked = serde_json::from_value::<PanelSetup>(panel)
+        let checked = serde_json::from_value::<PanelSetup>(with_defaults(panel))
             .map_err(|e| e.to_string())
             .and_then(|setup| setup.parsed().map(|_| setup).map_err(|e| e.to_string()));
         match checked {
@@ -144,6 +203,40 @@ pub fn salvage_panels(text: &str) -> (Vec<PanelSetup>, Vec<String>) {
         }
     }
     (setups, problems)
+}
+
+/// A hand-written panel with the fields it leaves out filled in as a new
+/// panel of its optimizer and width would have them.
+fn with_defaults(panel: Json) -> Json {
+    let Json::Object(given) = panel else {
+        return panel;
+    };
+    let optimizer = given
+        .get("optimizer")
+        .and_then(Json::as_str)
+        .unwrap_or("sgd");
+    let width = given
+        .get("width")
+        .and_then(Json::as_u64)
+        .map_or(32, |w| w as usize);
+    let mut filled = match serde_json::to_value(PanelSetup::for_method(optimizer, width)) {
+        Ok(Json::Object(defaults)) => defaults,
+        _ => Map::new(),
+    };
+    if given.contains_key("params") {
+        filled.remove("params");
+    }
+    if let (Some(Json::Object(model)), Some(Json::Object(defaults))) =
+        (given.get("model"), filled.get_mut("model"))
+    {
+        defaults.extend(model.clone());
+    }
+    for (key, value) in given {
+        if key != "model" {
+            filled.insert(key, value);
+        }
+    }
+    Json::Object(filled)
 }
 
 #[cfg(test)]
@@ -179,5 +272,16 @@ mod tests {
             problems[0].starts_with("classifier panel 2:"),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn a_hand_written_panel_needs_only_what_differs() {
+        let (setups, problems) =
+            salvage_panels(r#"{"panels": [{"optimizer": "gauss-newton"}, {"width": 8192}]}"#);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(setups[0].batch_size, TRAIN_POINTS);
+        assert_eq!(setups[0].iterations, 35);
+        assert_eq!(setups[1].optimizer, "sgd");
+        assert_eq!(setups[1].model["init"], json!("pytorch"));
     }
 }

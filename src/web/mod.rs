@@ -1,25 +1,38 @@
 //! The browser glue: DOM wiring, the animation loop and canvas drawing.
 //!
-//! Compiled for `wasm32` only. The page is a thin shell over the core: it
+//! Compiled for `wasm32` only, but for [`state`], which is plain data and
+//! tested natively. The page is a thin shell over the core: it
 //! edits the problem and hyperparameters, asks the core for histories and
 //! images, and draws them; no update rule lives here.
 
-mod address;
+#[cfg(target_arch = "wasm32")]
 mod app;
+#[cfg(target_arch = "wasm32")]
 pub mod canvas;
+#[cfg(target_arch = "wasm32")]
 mod classifier;
+#[cfg(target_arch = "wasm32")]
 pub mod controls;
+#[cfg(target_arch = "wasm32")]
 mod dom;
+#[cfg(target_arch = "wasm32")]
 mod export;
+#[cfg(target_arch = "wasm32")]
 mod gpu_panel;
+#[cfg(target_arch = "wasm32")]
 mod readout;
-pub mod runs;
+#[cfg(target_arch = "wasm32")]
+mod runs;
+pub mod state;
+#[cfg(target_arch = "wasm32")]
 pub mod trainer;
 
+#[cfg(target_arch = "wasm32")]
 use wasm_bindgen::prelude::*;
 
 /// Entry point, run when the module loads: mounts the app on the page if the
 /// page has one (tests load the module on an empty page).
+#[cfg(target_arch = "wasm32")]
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
