@@ -103,11 +103,24 @@ fn generated_controls_round_trip_their_values() {
         ("amsgrad".to_string(), serde_json::json!(true)),
     ]);
     controls::build(&document, &container, "t", adam.params, &given).unwrap();
-    let read = controls::read(&document, "t", adam.params);
-    assert_eq!(read["lr"], serde_json::json!(0.05));
-    assert_eq!(read["amsgrad"], serde_json::json!(true));
-    assert_eq!(read["beta1"], serde_json::json!(0.9));
-    assert_eq!(read.len(), adam.params.len());
+    let value = |id: &str, name: &str| {
+        let element = document.get_element_by_id(id).unwrap();
+        controls::control_value(&element, adam.param(name).unwrap())
+    };
+    assert_eq!(value("t-lr", "lr"), Some(serde_json::json!(0.05)));
+    assert_eq!(value("t-amsgrad", "amsgrad"), Some(serde_json::json!(true)));
+    let lr_box = document.get_element_by_id("t-lr-value").unwrap();
+    assert!(controls::is_number_box(&lr_box));
+    let shown = || {
+        use wasm_bindgen::JsCast;
+        lr_box.dyn_ref::<web_sys::HtmlInputElement>().unwrap().value()
+    };
+    assert_eq!(shown(), "0.05");
+    controls::refresh(&container, adam.params, |name| {
+        (name == "lr").then(|| serde_json::json!(0.2))
+    });
+    assert_eq!(shown(), "0.2", "the box shows the value the page uses");
+    assert_eq!(value("t-lr", "lr"), Some(serde_json::json!(0.2)));
 }
 
 /// Times full-batch Adam steps of the width-32 classifier in the browser's

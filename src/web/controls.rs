@@ -1,7 +1,7 @@
 //! Controls generated from parameter declarations: a slider with a number
 //! box for real numbers (logarithmic where declared), a number box for whole
-//! numbers, a checkbox for switches and a menu for choices. Values are read
-//! back from the DOM, so the controls are the single place the page keeps them.
+//! numbers, a checkbox for switches and a menu for choices. The controls only
+//! show the page state's values ([`refresh`]); events become actions.
 
 use std::collections::BTreeMap;
 
@@ -119,12 +119,7 @@ pub fn build(
                 slider.set_attribute("data-param", spec.name)?;
                 slider.set_attribute("data-role", "slider")?;
                 slider.set_attribute("aria-label", spec.doc)?;
-                let number: HtmlInputElement = document.create_element("input")?.dyn_into()?;
-                number.set_type("number");
-                number.set_id(&format!("{id}-value"));
-                number.set_min(&min.to_string());
-                number.set_max(&max.to_string());
-                number.set_step("any");
+                let number = number_box(document, &format!("{id}-value"), min, max)?;
                 number.set_value(&format_number(value));
                 number.set_attribute("data-param", spec.name)?;
                 number.set_attribute("data-role", "number")?;
@@ -134,13 +129,8 @@ pub fn build(
             }
             ParamKind::Integer { min, max } => {
                 let value = given.and_then(Json::as_f64).unwrap_or(number_default(spec));
-                let number: HtmlInputElement = document.create_element("input")?.dyn_into()?;
-                number.set_type("number");
-                number.set_id(&id);
-                number.set_min(&min.to_string());
-                number.set_max(&max.to_string());
-                number.set_step("1");
-                number.set_value(&value.to_string());
+                let number = number_box(document, &id, f64::from(min), f64::from(max))?;
+                number.set_value(&format_number(value));
                 number.set_attribute("data-param", spec.name)?;
                 number.set_attribute("data-role", "integer")?;
                 row.append_child(&number)?;
@@ -192,73 +182,85 @@ fn number_default(spec: &ParamSpec) -> f64 {
     }
 }
 
-/// Keeps a slider and its number box in step after one of them changed:
-/// the other is updated from it. Returns the parameter's name.
-pub fn sync(changed: &Element, specs: &[ParamSpec]) -> Option<String> {
-    let name = changed.get_attribute("data-param")?;
-    let spec = specs.iter().find(|s| s.name == name)?;
-    let role = changed.get_attribute("data-role")?;
-    let input: &HtmlInputElement = changed.dyn_ref()?;
-    let document = changed.owner_document()?;
-    let slider_id = input.id().trim_end_matches("-value").to_string();
+/// A box for typing a number, committed on Enter or leaving it (a text
+/// box: the page sees exactly what was typed, and says why it refuses it).
+pub fn number_box(
+    document: &Document,
+    id: &str,
+    min: f64,
+    max: f64,
+) -> Result<HtmlInputElement, JsValue> {
+    let number: HtmlInputElement = document.create_element("input")?.dyn_into()?;
+    number.set_type("text");
+    number.set_id(id);
+    number.set_attribute("inputmode", "decimal")?;
+    number.set_attribute("autocomplete", "off")?;
+    number.set_title(&format!(
+        "{} to {}; Enter to apply",
+        format_number(min),
+        format_number(max)
+    ));
+    number.class_list().add_1("number")?;
+    Ok(number)
+}
+
+/// Shows `value_of(name)` in every control under `container`: the value the
+/// page uses (a refused entry is replaced by it).
+pub fn refresh(container: &Element, specs: &[ParamSpec], value_of: impl Fn(&str) -> Option<Json>) {
+    let Ok(inputs) = container.query_selector_all("[data-param]") else {
+        return;
+    };
+    for i in 0..inputs.length() {
+        let Some(element) = inputs.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let name = element.get_attribute("data-param").unwrap_or_default();
+        let (Some(spec), Some(value)) = (specs.iter().find(|s| s.name == name), value_of(&name))
+        else {
+            continue;
+        };
+        let role = element.get_attribute("data-role").unwrap_or_default();
+        if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
+            match role.as_str() {
+                "slider" => input
+                    .set_value(&slider_position(spec, value.as_f64().unwrap_or(0.0)).to_string()),
+                "flag" => input.set_checked(value.as_bool().unwrap_or(false)),
+                _ => input.set_value(
+                    &value
+                        .as_f64()
+                        .map_or_else(|| value.to_string(), format_number),
+                ),
+            }
+        } else if let Some(select) = element.dyn_ref::<HtmlSelectElement>() {
+            select.set_value(value.as_str().unwrap_or_default());
+        }
+    }
+}
+
+/// The value a control holds for a slider, checkbox or menu (a number box's
+/// text is committed as text, see [`crate::web::state::entry`]).
+pub fn control_value(element: &Element, spec: &ParamSpec) -> Option<Json> {
+    let role = element.get_attribute("data-role")?;
+    if let Some(select) = element.dyn_ref::<HtmlSelectElement>() {
+        return Some(Json::String(select.value()));
+    }
+    let input = element.dyn_ref::<HtmlInputElement>()?;
     match role.as_str() {
         "slider" => {
-            let value = slider_value(spec, input.value().parse().unwrap_or(0.0));
-            let number = document.get_element_by_id(&format!("{slider_id}-value"))?;
-            number
-                .dyn_ref::<HtmlInputElement>()?
-                .set_value(&format_number(value));
-            number.class_list().remove_1("invalid").ok()?;
+            serde_json::Number::from_f64(slider_value(spec, input.value().parse().unwrap_or(0.0)))
+                .map(Json::Number)
         }
-        "number" => {
-            let slider = document.get_element_by_id(&slider_id)?;
-            if let Ok(value) = input.value().parse::<f64>() {
-                slider
-                    .dyn_ref::<HtmlInputElement>()?
-                    .set_value(&slider_position(spec, value).to_string());
-            }
-        }
-        _ => {}
+        "flag" => Some(Json::Bool(input.checked())),
+        _ => None,
     }
-    Some(name)
 }
 
-/// Reads every control of `specs` under the ids `{prefix}-{name}`. Values
-/// that do not parse are passed on as text so validation names them.
-pub fn read(document: &Document, prefix: &str, specs: &[ParamSpec]) -> BTreeMap<String, Json> {
-    let mut values = BTreeMap::new();
-    for spec in specs {
-        let id = format!("{prefix}-{}", spec.name);
-        let value = match spec.kind {
-            ParamKind::Real { .. } => document
-                .get_element_by_id(&format!("{id}-value"))
-                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-                .map(|input| number_or_text(&input.value())),
-            ParamKind::Integer { .. } => document
-                .get_element_by_id(&id)
-                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-                .map(|input| number_or_text(&input.value())),
-            ParamKind::Flag => document
-                .get_element_by_id(&id)
-                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-                .map(|input| Json::Bool(input.checked())),
-            ParamKind::Choice(_) => document
-                .get_element_by_id(&id)
-                .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
-                .map(|select| Json::String(select.value())),
-        };
-        if let Some(value) = value {
-            values.insert(spec.name.to_string(), value);
-        }
-    }
-    values
-}
-
-fn number_or_text(text: &str) -> Json {
-    match text.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() => serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number),
-        _ => Json::String(text.to_string()),
-    }
+/// Whether `element` is a box for typing a number.
+pub fn is_number_box(element: &Element) -> bool {
+    matches!(
+        element.get_attribute("data-role").as_deref(),
+        Some("number" | "integer")
+    )
 }
 
 /// Marks the controls named in `fields` (errors' last path segment) as invalid, and clears the rest.

@@ -20,12 +20,28 @@ mod export;
 #[cfg(target_arch = "wasm32")]
 mod gpu_panel;
 #[cfg(target_arch = "wasm32")]
+mod gpu_probe;
+#[cfg(target_arch = "wasm32")]
+mod keyboard;
+#[cfg(target_arch = "wasm32")]
+mod landscape_view;
+#[cfg(target_arch = "wasm32")]
+mod net_panel;
+#[cfg(target_arch = "wasm32")]
+mod picture;
+#[cfg(target_arch = "wasm32")]
+mod pointer;
+#[cfg(target_arch = "wasm32")]
 mod readout;
 #[cfg(target_arch = "wasm32")]
 mod runs;
 pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod trainer;
+#[cfg(target_arch = "wasm32")]
+mod transport;
+#[cfg(target_arch = "wasm32")]
+mod wiring;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::prelude::*;

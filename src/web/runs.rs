@@ -1,73 +1,20 @@
 //! One panel per run: colour, label, visibility, optimizer and its
-//! hyperparameters, schedule and Polyak averaging, all generated from the
-//! registries and read back from the DOM.
+//! hyperparameters, schedule and Polyak averaging, generated from the
+//! registries and drawn from the page state's runs.
 
-use std::collections::BTreeMap;
-
-use serde_json::{json, Map, Value as Json};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
 use super::controls;
-use crate::optim::registry::{self, OptimizerEntry, Requirement, OPTIMIZERS};
+use super::state::runs::{
+    averaging_params, entry, kind_of, object_params, schedule_params, supports, RunState,
+};
+use crate::optim::registry::OPTIMIZERS;
 use crate::optim::schedule::SCHEDULES;
-use crate::param::ParamSpec;
 use crate::problem::registry::ProblemEntry;
 use crate::render::mathml::typeset;
-use crate::spec::{averaging_kinds, fields_except, kind_params};
-
-/// The hex colours given to new runs, in order.
-pub const COLORS: [&str; 10] = [
-    "#ff6347", "#00e5ff", "#ffb300", "#ff69b4", "#7cfc00", "#ba55d3", "#ff8c00", "#dc143c",
-    "#87cefa", "#ffffff",
-];
-
-/// What the page needs to build one run's panel.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RunSetup {
-    /// Optimizer name.
-    pub optimizer: String,
-    /// Hyperparameters as given (names of the registry; betas split in two).
-    pub params: BTreeMap<String, Json>,
-    /// The schedule as written in specs, if any.
-    pub schedule: Option<Json>,
-    /// The averaging as written in specs, if any.
-    pub averaging: Option<Json>,
-    /// The label ("" for the optimizer's own).
-    pub label: String,
-    /// Colour, as `#rrggbb`.
-    pub color: String,
-    /// Whether the run is drawn.
-    pub visible: bool,
-}
-
-/// The registry entry called `name`, or the first one.
-pub fn entry(name: &str) -> &'static OptimizerEntry {
-    registry::find(name).unwrap_or(&OPTIMIZERS[0])
-}
-
-/// The parameters of schedule kind `name`.
-pub fn schedule_params(name: &str) -> &'static [ParamSpec] {
-    SCHEDULES
-        .iter()
-        .find(|s| s.name == name)
-        .map_or(&[], |s| s.params)
-}
-
-/// The parameters of averaging kind `name`.
-pub fn averaging_params(name: &str) -> &'static [ParamSpec] {
-    kind_params(averaging_kinds(), name)
-}
-
-/// Whether `optimizer` runs on `problem`.
-pub fn supports(optimizer: &OptimizerEntry, problem: &ProblemEntry) -> bool {
-    match optimizer.requires {
-        Requirement::Nothing => true,
-        Requirement::Residuals => problem.least_squares,
-        Requirement::FiniteSum => problem.finite_sum,
-    }
-}
+use crate::spec::averaging_kinds;
 
 /// Appends an `<option>` with `value` and `label` to `parent`.
 pub fn add_option(
@@ -91,20 +38,12 @@ pub fn create<T: JsCast>(document: &Document, tag: &str) -> Result<T, JsValue> {
         .map_err(|_| JsValue::from_str("unexpected element type"))
 }
 
-fn select_by_id(document: &Document, id: &str) -> Option<HtmlSelectElement> {
-    document.get_element_by_id(id)?.dyn_into().ok()
-}
-
-fn input_by_id(document: &Document, id: &str) -> Option<HtmlInputElement> {
-    document.get_element_by_id(id)?.dyn_into().ok()
-}
-
 /// Builds run `index`'s panel from `setup` and appends it to `container`.
 pub fn render(
     document: &Document,
     container: &Element,
     index: usize,
-    setup: &RunSetup,
+    setup: &RunState,
     problem: &ProblemEntry,
 ) -> Result<(), JsValue> {
     let id = |part: &str| format!("run{index}-{part}");
@@ -117,17 +56,20 @@ pub fn render(
     color.set_id(&id("color"));
     color.set_value(&setup.color);
     color.set_attribute("aria-label", "run colour")?;
+    color.set_attribute("data-role", "color")?;
     let label: HtmlInputElement = create(document, "input")?;
     label.set_id(&id("label"));
     label.set_class_name("run-label");
     label.set_value(&setup.label);
     label.set_placeholder(entry(&setup.optimizer).label);
     label.set_attribute("aria-label", "run label")?;
+    label.set_attribute("data-role", "label")?;
     let visible: HtmlInputElement = create(document, "input")?;
     visible.set_type("checkbox");
     visible.set_id(&id("visible"));
     visible.set_checked(setup.visible);
     visible.set_title("show this run");
+    visible.set_attribute("data-role", "visible")?;
     legend.append_child(&color)?;
     legend.append_child(&label)?;
     legend.append_child(&visible)?;
@@ -175,6 +117,7 @@ pub fn render(
     let params = document.create_element("div")?;
     params.set_class_name("params");
     params.set_id(&id("params"));
+    params.set_attribute("data-group", "opt")?;
     panel.append_child(&params)?;
     controls::build(document, &params, &id("opt"), chosen.params, &setup.params)?;
 
@@ -188,7 +131,7 @@ pub fn render(
     schedule_label.set_text_content(Some("Schedule "));
     let schedule: HtmlSelectElement = create(document, "select")?;
     schedule.set_id(&id("schedule"));
-    schedule.set_attribute("data-role", "kind")?;
+    schedule.set_attribute("data-role", "schedule")?;
     add_option(document, &schedule, "constant", "constant")?;
     for s in SCHEDULES.iter().filter(|s| s.name != "constant") {
         add_option(document, &schedule, s.name, s.name)?;
@@ -200,6 +143,7 @@ pub fn render(
     let schedule_params_div = document.create_element("div")?;
     schedule_params_div.set_class_name("params");
     schedule_params_div.set_id(&id("schedule-params"));
+    schedule_params_div.set_attribute("data-group", "schedule")?;
     schedule_row.append_child(&schedule_params_div)?;
     controls::build(
         document,
@@ -215,7 +159,7 @@ pub fn render(
     averaging_label.set_text_content(Some("Polyak averaging "));
     let averaging: HtmlSelectElement = create(document, "select")?;
     averaging.set_id(&id("averaging"));
-    averaging.set_attribute("data-role", "kind")?;
+    averaging.set_attribute("data-role", "averaging")?;
     add_option(document, &averaging, "none", "none")?;
     for (name, _) in averaging_kinds() {
         add_option(document, &averaging, name, name)?;
@@ -227,6 +171,7 @@ pub fn render(
     let averaging_params_div = document.create_element("div")?;
     averaging_params_div.set_class_name("params");
     averaging_params_div.set_id(&id("averaging-params"));
+    averaging_params_div.set_attribute("data-group", "averaging")?;
     panel.append_child(&averaging_params_div)?;
     controls::build(
         document,
@@ -251,116 +196,4 @@ pub fn render(
     panel.append_child(&details)?;
     container.append_child(&panel)?;
     Ok(())
-}
-
-/// The `kind` of a `{"kind": …, …}` object, or `default`.
-pub fn kind_of<'a>(value: Option<&'a Json>, default: &'a str) -> &'a str {
-    value
-        .and_then(|v| v.get("kind"))
-        .and_then(Json::as_str)
-        .unwrap_or(default)
-}
-
-/// The parameters of a `{"kind": …, …}` object, without its kind.
-pub fn object_params(value: Option<&Json>) -> BTreeMap<String, Json> {
-    value
-        .and_then(Json::as_object)
-        .map(|m| fields_except(m, "kind"))
-        .unwrap_or_default()
-}
-
-/// Reads run `index` back from its panel.
-pub fn read(document: &Document, index: usize) -> Option<RunSetup> {
-    let id = |part: &str| format!("run{index}-{part}");
-    let optimizer = select_by_id(document, &id("optimizer"))?.value();
-    let chosen = entry(&optimizer);
-    let params = controls::read(document, &id("opt"), chosen.params);
-    let kind_object = |select: &str, prefix: &str, specs: &[ParamSpec], none: &str| {
-        let kind = select_by_id(document, &id(select))?.value();
-        if kind == none {
-            return None;
-        }
-        let mut object = Map::new();
-        object.insert("kind".into(), json!(kind));
-        object.extend(controls::read(document, &id(prefix), specs));
-        Some(Json::Object(object))
-    };
-    let schedule_kind = select_by_id(document, &id("schedule"))
-        .map(|s| s.value())
-        .unwrap_or_default();
-    let schedule = if chosen.has_lr() {
-        kind_object(
-            "schedule",
-            "schedule",
-            schedule_params(&schedule_kind),
-            "constant",
-        )
-    } else {
-        None
-    };
-    let averaging_kind = select_by_id(document, &id("averaging"))
-        .map(|s| s.value())
-        .unwrap_or_default();
-    let averaging = kind_object(
-        "averaging",
-        "averaging",
-        averaging_params(&averaging_kind),
-        "none",
-    );
-    Some(RunSetup {
-        optimizer,
-        params,
-        schedule,
-        averaging,
-        label: input_by_id(document, &id("label"))
-            .map(|i| i.value())
-            .unwrap_or_default(),
-        color: input_by_id(document, &id("color"))
-            .map_or_else(|| COLORS[0].to_string(), |i| i.value()),
-        visible: input_by_id(document, &id("visible")).is_none_or(|i| i.checked()),
-    })
-}
-
-impl RunSetup {
-    /// A fresh run of `optimizer` with its defaults and the `index`-th colour.
-    pub fn fresh(optimizer: &str, params: BTreeMap<String, Json>, index: usize) -> Self {
-        Self {
-            optimizer: optimizer.to_string(),
-            params,
-            schedule: None,
-            averaging: None,
-            label: String::new(),
-            color: COLORS[index % COLORS.len()].to_string(),
-            visible: true,
-        }
-    }
-
-    /// The run as written in specs.
-    pub fn to_spec(&self) -> Json {
-        let mut run = Map::new();
-        run.insert("optimizer".into(), json!(self.optimizer));
-        run.extend(self.params.clone());
-        if let Some(s) = &self.schedule {
-            run.insert("schedule".into(), s.clone());
-        }
-        if let Some(a) = &self.averaging {
-            run.insert("averaging".into(), a.clone());
-        }
-        if !self.label.trim().is_empty() {
-            run.insert("label".into(), json!(self.label));
-        }
-        Json::Object(run)
-    }
-}
-
-/// Parses `#rrggbb` into its channels (orange-red if it does not parse).
-pub fn parse_color(hex: &str) -> (u8, u8, u8) {
-    let channel = |i: usize| {
-        hex.get(i..i + 2)
-            .and_then(|s| u8::from_str_radix(s, 16).ok())
-    };
-    match (hex.len(), channel(1), channel(3), channel(5)) {
-        (7, Some(r), Some(g), Some(b)) => (r, g, b),
-        _ => (255, 99, 71),
-    }
 }

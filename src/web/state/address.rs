@@ -80,8 +80,8 @@ fn write_landscape(l: &LandscapeState, top: &mut Map<String, Json>) {
             view.insert("chart".into(), json!(name));
         }
     }
-    if l.view.fit {
-        view.insert("fit".into(), json!(true));
+    if !l.view.fit {
+        view.insert("fit".into(), json!(false));
     }
     if !view.is_empty() {
         top.insert("view".into(), Json::Object(view));
@@ -265,7 +265,7 @@ fn read_view(value: &Json, problems: &mut Vec<String>) -> View {
                 Some((_, q)) => view.chart = *q,
                 None => problems.push(format!("view.chart: no chart {value}")),
             },
-            "fit" => view.fit = value.as_bool().unwrap_or(false),
+            "fit" => view.fit = value.as_bool().unwrap_or(true),
             other => problems.push(format!("view: unknown part '{other}' left out")),
         }
     }

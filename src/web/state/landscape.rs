@@ -24,7 +24,7 @@ pub const MAX_PAGE_STEPS: usize = 100_000;
 /// The most panels side by side.
 pub const SIDE_BY_SIDE: usize = 4;
 /// The speeds offered (revealed steps per tick).
-pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 5.0, 20.0];
+pub const SPEEDS: [f64; 4] = [0.25, 1.0, 4.0, 16.0];
 
 /// The scene the page opens with: zig-zagging gradient descent on the quadratic.
 pub const DEFAULT_SPEC: &str = r#"{"problem": {"name": "quadratic"}, "steps": 150, "runs": [{"optimizer": "gd", "lr": 0.15}]}"#;
@@ -112,7 +112,7 @@ impl Default for View {
             compare: Compare::Overlaid,
             overlays: Vec::new(),
             chart: Quantity::Loss,
-            fit: false,
+            fit: true,
         }
     }
 }

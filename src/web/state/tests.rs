@@ -185,8 +185,8 @@ fn view_and_playback_actions_only_redraw() {
         L::SetCompare(Compare::SideBySide),
         L::SetOverlay(Overlay::Field, true),
         L::SetChart(Quantity::GradNorm),
-        L::SetFit(true),
-        L::SetSpeed(5.0),
+        L::SetFit(false),
+        L::SetSpeed(4.0),
         L::Show(0, false),
         L::Recolor(0, "#123456".into()),
     ];
@@ -201,7 +201,7 @@ fn view_and_playback_actions_only_redraw() {
     assert_eq!(l.view.compare, Compare::SideBySide);
     assert!(l.view.has(Overlay::Field));
     assert_eq!(l.view.chart, Quantity::GradNorm);
-    assert!(l.view.fit && !l.runs[0].visible && l.speed == 5.0);
+    assert!(!l.view.fit && !l.runs[0].visible && l.speed == 4.0);
     assert_eq!(l.runs[0].color, "#123456");
     assert!(!l.edited, "viewing is not editing");
 }
@@ -219,7 +219,7 @@ fn playback_moves_within_the_computed_steps() {
         state.landscape.playing && state.landscape.step == 0,
         "play at the end starts over"
     );
-    landscape(&mut state, L::SetSpeed(20.0));
+    landscape(&mut state, L::SetSpeed(16.0));
     for _ in 0..10 {
         landscape(&mut state, L::Tick);
     }
@@ -349,8 +349,8 @@ fn every_landscape_field_survives_the_address() {
     landscape(&mut state, L::SetOverlay(Overlay::Field, true));
     landscape(&mut state, L::SetOverlay(Overlay::Ahead, true));
     landscape(&mut state, L::SetChart(Quantity::GradNorm));
-    landscape(&mut state, L::SetFit(true));
-    landscape(&mut state, L::SetSpeed(2.0));
+    landscape(&mut state, L::SetFit(false));
+    landscape(&mut state, L::SetSpeed(4.0));
     landscape(&mut state, L::Show(1, false));
     landscape(&mut state, L::Recolor(0, "#010203".into()));
     landscape(&mut state, L::Rename(0, "mine".into()));

@@ -1,0 +1,102 @@
+//! The keyboard: shortcuts for playback, scenes, presentation and help,
+//! which never take a key from the control that has the focus.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, KeyboardEvent};
+
+use super::app::App;
+use super::state::landscape::LandscapeAction as L;
+use super::state::network::ClassifierAction as C;
+use super::state::{Action, Mode};
+
+impl App {
+    pub(super) fn on_key(&mut self, event: &Event) {
+        let Some(key) = event.dyn_ref::<KeyboardEvent>() else {
+            return;
+        };
+        // Keys belong to the control that has focus where it uses them: every
+        // key in text boxes and menus, the arrows and Home/End on sliders;
+        // checkboxes and buttons leave the shortcuts working.
+        let target = event.target().and_then(|t| t.dyn_into::<Element>().ok());
+        let kind = target
+            .as_ref()
+            .and_then(|e| e.get_attribute("type"))
+            .unwrap_or_default();
+        let steering = matches!(
+            key.key().as_str(),
+            "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" | "Home" | "End"
+        );
+        let in_control = target.is_some_and(|e| match e.tag_name().as_str() {
+            "SELECT" | "TEXTAREA" => true,
+            "INPUT" => match kind.as_str() {
+                "checkbox" | "button" | "color" => false,
+                "range" => steering,
+                _ => true,
+            },
+            _ => false,
+        });
+        if in_control || key.ctrl_key() || key.meta_key() || key.alt_key() {
+            return;
+        }
+        let classifier = self.state.mode == Mode::Classifier;
+        if classifier && key.key() == " " {
+            self.toggle_training();
+            event.prevent_default();
+            return;
+        }
+        match key.key().as_str() {
+            " " => self.dispatch(Action::Landscape(L::TogglePlay)),
+            "ArrowRight" => self.dispatch(Action::Landscape(L::StepBy(1))),
+            "ArrowLeft" => self.dispatch(Action::Landscape(L::StepBy(-1))),
+            "End" => self.dispatch(Action::Landscape(L::StepBy(isize::MAX))),
+            "Home" | "r" | "R" => self.dispatch(Action::Landscape(L::Rewind)),
+            "f" | "F" => {
+                if let Some(root) = self.document.document_element() {
+                    let _ = root.request_fullscreen();
+                }
+            }
+            "p" | "P" => self.toggle_body_class("presenting"),
+            "c" | "C" => self.toggle_body_class("controls-open"),
+            "?" => {
+                let hidden = self.el.help.has_attribute("hidden");
+                let _ = if hidden {
+                    self.el.help.remove_attribute("hidden")
+                } else {
+                    self.el.help.set_attribute("hidden", "")
+                };
+            }
+            "Escape" => {
+                let _ = self.el.help.set_attribute("hidden", "");
+            }
+            digit
+                if digit.len() == 1
+                    && ('1'..='9').contains(&digit.chars().next().unwrap_or('0')) =>
+            {
+                let index = digit.parse::<usize>().unwrap_or(1) - 1;
+                self.dispatch(if classifier {
+                    Action::Classifier(C::LoadScene(index))
+                } else {
+                    Action::Landscape(L::LoadScene(index))
+                });
+            }
+            _ => return,
+        }
+        event.prevent_default();
+    }
+
+    pub(super) fn toggle_theme(&mut self) {
+        let next = if self.is_dark() { "light" } else { "dark" };
+        if let Some(root) = self.document.document_element() {
+            let _ = root.set_attribute("data-theme", next);
+        }
+        self.dirty = true;
+    }
+
+    /// The index of the landscape scene called `name`.
+    pub(super) fn scene_index(&self, name: &str) -> Option<usize> {
+        crate::scene::landscape_scenes()
+            .ok()?
+            .iter()
+            .position(|(n, _)| *n == name)
+    }
+}

@@ -1,0 +1,271 @@
+//! One classifier panel's controls and heading, built from its setup; and
+//! showing a setup's values in them again.
+
+use serde_json::Value as Json;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
+
+use super::controls;
+use super::runs::{add_option, create};
+use super::state::network::{method_params, BATCH, ITERATIONS};
+use crate::optim::registry::{Family, OPTIMIZERS};
+use crate::param::{ParamKind, ParamSpec, Value};
+use crate::render::mathml::typeset;
+use crate::scene::panel::{DeviceChoice, PanelSetup};
+use crate::train::{MODEL_PARAMS, NETWORK_METHODS};
+
+fn spec_max(spec: &ParamSpec) -> f64 {
+    match spec.kind {
+        ParamKind::Integer { max, .. } => f64::from(max),
+        ParamKind::Real { max, .. } => max,
+        _ => 0.0,
+    }
+}
+
+/// The network's choices besides its width, as generated controls.
+pub fn model_params() -> Vec<ParamSpec> {
+    MODEL_PARAMS
+        .iter()
+        .filter(|p| p.name != "width")
+        .cloned()
+        .collect()
+}
+
+/// The equations of a network method or registry optimizer.
+fn equations_of(name: &str) -> &'static str {
+    NETWORK_METHODS
+        .iter()
+        .find(|m| m.name == name)
+        .map(|m| m.equations)
+        .or_else(|| {
+            OPTIMIZERS
+                .iter()
+                .find(|o| o.name == name)
+                .map(|o| o.equations)
+        })
+        .unwrap_or("")
+}
+
+fn labelled(document: &Document, text: &str, control: &Element) -> Result<Element, JsValue> {
+    let label = document.create_element("label")?;
+    label.set_class_name("inline");
+    label.set_text_content(Some(text));
+    label.append_child(control)?;
+    Ok(label)
+}
+
+pub fn build_panel(d: &Document, i: usize, setup: &PanelSetup) -> Result<Element, JsValue> {
+    let id = |part: &str| format!("net{i}-{part}");
+    let panel = d.create_element("section")?;
+    panel.set_class_name("net-panel");
+    panel.set_attribute("data-panel", &i.to_string())?;
+    let title = d.create_element("h3")?;
+    title.set_class_name("net-title");
+    title.set_id(&id("title"));
+    title.set_text_content(Some(&panel_title(setup)));
+    panel.append_child(&title)?;
+    let bar = d.create_element("div")?;
+    bar.set_class_name("net-controls");
+    let slider: HtmlInputElement = create(d, "input")?;
+    slider.set_type("range");
+    slider.set_id(&id("width-slider"));
+    slider.set_min("3");
+    slider.set_max("14");
+    slider.set_value(&((setup.width as f64).log2().round() as i64).to_string());
+    slider.set_attribute("data-role", "width-slider")?;
+    let width = controls::number_box(d, &id("width"), 2.0, 16384.0)?;
+    width.set_attribute("data-role", "width")?;
+    width.set_value(&setup.width.to_string());
+    let width_label = labelled(d, "width ", &slider)?;
+    width_label.append_child(&width)?;
+    bar.append_child(&width_label)?;
+    let optimizer: HtmlSelectElement = create(d, "select")?;
+    optimizer.set_id(&id("optimizer"));
+    optimizer.set_attribute("data-role", "optimizer")?;
+    let first = d.create_element("optgroup")?;
+    first.set_attribute("label", "First-order (registry)")?;
+    for entry in OPTIMIZERS.iter().filter(|o| o.family == Family::FirstOrder) {
+        add_option(d, &first, entry.name, entry.label)?;
+    }
+    optimizer.append_child(&first)?;
+    let curvature = d.create_element("optgroup")?;
+    curvature.set_attribute("label", "Curvature")?;
+    add_option(d, &curvature, "lbfgs", "L-BFGS (full batch)")?;
+    for m in NETWORK_METHODS {
+        add_option(d, &curvature, m.name, m.label)?;
+    }
+    optimizer.append_child(&curvature)?;
+    optimizer.set_value(&setup.optimizer);
+    let optimizer_label = labelled(d, "optimizer ", &optimizer)?;
+    bar.append_child(&optimizer_label)?;
+    for (part, spec, value) in [
+        ("batch", &BATCH, setup.batch_size),
+        ("iterations", &ITERATIONS, setup.iterations),
+    ] {
+        let input = controls::number_box(d, &id(part), 1.0, spec_max(spec))?;
+        input.set_attribute("data-role", part)?;
+        input.set_value(&value.to_string());
+        let label = labelled(d, &format!("{part} "), &input)?;
+        bar.append_child(&label)?;
+    }
+    let device: HtmlSelectElement = create(d, "select")?;
+    device.set_id(&id("device"));
+    device.set_attribute("data-role", "device")?;
+    add_option(d, &device, "auto", "auto (the faster)")?;
+    add_option(d, &device, "cpu", "CPU")?;
+    add_option(d, &device, "gpu", "GPU")?;
+    device.set_value(match setup.device {
+        DeviceChoice::Auto => "auto",
+        DeviceChoice::Cpu => "cpu",
+        DeviceChoice::Gpu => "gpu",
+    });
+    let device_label = labelled(d, "on ", &device)?;
+    bar.append_child(&device_label)?;
+    let badge = d.create_element("span")?;
+    badge.set_id(&id("device-badge"));
+    badge.set_class_name("badge");
+    bar.append_child(&badge)?;
+    let remove = d.create_element("button")?;
+    remove.set_attribute("type", "button")?;
+    remove.set_attribute("data-action", "remove")?;
+    remove.set_id(&id("remove"));
+    remove.set_text_content(Some("Remove"));
+    bar.append_child(&remove)?;
+    panel.append_child(&bar)?;
+    let picture = d.create_element("div")?;
+    picture.set_class_name("net-picture");
+    let canvas = d.create_element("canvas")?;
+    canvas.set_id(&id("canvas"));
+    canvas.set_class_name("net-canvas");
+    picture.append_child(&canvas)?;
+    panel.append_child(&picture)?;
+    let readout = d.create_element("p")?;
+    readout.set_id(&id("readout"));
+    readout.set_class_name("readout");
+    readout.set_text_content(Some("starting…"));
+    panel.append_child(&readout)?;
+    let status = d.create_element("p")?;
+    status.set_id(&id("status"));
+    status.set_class_name("net-status");
+    panel.append_child(&status)?;
+    let more = d.create_element("details")?;
+    more.set_class_name("net-more");
+    let summary = d.create_element("summary")?;
+    summary.set_text_content(Some("equations, hyperparameters and the network"));
+    more.append_child(&summary)?;
+    let equations = d.create_element("div")?;
+    equations.set_class_name("equations");
+    equations.set_id(&id("equations"));
+    equations.set_inner_html(&typeset(equations_of(&setup.optimizer)));
+    more.append_child(&equations)?;
+    let params = d.create_element("div")?;
+    params.set_class_name("params net-params");
+    params.set_id(&id("params"));
+    params.set_attribute("data-group", "opt")?;
+    controls::build(
+        d,
+        &params,
+        &id("opt"),
+        method_params(&setup.optimizer),
+        &setup.params,
+    )?;
+    more.append_child(&params)?;
+    let model = d.create_element("div")?;
+    model.set_class_name("params net-model");
+    model.set_id(&id("model"));
+    model.set_attribute("data-group", "model")?;
+    controls::build(d, &model, &id("model"), &model_params(), &setup.model)?;
+    more.append_child(&model)?;
+    panel.append_child(&more)?;
+    Ok(panel)
+}
+
+/// A panel's heading: its optimizer's name, width and batch.
+pub fn panel_title(setup: &PanelSetup) -> String {
+    let name = NETWORK_METHODS
+        .iter()
+        .find(|m| m.name == setup.optimizer)
+        .map(|m| m.label)
+        .or_else(|| {
+            OPTIMIZERS
+                .iter()
+                .find(|o| o.name == setup.optimizer)
+                .map(|o| o.label)
+        })
+        .unwrap_or(setup.optimizer.as_str());
+    let init = setup
+        .model
+        .get("init")
+        .and_then(Json::as_str)
+        .or_else(|| {
+            MODEL_PARAMS
+                .iter()
+                .find(|p| p.name == "init")
+                .and_then(|p| match p.default {
+                    Value::Choice(c) => Some(c),
+                    _ => None,
+                })
+        })
+        .unwrap_or_default();
+    format!(
+        "{name} · width {} · {init} init · batch {} · {} iterations",
+        setup.width, setup.batch_size, setup.iterations
+    )
+}
+
+/// Shows `setup`'s values in panel `i`'s controls (after a refused entry,
+/// or a change that did not rebuild them).
+pub fn refresh_panel(d: &Document, i: usize, setup: &PanelSetup) {
+    let input = |part: &str| {
+        d.get_element_by_id(&format!("net{i}-{part}"))
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+    };
+    if let Some(width) = input("width") {
+        width.set_value(&setup.width.to_string());
+    }
+    if let Some(slider) = input("width-slider") {
+        slider.set_value(&((setup.width as f64).log2().round() as i64).to_string());
+    }
+    if let Some(batch) = input("batch") {
+        batch.set_value(&setup.batch_size.to_string());
+    }
+    if let Some(iterations) = input("iterations") {
+        iterations.set_value(&setup.iterations.to_string());
+    }
+    if let Some(device) = d
+        .get_element_by_id(&format!("net{i}-device"))
+        .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+    {
+        device.set_value(match setup.device {
+            DeviceChoice::Auto => "auto",
+            DeviceChoice::Cpu => "cpu",
+            DeviceChoice::Gpu => "gpu",
+        });
+    }
+    if let Some(title) = d.get_element_by_id(&format!("net{i}-title")) {
+        title.set_text_content(Some(&panel_title(setup)));
+    }
+    let params = method_params(&setup.optimizer);
+    if let Some(container) = d.get_element_by_id(&format!("net{i}-params")) {
+        controls::refresh(&container, params, |name| {
+            setup.params.get(name).cloned().or_else(|| {
+                params
+                    .iter()
+                    .find(|p| p.name == name)
+                    .map(|p| p.default.to_json())
+            })
+        });
+    }
+    let model = model_params();
+    if let Some(container) = d.get_element_by_id(&format!("net{i}-model")) {
+        controls::refresh(&container, &model, |name| {
+            setup.model.get(name).cloned().or_else(|| {
+                model
+                    .iter()
+                    .find(|p| p.name == name)
+                    .map(|p| p.default.to_json())
+            })
+        });
+    }
+}
