@@ -113,7 +113,10 @@ fn generated_controls_round_trip_their_values() {
     assert!(controls::is_number_box(&lr_box));
     let shown = || {
         use wasm_bindgen::JsCast;
-        lr_box.dyn_ref::<web_sys::HtmlInputElement>().unwrap().value()
+        lr_box
+            .dyn_ref::<web_sys::HtmlInputElement>()
+            .unwrap()
+            .value()
     };
     assert_eq!(shown(), "0.05");
     controls::refresh(&container, adam.params, |name| {

@@ -18,7 +18,7 @@ use web_sys::{Document, Element, HtmlCanvasElement, ImageData};
 use super::controls::format_number;
 use super::gpu_panel::GpuPanel;
 use super::gpu_probe::{probe_gpu, GpuState};
-use super::net_panel::{build_panel, panel_title, refresh_panel};
+use super::net_panel::{build_panel, panel_title, rebuild_method, refresh_panel};
 use super::trainer::{ClassifierWorker, Request, Snapshot};
 use super::transport::{failure, failure_reason, spawn_worker, Transport, WorkerHandle};
 use super::{canvas, dom};
@@ -206,17 +206,9 @@ impl ClassifierMode {
         };
         panel.setup = setup.clone();
         if rebuild {
-            if let Some(old) = self
-                .document
-                .get_element_by_id(&format!("net{i}-title"))
-                .and_then(|t| t.parent_element())
-            {
-                let fresh: web_sys::Node = build_panel(&self.document, i, setup)?.into();
-                old.replace_with_with_node_1(&fresh)?;
-            }
-        } else {
-            refresh_panel(&self.document, i, setup);
+            rebuild_method(&self.document, i, setup)?;
         }
+        refresh_panel(&self.document, i, setup);
         self.restart_panel(i);
         Ok(())
     }

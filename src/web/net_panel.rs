@@ -214,6 +214,24 @@ pub fn panel_title(setup: &PanelSetup) -> String {
     )
 }
 
+/// Rebuilds panel `i`'s equations and hyperparameter controls for its
+/// (new) optimizer, leaving the rest of the panel (and the focus) alone.
+pub fn rebuild_method(d: &Document, i: usize, setup: &PanelSetup) -> Result<(), JsValue> {
+    if let Some(equations) = d.get_element_by_id(&format!("net{i}-equations")) {
+        equations.set_inner_html(&typeset(equations_of(&setup.optimizer)));
+    }
+    if let Some(params) = d.get_element_by_id(&format!("net{i}-params")) {
+        controls::build(
+            d,
+            &params,
+            &format!("net{i}-opt"),
+            method_params(&setup.optimizer),
+            &setup.params,
+        )?;
+    }
+    Ok(())
+}
+
 /// Shows `setup`'s values in panel `i`'s controls (after a refused entry,
 /// or a change that did not rebuild them).
 pub fn refresh_panel(d: &Document, i: usize, setup: &PanelSetup) {

@@ -99,7 +99,7 @@ for (const size of SIZES) {
     // An error appears under the header, where the eye is.
     await page.fill('#run0-opt-lr-value', '-3');
     await page.dispatchEvent('#run0-opt-lr-value', 'change');
-    await page.waitForFunction(() => document.querySelector('#status').textContent.includes('runs[0].lr'));
+    await page.waitForFunction(() => document.querySelector('#status').textContent.includes('“-3”'));
     await assertOnScreen(page, '#status', what);
     await page.screenshot({ path: `${OUTPUT_DIR}room-${name}-error.png` });
     assert.deepEqual(errors, []);

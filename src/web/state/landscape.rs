@@ -20,7 +20,7 @@ use crate::spec::{kind_params, noise_kinds, Spec};
 pub const MAX_RUNS: usize = 10;
 /// The most steps the page computes, all runs together: beyond it one
 /// recomputation blocks the page too long (the CLI runs up to a million).
-pub const MAX_PAGE_STEPS: usize = 100_000;
+pub const MAX_PAGE_STEPS: usize = 20_000;
 /// The most panels side by side.
 pub const SIDE_BY_SIDE: usize = 4;
 /// The speeds offered (revealed steps per tick).
