@@ -36,8 +36,11 @@ pub fn slider_value(spec: &ParamSpec, position: f64) -> f64 {
     }
     let low = log_floor(min, max);
     let value = libm::exp(libm::log(low) + t * (libm::log(max) - libm::log(low)));
-    let digits = libm::pow(10.0, libm::floor(libm::log10(value)) - 2.0);
-    (libm::round(value / digits) * digits).clamp(min, max)
+    // Three significant digits, as the decimal they print as (no 0.0498000…04).
+    format!("{value:.2e}")
+        .parse::<f64>()
+        .unwrap_or(value)
+        .clamp(min, max)
 }
 
 /// The slider position closest to `value`.
