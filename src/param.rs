@@ -172,6 +172,16 @@ impl ParamSpec {
         }
     }
 
+    /// The accepted range of a number, and whether it must be whole; `None`
+    /// for switches and choices.
+    pub fn range(&self) -> Option<(f64, f64, bool)> {
+        match self.kind {
+            ParamKind::Real { min, max, .. } => Some((min, max, false)),
+            ParamKind::Integer { min, max } => Some((f64::from(min), f64::from(max), true)),
+            ParamKind::Flag | ParamKind::Choice(_) => None,
+        }
+    }
+
     /// Checks a JSON value against the declaration; `field` names it in errors.
     pub fn check(&self, field: &str, given: &Json) -> Result<Value, FieldError> {
         let err = |message: String| Err(FieldError::new(field, message));

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value as Json};
 
 use crate::error::{FieldError, SpecError};
-use crate::optim::registry::{self, Configured, Requirement};
+use crate::optim::registry::{self, Configured};
 use crate::optim::schedule::{self, Schedule};
 use crate::optim::Noise;
 use crate::param::{resolve, ParamSpec};
@@ -532,13 +532,7 @@ fn read_run(
         }
     };
     if let Some(problem) = problem {
-        let missing = match entry.requires {
-            Requirement::Residuals if !problem.entry.least_squares => {
-                Some("needs a sum-of-squares problem (quadratic, rosenbrock, himmelblau, beale, booth, regression)")
-            }
-            Requirement::FiniteSum if !problem.entry.finite_sum => Some("needs a finite-sum problem (regression)"),
-            _ => None,
-        };
+        let missing = entry.requires.unmet_by(problem.entry);
         if let Some(message) = missing {
             r.error(
                 format!("{scope}.optimizer"),

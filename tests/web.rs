@@ -124,8 +124,9 @@ fn generated_controls_round_trip_their_values() {
             .value()
     };
     assert_eq!(shown(), "0.05");
-    controls::refresh(&container, adam.params, |name| {
-        (name == "lr").then(|| serde_json::json!(0.2))
+    controls::refresh(&container, |element| {
+        let spec = adam.param(&element.get_attribute("data-param")?)?;
+        (spec.name == "lr").then(|| (spec, serde_json::json!(0.2)))
     });
     assert_eq!(shown(), "0.2", "the box shows the value the page uses");
     let lr = value("t-lr", "lr").and_then(|v| v.as_f64()).unwrap();

@@ -50,6 +50,24 @@ pub enum Requirement {
     FiniteSum,
 }
 
+impl Requirement {
+    /// What `problem` lacks for it, in words; `None` when it has it.
+    pub fn unmet_by(
+        self,
+        problem: &crate::problem::registry::ProblemEntry,
+    ) -> Option<&'static str> {
+        match self {
+            Requirement::Residuals if !problem.least_squares => Some(
+                "needs a sum-of-squares problem (quadratic, rosenbrock, himmelblau, beale, booth, regression)",
+            ),
+            Requirement::FiniteSum if !problem.finite_sum => {
+                Some("needs a finite-sum problem (regression)")
+            }
+            _ => None,
+        }
+    }
+}
+
 type Build = fn(&ParamValues, usize) -> Result<Box<dyn Optimizer>, FieldError>;
 
 /// One optimizer of the registry.

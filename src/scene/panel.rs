@@ -69,6 +69,20 @@ pub enum Adapter {
 }
 
 impl DeviceChoice {
+    /// Every choice with its key in menus and addresses.
+    pub const ALL: [(&'static str, DeviceChoice); 3] = [
+        ("auto", DeviceChoice::Auto),
+        ("cpu", DeviceChoice::Cpu),
+        ("gpu", DeviceChoice::Gpu),
+    ];
+
+    /// Its key in menus and addresses.
+    pub fn key(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or("auto", |(k, _)| k)
+    }
     /// Whether a panel of `width` trains on the GPU given the `adapter`, and
     /// why not when it does not (shown beside the panel).
     pub fn decide(self, width: usize, adapter: Adapter) -> Result<(), String> {
@@ -93,6 +107,15 @@ pub const TRAIN_POINTS: usize = 800;
 /// Widths from which a new panel takes PyTorch's initialisation: with zero
 /// biases a wide, lazily trained network cannot fit the radial classes.
 pub const WIDE_INIT_WIDTH: usize = 512;
+
+/// The initialisation a new panel of `width` takes.
+pub fn suited_init(width: usize) -> &'static str {
+    if width >= WIDE_INIT_WIDTH {
+        "pytorch"
+    } else {
+        "xavier"
+    }
+}
 
 impl Default for PanelSetup {
     fn default() -> Self {
@@ -138,12 +161,8 @@ impl PanelSetup {
 
     /// Sets the initialisation that suits the width (see [`WIDE_INIT_WIDTH`]).
     pub fn follow_width(&mut self) {
-        let init = if self.width >= WIDE_INIT_WIDTH {
-            "pytorch"
-        } else {
-            "xavier"
-        };
-        self.model.insert("init".into(), json!(init));
+        self.model
+            .insert("init".into(), json!(suited_init(self.width)));
     }
 
     /// The classifier spec the panel trains: the lecture's data (seed 1) and

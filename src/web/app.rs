@@ -8,79 +8,30 @@ use std::rc::Rc;
 use plotters::prelude::RGBColor;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, Event, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::{Document, Element, Event, HtmlInputElement};
 
 use super::classifier::ClassifierMode;
-use super::controls::{self, format_number};
+use super::controls::{self};
+use super::elements::{elements, Elements};
 use super::landscape_view::Background;
-use super::readout::readout;
 use super::runs::{self, add_option};
 use super::state::address;
-use super::state::landscape::{Compare, Field, Overlay, SIDE_BY_SIDE};
+use super::state::landscape::Field;
 use super::state::network::scenes as classifier_scenes;
 use super::state::runs::parse_color;
 use super::state::{Action, Effect, Mode, PageState};
+use super::wiring::landscape_field;
 use super::{canvas, dom};
 use crate::problem::registry::PROBLEMS;
 use crate::render::curves::StepAxis;
 use crate::render::view::Layout;
 use crate::run::{run_spec, Outcome};
+use crate::scene::network::NetworkScene;
 use crate::scene::{landscape_scenes, Scene};
 use crate::spec::{noise_kinds, Spec};
 
 /// Milliseconds between revealed steps at speed 1.
 const STEP_INTERVAL_MS: f64 = 60.0;
-
-/// The page's fixed elements.
-pub struct Elements {
-    pub canvas: HtmlCanvasElement,
-    pub preset: HtmlSelectElement,
-    pub problem: HtmlSelectElement,
-    pub problem_params: Element,
-    pub formula: Element,
-    pub batch_row: Element,
-    pub batch_size: HtmlInputElement,
-    pub steps: HtmlInputElement,
-    pub seed: HtmlInputElement,
-    pub start: Element,
-    pub noise: HtmlSelectElement,
-    pub noise_params: Element,
-    pub controls: Element,
-    pub runs: Element,
-    pub add_run: Element,
-    pub play: Element,
-    pub scrubber: HtmlInputElement,
-    pub speed: HtmlSelectElement,
-    pub step_counter: Element,
-    pub step_total: Element,
-    pub loss: Element,
-    pub step_info: Element,
-    pub status: Element,
-    pub help: Element,
-    pub curves: HtmlCanvasElement,
-    pub chart_kind: HtmlSelectElement,
-    pub hover: Element,
-    pub landscape_mode: Element,
-    pub classifier_mode: Element,
-    pub mode_landscapes: Element,
-    pub mode_classifier: Element,
-    pub net_panels: Element,
-    pub net_play: Element,
-    pub net_scene: HtmlSelectElement,
-    pub compare: HtmlSelectElement,
-    pub fit_view: HtmlInputElement,
-    pub caption: Element,
-    pub export_title: HtmlInputElement,
-}
-
-/// The overlay checkboxes, by the overlay they switch.
-pub const OVERLAY_BOXES: [(&str, Overlay); 5] = [
-    ("overlay-field", Overlay::Field),
-    ("overlay-newton", Overlay::Newton),
-    ("overlay-eigen", Overlay::Eigen),
-    ("overlay-momentum", Overlay::Momentum),
-    ("overlay-ahead", Overlay::Ahead),
-];
 
 /// The page: its state, what was computed from it, and the views' caches.
 pub struct App {
@@ -91,7 +42,7 @@ pub struct App {
     /// The runs computed from the state's experiment.
     pub(super) outcome: Option<Outcome>,
     /// Why the experiment could not be computed, if it could not.
-    error: Option<String>,
+    pub(super) error: Option<String>,
     pub(super) background: Option<Background>,
     pub(super) layout: Option<Layout>,
     /// Where the per-step chart put its step axis, for hovering.
@@ -103,7 +54,9 @@ pub struct App {
     /// Whether the caption last shown had the classifier's claims checked.
     classifier_checked: bool,
     /// The lecture scenes, read once from their files.
-    scenes: Vec<(&'static str, Scene)>,
+    pub(super) scenes: Vec<(&'static str, Scene)>,
+    /// The classifier scenes, read once from their files.
+    pub(super) classifier_scenes: Vec<NetworkScene>,
 }
 
 impl App {
@@ -119,7 +72,8 @@ impl App {
             add_option(document, &el.noise, name, name)?;
         }
         let mut notice = None;
-        for (i, scene) in classifier_scenes(&mut notice).iter().enumerate() {
+        let network_scenes = classifier_scenes(&mut notice);
+        for (i, scene) in network_scenes.iter().enumerate() {
             add_option(
                 document,
                 &el.net_scene,
@@ -173,18 +127,18 @@ impl App {
             classifier,
             classifier_checked: false,
             scenes,
+            classifier_scenes: network_scenes,
         }));
         {
             let mut a = app.borrow_mut();
-            let step = a.state.landscape.step;
             a.rebuild_controls();
             a.recompute();
-            a.state.landscape.step = step.min(a.state.landscape.total);
             let panels = a.state.classifier.panels.clone();
             if let Err(err) = a.classifier.render(&panels) {
                 dom::report_error(document, &err);
             }
             a.show_mode();
+            a.show_caption();
             a.show_all();
         }
         super::wiring::wire(&app)?;
@@ -240,6 +194,11 @@ impl App {
         if let Err(err) = result {
             dom::report_error(&self.document, &err);
         }
+        // Playback and view options leave the experiment, the scene and
+        // hence the caption's claims as they were.
+        if effect >= Effect::Recompute {
+            self.show_caption();
+        }
         if effect != Effect::Nothing {
             self.show_all();
         }
@@ -249,7 +208,6 @@ impl App {
     fn show_all(&mut self) {
         self.show_view_controls();
         self.update_text();
-        self.show_caption();
         self.show_status();
         if !self.state.landscape.playing {
             let text = address::write(&self.state);
@@ -323,38 +281,15 @@ impl App {
     /// Shows the state's values in every landscape control.
     fn refresh_controls(&self) {
         let l = &self.state.landscape;
-        let value = |field: Field| l.value(&field);
-        controls::refresh(&self.el.problem_params, l.problem.params, |name| {
-            value(Field::Problem(name.into()))
-        });
-        controls::refresh(&self.el.noise_params, l.noise_params(), |name| {
-            value(Field::Noise(name.into()))
+        controls::refresh(&self.el.controls, |element| {
+            let field = landscape_field(element)?;
+            Some((l.field_spec(&field)?, l.value(&field)?))
         });
         for (i, run) in l.runs.iter().enumerate() {
-            let group = |part: &str| self.document.get_element_by_id(&format!("run{i}-{part}"));
-            if let Some(container) = group("params") {
-                let specs = super::state::runs::entry(&run.optimizer).params;
-                controls::refresh(&container, specs, |name| {
-                    value(Field::Optimizer(i, name.into()))
-                });
-            }
-            if let Some(container) = group("schedule-params") {
-                let kind = super::state::runs::kind_of(run.schedule.as_ref(), "");
-                controls::refresh(
-                    &container,
-                    super::state::runs::schedule_params(kind),
-                    |name| value(Field::Schedule(i, name.into())),
-                );
-            }
-            if let Some(container) = group("averaging-params") {
-                let kind = super::state::runs::kind_of(run.averaging.as_ref(), "");
-                controls::refresh(
-                    &container,
-                    super::state::runs::averaging_params(kind),
-                    |name| value(Field::Averaging(i, name.into())),
-                );
-            }
-            if let Some(label) = group("label").and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+            if let Some(label) = self
+                .document
+                .get_element_by_id(&format!("run{i}-label"))
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
             {
                 label.set_value(&run.label);
             }
@@ -364,47 +299,6 @@ impl App {
             .set_value(&l.shown_value(&Field::BatchSize));
         self.el.steps.set_value(&l.steps.to_string());
         self.el.seed.set_value(&l.seed.to_string());
-    }
-
-    /// Shows the view options of the state in their controls.
-    fn show_view_controls(&self) {
-        let l = &self.state.landscape;
-        self.el.compare.set_value(match l.view.compare {
-            Compare::Overlaid => "overlaid",
-            Compare::SideBySide => "side-by-side",
-        });
-        for (id, overlay) in OVERLAY_BOXES {
-            if let Some(input) = self
-                .document
-                .get_element_by_id(id)
-                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-            {
-                input.set_checked(l.view.has(overlay));
-            }
-        }
-        self.el.fit_view.set_checked(l.view.fit);
-        if let Some((name, _)) = crate::render::curves::Quantity::ALL
-            .iter()
-            .find(|(_, q)| *q == l.view.chart)
-        {
-            self.el.chart_kind.set_value(name);
-        }
-        self.el.speed.set_value(&l.speed.to_string());
-        self.el.preset.set_value(l.scene.as_deref().unwrap_or(""));
-        self.el.net_scene.set_value(
-            &self
-                .state
-                .classifier
-                .scene
-                .map_or("custom".to_string(), |i| i.to_string()),
-        );
-    }
-
-    /// The status line: what the last action refused or the address lost,
-    /// else why the experiment cannot run.
-    fn show_status(&self) {
-        let text = self.state.notice.as_deref().or(self.error.as_deref());
-        self.el.status.set_text_content(text);
     }
 
     /// Runs the state's experiment; a bad value is named in the status line
@@ -433,121 +327,6 @@ impl App {
             }
         }
         self.dirty = true;
-    }
-
-    fn update_text(&self) {
-        let l = &self.state.landscape;
-        let (shown, total) = (l.step, l.total);
-        self.el
-            .play
-            .set_text_content(Some(if l.playing { "Pause" } else { "Play" }));
-        self.el
-            .step_counter
-            .set_text_content(Some(&shown.to_string()));
-        self.el
-            .step_total
-            .set_text_content(Some(&total.to_string()));
-        self.el.scrubber.set_max(&total.to_string());
-        self.el.scrubber.set_value(&shown.to_string());
-        let Some(outcome) = &self.outcome else {
-            return;
-        };
-        self.el.start.set_text_content(Some(&format!(
-            "({}, {})",
-            format_number(outcome.start[0]),
-            format_number(outcome.start[1])
-        )));
-        let first_visible = (0..outcome.runs.len()).find(|&i| self.visible(i));
-        let header = first_visible.map_or(String::from("no run shown"), |i| {
-            let run = &outcome.runs[i];
-            let h = &run.history;
-            format!(
-                "f = {} ({})",
-                format_number(h.loss[shown.min(h.steps())]),
-                run.label
-            )
-        });
-        self.el.loss.set_text_content(Some(&header));
-        let mut lines = Vec::new();
-        let visible = (0..outcome.runs.len()).filter(|&i| self.visible(i)).count();
-        if l.view.compare == Compare::SideBySide && visible > SIDE_BY_SIDE {
-            lines.push(format!(
-                "Side by side shows the first {SIDE_BY_SIDE} of the {visible} runs shown: hide runs to choose which."
-            ));
-        }
-        for run in &outcome.runs {
-            lines.push(readout(run, shown));
-        }
-        self.el.step_info.set_text_content(Some(&lines.join("\n")));
-    }
-
-    /// The scene's title and caption, and whether each of its claims holds
-    /// on the paths as they are now (a changed control may break one).
-    fn show_caption(&self) {
-        let hide = || {
-            self.el.caption.set_inner_html("");
-            let _ = self.el.caption.set_attribute("hidden", "");
-        };
-        if self.state.mode == Mode::Classifier {
-            let scenes = classifier_scenes(&mut None);
-            let Some(scene) = self.state.classifier.scene.and_then(|i| scenes.get(i)) else {
-                return hide();
-            };
-            let finished = self.classifier.finished_histories();
-            let claims: Vec<String> = scene
-                .claims
-                .iter()
-                .map(|c| match finished.as_deref().map(|h| c.check(h)) {
-                    None => format!("Claim, checked when training ends: {}", c.describe()),
-                    Some(Ok(evidence)) => format!("✓ {evidence}"),
-                    Some(Err(found)) => format!("✗ {}: {found}", c.describe()),
-                })
-                .collect();
-            dom::show_caption(
-                &self.document,
-                &self.el.caption,
-                &scene.title,
-                &scene.caption,
-                &claims,
-            );
-            return;
-        }
-        let l = &self.state.landscape;
-        let Some((index, (_, scene))) = self
-            .scenes
-            .iter()
-            .enumerate()
-            .find(|(_, (name, _))| l.scene.as_deref() == Some(*name))
-        else {
-            return hide();
-        };
-        let claims: Vec<String> = match &self.outcome {
-            Some(outcome) => scene
-                .claims
-                .iter()
-                .map(|c| match c.check(outcome) {
-                    Ok(evidence) => format!("✓ {evidence}"),
-                    Err(found) => format!("✗ no longer holds: {}: {found}", c.describe()),
-                })
-                .collect(),
-            None => Vec::new(),
-        };
-        let caption = if l.edited {
-            format!(
-                "Edited: this describes the scene as shipped (key {} restores it). {}",
-                index + 1,
-                scene.caption
-            )
-        } else {
-            scene.caption.clone()
-        };
-        dom::show_caption(
-            &self.document,
-            &self.el.caption,
-            &scene.title,
-            &caption,
-            &claims,
-        );
     }
 
     /// Shows the state's mode and hides the other.
@@ -638,49 +417,6 @@ impl App {
         self.dirty = true;
         self.classifier.dirty = true;
     }
-}
-
-fn elements(document: &Document) -> Result<Elements, JsValue> {
-    Ok(Elements {
-        canvas: dom::element(document, "landscape")?,
-        preset: dom::element(document, "preset")?,
-        problem: dom::element(document, "problem")?,
-        problem_params: dom::element(document, "problem-params")?,
-        formula: dom::element(document, "formula")?,
-        batch_row: dom::element(document, "batch-row")?,
-        batch_size: dom::element(document, "batch-size")?,
-        steps: dom::element(document, "steps")?,
-        seed: dom::element(document, "seed")?,
-        start: dom::element(document, "start")?,
-        noise: dom::element(document, "noise")?,
-        noise_params: dom::element(document, "noise-params")?,
-        controls: dom::element(document, "landscape-controls")?,
-        runs: dom::element(document, "runs")?,
-        add_run: dom::element(document, "add-run")?,
-        play: dom::element(document, "play")?,
-        scrubber: dom::element(document, "scrubber")?,
-        speed: dom::element(document, "speed")?,
-        step_counter: dom::element(document, "step-counter")?,
-        step_total: dom::element(document, "step-total")?,
-        loss: dom::element(document, "loss")?,
-        step_info: dom::element(document, "step-info")?,
-        status: dom::element(document, "status")?,
-        help: dom::element(document, "help")?,
-        curves: dom::element(document, "curves")?,
-        chart_kind: dom::element(document, "chart-kind")?,
-        hover: dom::element(document, "hover")?,
-        landscape_mode: dom::element(document, "landscape-mode")?,
-        classifier_mode: dom::element(document, "classifier-mode")?,
-        mode_landscapes: dom::element(document, "mode-landscapes")?,
-        mode_classifier: dom::element(document, "mode-classifier")?,
-        net_panels: dom::element(document, "net-panels")?,
-        net_play: dom::element(document, "net-play")?,
-        net_scene: dom::element(document, "net-scene")?,
-        compare: dom::element(document, "compare")?,
-        fit_view: dom::element(document, "fit-view")?,
-        export_title: dom::element(document, "export-title")?,
-        caption: dom::element(document, "caption")?,
-    })
 }
 
 /// Replaces the address's fragment (after `#`) without adding to the history.

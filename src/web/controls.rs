@@ -207,19 +207,25 @@ pub fn number_box(
     Ok(number)
 }
 
-/// Shows `value_of(name)` in every control under `container`: the value the
-/// page uses (a refused entry is replaced by it).
-pub fn refresh(container: &Element, specs: &[ParamSpec], value_of: impl Fn(&str) -> Option<Json>) {
-    let Ok(inputs) = container.query_selector_all("[data-param]") else {
-        return;
+/// Every generated control (`[data-param]`) under `container`.
+fn param_controls(container: &Element) -> Vec<Element> {
+    let Ok(found) = container.query_selector_all("[data-param]") else {
+        return Vec::new();
     };
-    for i in 0..inputs.length() {
-        let Some(element) = inputs.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
-        let name = element.get_attribute("data-param").unwrap_or_default();
-        let (Some(spec), Some(value)) = (specs.iter().find(|s| s.name == name), value_of(&name))
-        else {
+    (0..found.length())
+        .filter_map(|i| found.get(i)?.dyn_into::<Element>().ok())
+        .collect()
+}
+
+/// Shows in every generated control under `container` the value the page
+/// uses, as `value_of` gives it with its declaration (a refused entry is
+/// replaced by it); controls it says nothing of are left alone.
+pub fn refresh(
+    container: &Element,
+    value_of: impl Fn(&Element) -> Option<(&'static ParamSpec, Json)>,
+) {
+    for element in param_controls(container) {
+        let Some((spec, value)) = value_of(&element) else {
             continue;
         };
         let role = element.get_attribute("data-role").unwrap_or_default();
@@ -268,13 +274,7 @@ pub fn is_number_box(element: &Element) -> bool {
 
 /// Marks the controls named in `fields` (errors' last path segment) as invalid, and clears the rest.
 pub fn mark_invalid(container: &Element, fields: &[String]) {
-    let Ok(inputs) = container.query_selector_all("[data-param]") else {
-        return;
-    };
-    for i in 0..inputs.length() {
-        let Some(element) = inputs.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
+    for element in param_controls(container) {
         let name = element.get_attribute("data-param").unwrap_or_default();
         let bad = fields
             .iter()

@@ -94,9 +94,6 @@ impl App {
 
     /// The index of the landscape scene called `name`.
     pub(super) fn scene_index(&self, name: &str) -> Option<usize> {
-        crate::scene::landscape_scenes()
-            .ok()?
-            .iter()
-            .position(|(n, _)| *n == name)
+        self.scenes.iter().position(|(n, _)| *n == name)
     }
 }

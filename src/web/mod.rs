@@ -16,6 +16,8 @@ pub mod controls;
 #[cfg(target_arch = "wasm32")]
 mod dom;
 #[cfg(target_arch = "wasm32")]
+mod elements;
+#[cfg(target_arch = "wasm32")]
 mod export;
 #[cfg(target_arch = "wasm32")]
 mod gpu_panel;
@@ -25,6 +27,8 @@ mod gpu_probe;
 mod keyboard;
 #[cfg(target_arch = "wasm32")]
 mod landscape_view;
+#[cfg(target_arch = "wasm32")]
+mod net_draw;
 #[cfg(target_arch = "wasm32")]
 mod net_panel;
 #[cfg(target_arch = "wasm32")]
@@ -36,6 +40,8 @@ mod readout;
 #[cfg(target_arch = "wasm32")]
 mod runs;
 pub mod state;
+#[cfg(target_arch = "wasm32")]
+mod texts;
 #[cfg(target_arch = "wasm32")]
 pub mod trainer;
 #[cfg(target_arch = "wasm32")]

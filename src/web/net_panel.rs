@@ -1,27 +1,18 @@
 //! One classifier panel's controls and heading, built from its setup; and
 //! showing a setup's values in them again.
 
-use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
 use super::controls;
 use super::runs::{add_option, create};
-use super::state::network::{method_params, BATCH, ITERATIONS};
+use super::state::network::{method, method_params, panel_value, PanelField, BATCH, ITERATIONS};
 use crate::optim::registry::{Family, OPTIMIZERS};
-use crate::param::{ParamKind, ParamSpec, Value};
+use crate::param::ParamSpec;
 use crate::render::mathml::typeset;
-use crate::scene::panel::{DeviceChoice, PanelSetup};
+use crate::scene::panel::PanelSetup;
 use crate::train::{MODEL_PARAMS, NETWORK_METHODS};
-
-fn spec_max(spec: &ParamSpec) -> f64 {
-    match spec.kind {
-        ParamKind::Integer { max, .. } => f64::from(max),
-        ParamKind::Real { max, .. } => max,
-        _ => 0.0,
-    }
-}
 
 /// The network's choices besides its width, as generated controls.
 pub fn model_params() -> Vec<ParamSpec> {
@@ -30,21 +21,6 @@ pub fn model_params() -> Vec<ParamSpec> {
         .filter(|p| p.name != "width")
         .cloned()
         .collect()
-}
-
-/// The equations of a network method or registry optimizer.
-fn equations_of(name: &str) -> &'static str {
-    NETWORK_METHODS
-        .iter()
-        .find(|m| m.name == name)
-        .map(|m| m.equations)
-        .or_else(|| {
-            OPTIMIZERS
-                .iter()
-                .find(|o| o.name == name)
-                .map(|o| o.equations)
-        })
-        .unwrap_or("")
 }
 
 fn labelled(document: &Document, text: &str, control: &Element) -> Result<Element, JsValue> {
@@ -103,7 +79,7 @@ pub fn build_panel(d: &Document, i: usize, setup: &PanelSetup) -> Result<Element
         ("batch", &BATCH, setup.batch_size),
         ("iterations", &ITERATIONS, setup.iterations),
     ] {
-        let input = controls::number_box(d, &id(part), 1.0, spec_max(spec))?;
+        let input = controls::number_box(d, &id(part), 1.0, spec.range().map_or(1.0, |r| r.1))?;
         input.set_attribute("data-role", part)?;
         input.set_value(&value.to_string());
         let label = labelled(d, &format!("{part} "), &input)?;
@@ -115,11 +91,7 @@ pub fn build_panel(d: &Document, i: usize, setup: &PanelSetup) -> Result<Element
     add_option(d, &device, "auto", "auto (the faster)")?;
     add_option(d, &device, "cpu", "CPU")?;
     add_option(d, &device, "gpu", "GPU")?;
-    device.set_value(match setup.device {
-        DeviceChoice::Auto => "auto",
-        DeviceChoice::Cpu => "cpu",
-        DeviceChoice::Gpu => "gpu",
-    });
+    device.set_value(setup.device.key());
     let device_label = labelled(d, "on ", &device)?;
     bar.append_child(&device_label)?;
     let badge = d.create_element("span")?;
@@ -157,7 +129,9 @@ pub fn build_panel(d: &Document, i: usize, setup: &PanelSetup) -> Result<Element
     let equations = d.create_element("div")?;
     equations.set_class_name("equations");
     equations.set_id(&id("equations"));
-    equations.set_inner_html(&typeset(equations_of(&setup.optimizer)));
+    equations.set_inner_html(&typeset(
+        method(&setup.optimizer).map_or("", |m| m.equations),
+    ));
     more.append_child(&equations)?;
     let params = d.create_element("div")?;
     params.set_class_name("params net-params");
@@ -181,32 +155,11 @@ pub fn build_panel(d: &Document, i: usize, setup: &PanelSetup) -> Result<Element
     Ok(panel)
 }
 
-/// A panel's heading: its optimizer's name, width and batch.
+/// A panel's heading: its optimizer's name, width, initialisation, batch and iterations.
 pub fn panel_title(setup: &PanelSetup) -> String {
-    let name = NETWORK_METHODS
-        .iter()
-        .find(|m| m.name == setup.optimizer)
-        .map(|m| m.label)
-        .or_else(|| {
-            OPTIMIZERS
-                .iter()
-                .find(|o| o.name == setup.optimizer)
-                .map(|o| o.label)
-        })
-        .unwrap_or(setup.optimizer.as_str());
-    let init = setup
-        .model
-        .get("init")
-        .and_then(Json::as_str)
-        .or_else(|| {
-            MODEL_PARAMS
-                .iter()
-                .find(|p| p.name == "init")
-                .and_then(|p| match p.default {
-                    Value::Choice(c) => Some(c),
-                    _ => None,
-                })
-        })
+    let name = method(&setup.optimizer).map_or(setup.optimizer.as_str(), |m| m.label);
+    let init = panel_value(setup, &PanelField::Model("init".into()))
+        .and_then(|(_, v)| v.as_str().map(str::to_string))
         .unwrap_or_default();
     format!(
         "{name} · width {} · {init} init · batch {} · {} iterations",
@@ -218,7 +171,9 @@ pub fn panel_title(setup: &PanelSetup) -> String {
 /// (new) optimizer, leaving the rest of the panel (and the focus) alone.
 pub fn rebuild_method(d: &Document, i: usize, setup: &PanelSetup) -> Result<(), JsValue> {
     if let Some(equations) = d.get_element_by_id(&format!("net{i}-equations")) {
-        equations.set_inner_html(&typeset(equations_of(&setup.optimizer)));
+        equations.set_inner_html(&typeset(
+            method(&setup.optimizer).map_or("", |m| m.equations),
+        ));
     }
     if let Some(params) = d.get_element_by_id(&format!("net{i}-params")) {
         controls::build(
@@ -232,6 +187,21 @@ pub fn rebuild_method(d: &Document, i: usize, setup: &PanelSetup) -> Result<(), 
     Ok(())
 }
 
+/// The field a generated control of a panel sets: an optimizer
+/// hyperparameter or a model choice.
+pub fn panel_field(element: &Element) -> Option<PanelField> {
+    let name = element.get_attribute("data-param")?;
+    let group = element
+        .closest("[data-group]")
+        .ok()??
+        .get_attribute("data-group")?;
+    match group.as_str() {
+        "model" => Some(PanelField::Model(name)),
+        "opt" => Some(PanelField::Param(name)),
+        _ => None,
+    }
+}
+
 /// Shows `setup`'s values in panel `i`'s controls (after a refused entry,
 /// or a change that did not rebuild them).
 pub fn refresh_panel(d: &Document, i: usize, setup: &PanelSetup) {
@@ -239,51 +209,28 @@ pub fn refresh_panel(d: &Document, i: usize, setup: &PanelSetup) {
         d.get_element_by_id(&format!("net{i}-{part}"))
             .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
     };
-    if let Some(width) = input("width") {
-        width.set_value(&setup.width.to_string());
+    for (part, value) in [
+        ("width", setup.width),
+        ("batch", setup.batch_size),
+        ("iterations", setup.iterations),
+    ] {
+        if let Some(box_) = input(part) {
+            box_.set_value(&value.to_string());
+        }
     }
     if let Some(slider) = input("width-slider") {
         slider.set_value(&((setup.width as f64).log2().round() as i64).to_string());
-    }
-    if let Some(batch) = input("batch") {
-        batch.set_value(&setup.batch_size.to_string());
-    }
-    if let Some(iterations) = input("iterations") {
-        iterations.set_value(&setup.iterations.to_string());
     }
     if let Some(device) = d
         .get_element_by_id(&format!("net{i}-device"))
         .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
     {
-        device.set_value(match setup.device {
-            DeviceChoice::Auto => "auto",
-            DeviceChoice::Cpu => "cpu",
-            DeviceChoice::Gpu => "gpu",
-        });
+        device.set_value(setup.device.key());
     }
     if let Some(title) = d.get_element_by_id(&format!("net{i}-title")) {
         title.set_text_content(Some(&panel_title(setup)));
-    }
-    let params = method_params(&setup.optimizer);
-    if let Some(container) = d.get_element_by_id(&format!("net{i}-params")) {
-        controls::refresh(&container, params, |name| {
-            setup.params.get(name).cloned().or_else(|| {
-                params
-                    .iter()
-                    .find(|p| p.name == name)
-                    .map(|p| p.default.to_json())
-            })
-        });
-    }
-    let model = model_params();
-    if let Some(container) = d.get_element_by_id(&format!("net{i}-model")) {
-        controls::refresh(&container, &model, |name| {
-            setup.model.get(name).cloned().or_else(|| {
-                model
-                    .iter()
-                    .find(|p| p.name == name)
-                    .map(|p| p.default.to_json())
-            })
-        });
+        if let Some(panel) = title.parent_element() {
+            controls::refresh(&panel, |element| panel_value(setup, &panel_field(element)?));
+        }
     }
 }

@@ -10,9 +10,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlInputElement, HtmlSelectElement};
 
-use super::app::{target_element, App, OVERLAY_BOXES};
+use super::app::{target_element, App};
 use super::controls::{self, control_value};
 use super::dom;
+use super::elements::OVERLAY_BOXES;
+use super::net_panel::panel_field;
 use super::picture::Export;
 use super::state::landscape::{Compare, Field, LandscapeAction as L};
 use super::state::network::{ClassifierAction as C, PanelField};
@@ -157,7 +159,7 @@ pub fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
 
 /// The field a generated control sets: its parameter name, in the group
 /// (problem, noise, or a run's optimizer, schedule or averaging) it sits in.
-fn landscape_field(element: &Element) -> Option<Field> {
+pub(super) fn landscape_field(element: &Element) -> Option<Field> {
     let name = element.get_attribute("data-param")?;
     let group = element
         .closest("[data-group]")
@@ -300,26 +302,13 @@ fn panel_event(app: &mut App, event: &Event, committed: bool) {
         "batch" => C::Enter(i, PanelField::Batch, value),
         "iterations" => C::Enter(i, PanelField::Iterations, value),
         "optimizer" => C::SetOptimizer(i, value),
-        "device" => C::SetDevice(
-            i,
-            match value.as_str() {
-                "cpu" => DeviceChoice::Cpu,
-                "gpu" => DeviceChoice::Gpu,
-                _ => DeviceChoice::Auto,
-            },
-        ),
+        "device" => match DeviceChoice::ALL.iter().find(|(k, _)| *k == value) {
+            Some((_, device)) => C::SetDevice(i, *device),
+            None => return,
+        },
         _ => {
-            let Some(name) = target.get_attribute("data-param") else {
+            let Some(field) = panel_field(&target) else {
                 return;
-            };
-            let group = target
-                .closest("[data-group]")
-                .ok()
-                .flatten()
-                .and_then(|g| g.get_attribute("data-group"));
-            let field = match group.as_deref() {
-                Some("model") => PanelField::Model(name),
-                _ => PanelField::Param(name),
             };
             if controls::is_number_box(&target) {
                 C::Enter(i, field, value)

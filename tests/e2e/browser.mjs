@@ -1,6 +1,8 @@
 // Launches Debian's headless Chromium through Playwright with the flags this machine needs.
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import { serveDirectory } from './static-server.mjs';
 
 export const OUTPUT_DIR = new URL('../../test-output/e2e/', import.meta.url).pathname;
 
@@ -68,4 +70,35 @@ export async function waitForCanvasChange(page, selector, checksum) {
     },
     { selector, checksum },
   );
+}
+
+/**
+ * Serves the release bundle (`dist/`) and launches a browser for one test
+ * file; the returned object's `server` and `browser` are set before its tests run.
+ */
+export function serveBundle(extraFlags = []) {
+  const bundle = {};
+  before(async () => {
+    bundle.server = await serveDirectory(new URL('../../dist/', import.meta.url).pathname);
+    bundle.browser = await launchBrowser(extraFlags);
+  });
+  after(async () => {
+    await bundle.browser?.close();
+    await bundle.server?.close();
+  });
+  return bundle;
+}
+
+/** Waits until the landscape canvas is painted: sized, and not one flat colour. */
+export async function waitForPaint(page) {
+  await page.waitForFunction(() => {
+    const canvas = document.querySelector('#landscape');
+    if (!canvas || canvas.width < 100 || canvas.height < 100) return false;
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const first = data.slice(0, 3).join();
+    for (let i = 0; i < data.length; i += 4 * 97) {
+      if (data.slice(i, i + 3).join() !== first) return true;
+    }
+    return false;
+  });
 }

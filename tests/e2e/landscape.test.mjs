@@ -1,40 +1,15 @@
 // The landscape page, end to end: loads cleanly, paints, animates and follows its controls.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDirectory } from './static-server.mjs';
-import { launchBrowser, openPage, canvasPixels, waitForCanvasChange, OUTPUT_DIR } from './browser.mjs';
+import { serveBundle, waitForPaint, openPage, canvasPixels, waitForCanvasChange, OUTPUT_DIR } from './browser.mjs';
 
-const DIST = new URL('../../dist/', import.meta.url).pathname;
-let server;
-let browser;
+const bundle = serveBundle();
 
-before(async () => {
-  server = await serveDirectory(DIST);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function waitForPaint(page) {
-  await page.waitForFunction(() => {
-    const canvas = document.querySelector('#landscape');
-    if (!canvas || canvas.width < 100) return false;
-    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    const first = data.slice(0, 3).join();
-    for (let i = 0; i < data.length; i += 4 * 97) {
-      if (data.slice(i, i + 3).join() !== first) return true;
-    }
-    return false;
-  });
-}
 
 const stepCounter = async (page) => Number(await page.textContent('#step-counter'));
 
 test('the page loads without console errors and paints the landscape', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   const pixels = await canvasPixels(page, '#landscape');
   assert.ok(pixels.colours > 200, `canvas looks flat: ${pixels.colours} colours`);
@@ -47,7 +22,7 @@ test('the page loads without console errors and paints the landscape', async () 
 });
 
 test('playing advances the path and the picture', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   const before = await canvasPixels(page, '#landscape');
   await page.click('#play');
@@ -70,7 +45,7 @@ test('playing advances the path and the picture', async () => {
 });
 
 test('step, reset, the learning-rate slider and the problem picker update the picture at once', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.click('#step');
   await page.click('#step');
@@ -100,7 +75,7 @@ test('step, reset, the learning-rate slider and the problem picker update the pi
 });
 
 test('every optimizer gets controls generated from the registry', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   const options = await page.$$eval('#run0-optimizer option', (os) => os.map((o) => ({ value: o.value, disabled: o.disabled })));
   assert.ok(options.length >= 20, `only ${options.length} optimizers offered`);
@@ -165,7 +140,7 @@ test('every optimizer gets controls generated from the registry', async () => {
 });
 
 test('runs can be added, duplicated, recoloured, hidden and removed', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.click('#add-run');
   assert.equal(await page.$$eval('fieldset.run', (r) => r.length), 2);
@@ -186,7 +161,7 @@ test('runs can be added, duplicated, recoloured, hidden and removed', async () =
 });
 
 test('clicking the landscape moves the start point and every path follows', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   const before = await page.textContent('#start');
   const box = await page.locator('#landscape').boundingBox();
@@ -207,7 +182,7 @@ test('clicking the landscape moves the start point and every path follows', asyn
 });
 
 test('the address holds the scene: a copied address restores it', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.selectOption('#problem', 'rosenbrock');
   await page.selectOption('#run0-optimizer', 'adam');
@@ -216,7 +191,7 @@ test('the address holds the scene: a copied address restores it', async () => {
   await page.click('#add-run');
   const address = page.url();
   assert.match(decodeURIComponent(address), /"name":"rosenbrock"/);
-  const { page: second, errors: secondErrors } = await openPage(browser, address);
+  const { page: second, errors: secondErrors } = await openPage(bundle.browser, address);
   await waitForPaint(second);
   assert.equal(await second.inputValue('#problem'), 'rosenbrock');
   assert.equal(await second.inputValue('#run0-optimizer'), 'adam');
@@ -234,14 +209,14 @@ test('a broken address names what was wrong and keeps the good parts', async () 
     runs: [{ optimizer: 'adam', lr: 0.05 }, { optimizer: 'nope' }],
     steps: 'many',
   }));
-  const { page, errors } = await openPage(browser, `${server.url}#${broken}`);
+  const { page, errors } = await openPage(bundle.browser, `${bundle.server.url}#${broken}`);
   await waitForPaint(page);
   const status = await page.textContent('#status');
   assert.match(status, /unknown optimizer 'nope'/);
   assert.match(status, /steps: must be a whole number/);
   assert.equal(await page.inputValue('#problem'), 'rosenbrock');
   assert.equal(await page.$$eval('fieldset.run', (r) => r.length), 1);
-  const { page: garbage, errors: garbageErrors } = await openPage(browser, `${server.url}#%7Bnot-json`);
+  const { page: garbage, errors: garbageErrors } = await openPage(bundle.browser, `${bundle.server.url}#%7Bnot-json`);
   await waitForPaint(garbage);
   assert.match(await garbage.textContent('#status'), /does not hold a JSON/);
   assert.deepEqual([...errors, ...garbageErrors], []);
@@ -250,7 +225,7 @@ test('a broken address names what was wrong and keeps the good parts', async () 
 });
 
 test('keyboard: space plays, arrows step, r resets, ? shows help, digits load scenes', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
@@ -276,7 +251,7 @@ test('keyboard: space plays, arrows step, r resets, ? shows help, digits load sc
 });
 
 test('every lecture scene loads without errors', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   const scenes = await page.$$eval('#preset option', (os) => os.map((o) => o.value).filter(Boolean));
   assert.equal(scenes.length, 9);
@@ -292,7 +267,7 @@ test('every lecture scene loads without errors', async () => {
 });
 
 test('the per-step chart follows the chosen quantity and exports download', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.keyboard.press('4');
   await page.waitForFunction(() => document.querySelector('#curves').width > 100);
@@ -322,7 +297,7 @@ test('the per-step chart follows the chosen quantity and exports download', asyn
 });
 
 test('the momentum overlay splits a heavy-ball step into gradient and velocity parts', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.keyboard.press('2');
   for (let i = 0; i < 5; i += 1) await page.keyboard.press('ArrowRight');
@@ -335,7 +310,7 @@ test('the momentum overlay splits a heavy-ball step into gradient and velocity p
 });
 
 test('overlays: gradient field, Newton target and eigen-directions', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.keyboard.press('6');
   await page.click('#step');
@@ -352,7 +327,7 @@ test('overlays: gradient field, Newton target and eigen-directions', async () =>
 });
 
 test('performance: background recomputation while dragging a slider, long tasks while animating', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.evaluate(() => {
     window.__longTasks = [];
@@ -400,7 +375,7 @@ test('performance: background recomputation while dragging a slider, long tasks 
 });
 
 test('dark theme and presentation mode for projectors', async () => {
-  const { page, errors } = await openPage(browser, server.url, { width: 1280, height: 720 });
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url, { width: 1280, height: 720 });
   await waitForPaint(page);
   const corner = async () => page.$eval('#landscape', (c) => Array.from(c.getContext('2d').getImageData(2, 2, 1, 1).data.slice(0, 3)));
   const light = await corner();
@@ -424,12 +399,12 @@ test('dark theme and presentation mode for projectors', async () => {
 });
 
 test('the page reflows on a phone and touch moves the start point', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const context = await bundle.browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
+  await page.goto(bundle.server.url);
   await waitForPaint(page);
   const box = await page.locator('#landscape').boundingBox();
   assert.ok(box.width <= 390, `canvas ${box.width} px wide fits the phone`);
@@ -442,7 +417,7 @@ test('the page reflows on a phone and touch moves the start point', async () => 
 });
 
 test('hovering the landscape or the chart shows values', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   const box = await page.locator('#landscape').boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -462,7 +437,7 @@ test('hovering the landscape or the chart shows values', async () => {
 });
 
 test('peaks classifier: panels train side by side without freezing the page', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.click('#mode-classifier');
   assert.ok(await page.isHidden('#landscape-mode'));
@@ -503,7 +478,7 @@ test('peaks classifier: panels train side by side without freezing the page', as
 });
 
 test('classifier: the address holds the panels, a broken one is named, digits load its scenes', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.click('#mode-classifier');
   await page.keyboard.press('2');
@@ -514,7 +489,7 @@ test('classifier: the address holds the panels, a broken one is named, digits lo
   await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"iterations":123'));
   const address = page.url();
   assert.match(decodeURIComponent(address), /"optimizer":"adam"/);
-  const { page: second, errors: secondErrors } = await openPage(browser, address);
+  const { page: second, errors: secondErrors } = await openPage(bundle.browser, address);
   await second.waitForFunction(() => document.querySelector('#net0-readout')?.textContent.startsWith('iteration 0'));
   assert.ok(await second.isVisible('#classifier-mode'));
   assert.equal(await second.inputValue('#net0-optimizer'), 'adam');
@@ -527,7 +502,7 @@ test('classifier: the address holds the panels, a broken one is named, digits lo
     { width: 32, optimizer: 'sgd', params: { lr: 0.1 }, batch_size: 50, iterations: 10 },
     { width: 32, optimizer: 'nope', batch_size: 50, iterations: 10 },
   ] }));
-  const { page: third, errors: thirdErrors } = await openPage(browser, `${server.url}#classifier=${broken}`);
+  const { page: third, errors: thirdErrors } = await openPage(bundle.browser, `${bundle.server.url}#classifier=${broken}`);
   await third.waitForFunction(() => document.querySelector('#net0-readout')?.textContent.startsWith('iteration 0'));
   assert.match(await third.textContent('#status'), /classifier panel 2: .*nope/);
   assert.equal(await third.$$eval('.net-panel', (p) => p.length), 1);
@@ -542,7 +517,7 @@ test('classifier: the address holds the panels, a broken one is named, digits lo
 });
 
 test('compare side by side: one panel per run sharing the step and the view', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.keyboard.press('6');
   await page.keyboard.press('ArrowRight');

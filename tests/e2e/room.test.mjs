@@ -2,35 +2,15 @@
 // and without presentation mode, every scene's picture, playback controls and
 // caption are on screen, nothing is clipped, and the classifier answers every
 // width and method. Screenshots of every scene at both sizes are kept.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDirectory } from './static-server.mjs';
-import { launchBrowser, openPage, OUTPUT_DIR } from './browser.mjs';
+import { serveBundle, waitForPaint, openPage, OUTPUT_DIR } from './browser.mjs';
 
-const DIST = new URL('../../dist/', import.meta.url).pathname;
+const bundle = serveBundle();
 const SIZES = [
   { width: 1280, height: 720 },
   { width: 1920, height: 1080 },
 ];
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDirectory(DIST);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function waitForPaint(page) {
-  await page.waitForFunction(() => {
-    const canvas = document.querySelector('#landscape');
-    return canvas && canvas.width >= 100 && canvas.height >= 100;
-  });
-}
 
 /** Fails unless the element is displayed and lies wholly inside the viewport. */
 async function assertOnScreen(page, selector, what) {
@@ -58,7 +38,7 @@ for (const size of SIZES) {
   const name = `${size.width}x${size.height}`;
 
   test(`presentation mode at ${name}: every landscape scene shows its picture, controls and caption`, async () => {
-    const { page, errors } = await openPage(browser, server.url, size);
+    const { page, errors } = await openPage(bundle.browser, bundle.server.url, size);
     await waitForPaint(page);
     await page.keyboard.press('p');
     await page.waitForFunction(() => document.body.classList.contains('presenting'));
@@ -89,7 +69,7 @@ for (const size of SIZES) {
   });
 
   test(`outside presentation mode at ${name}: picture, chart, readout and errors on one screen`, async () => {
-    const { page, errors } = await openPage(browser, server.url, size);
+    const { page, errors } = await openPage(bundle.browser, bundle.server.url, size);
     await waitForPaint(page);
     const what = `${name}, not presenting`;
     await assertNoPageScroll(page, what);
@@ -107,7 +87,7 @@ for (const size of SIZES) {
   });
 
   test(`no optimizer's equations are clipped at ${name}`, async () => {
-    const { page, errors } = await openPage(browser, server.url, size);
+    const { page, errors } = await openPage(bundle.browser, bundle.server.url, size);
     await waitForPaint(page);
     const optimizers = await page.$$eval('#run0-optimizer option', (os) => os.map((o) => o.value));
     await page.selectOption('#problem', 'rosenbrock');
@@ -131,7 +111,7 @@ for (const size of SIZES) {
   });
 
   test(`classifier in presentation mode at ${name}: two panels' decision regions on screen`, async () => {
-    const { page, errors } = await openPage(browser, server.url, size);
+    const { page, errors } = await openPage(bundle.browser, bundle.server.url, size);
     await page.click('#mode-classifier');
     await page.keyboard.press('p');
     await page.waitForFunction(() => document.querySelectorAll('.net-canvas').length === 2);
@@ -148,7 +128,7 @@ for (const size of SIZES) {
 }
 
 test('scene 8: the averaged path is in the readout, and the chart keeps to the runs that did not diverge', async () => {
-  const { page, errors } = await openPage(browser, server.url, SIZES[0]);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url, SIZES[0]);
   await waitForPaint(page);
   await page.keyboard.press('8');
   await page.keyboard.press('End');
@@ -177,7 +157,7 @@ test('scene 8: the averaged path is in the readout, and the chart keeps to the r
 });
 
 test('classifier: Gauss–Newton at width 8192 is refused at once while another panel keeps training', async () => {
-  const { page, errors } = await openPage(browser, server.url, SIZES[0]);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url, SIZES[0]);
   await page.click('#mode-classifier');
   await page.waitForFunction(() => document.querySelectorAll('.net-canvas').length === 2);
   await page.click('#net-play');
@@ -206,7 +186,7 @@ test('classifier: Gauss–Newton at width 8192 is refused at once while another 
 });
 
 test('classifier: every method at widths 8 and 16384 trains or is refused with a message, never a panic', async () => {
-  const { page, errors } = await openPage(browser, server.url, SIZES[0]);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url, SIZES[0]);
   await page.click('#mode-classifier');
   await page.waitForFunction(() => document.querySelectorAll('.net-canvas').length === 2);
   await page.click('#net1-remove');

@@ -2,31 +2,12 @@
 // whole view, typed numbers apply when committed and are refused with the
 // range, defaults follow a new problem or optimizer, and an address asking for
 // a million steps leaves the page responsive.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDirectory } from './static-server.mjs';
-import { launchBrowser, openPage, canvasPixels, OUTPUT_DIR } from './browser.mjs';
+import { serveBundle, waitForPaint, openPage, canvasPixels, OUTPUT_DIR } from './browser.mjs';
 
-const DIST = new URL('../../dist/', import.meta.url).pathname;
-let server;
-let browser;
+const bundle = serveBundle();
 
-before(async () => {
-  server = await serveDirectory(DIST);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function waitForPaint(page) {
-  await page.waitForFunction(() => {
-    const canvas = document.querySelector('#landscape');
-    return canvas && canvas.width >= 100 && canvas.height >= 100;
-  });
-}
 
 async function commit(page, selector, text) {
   await page.fill(selector, text);
@@ -34,7 +15,7 @@ async function commit(page, selector, text) {
 }
 
 test('a copied address reproduces the whole view in a fresh page', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.keyboard.press('3');
   await page.selectOption('#compare', 'side-by-side');
@@ -46,7 +27,7 @@ test('a copied address reproduces the whole view in a fresh page', async () => {
   const address = page.url();
   const picture = await canvasPixels(page, '#landscape');
   const chart = await canvasPixels(page, '#curves');
-  const { page: second, errors: secondErrors } = await openPage(browser, address);
+  const { page: second, errors: secondErrors } = await openPage(bundle.browser, address);
   await waitForPaint(second);
   await second.waitForFunction(() => document.querySelector('#step-counter').textContent === '40');
   assert.equal(await second.inputValue('#compare'), 'side-by-side');
@@ -68,7 +49,7 @@ test('a copied address reproduces the whole view in a fresh page', async () => {
 });
 
 test('typed numbers apply when committed, and absurd ones are refused with the range', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await commit(page, '#problem-kappa-value', '1e6');
   assert.match(await page.textContent('#status'), /“1e6” is outside the accepted range, 1 to 1000/);
@@ -104,7 +85,7 @@ test('typed numbers apply when committed, and absurd ones are refused with the r
 });
 
 test('defaults follow a new problem, optimizer or classifier method', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   await page.selectOption('#problem', 'rosenbrock');
   const lr = Number(await page.inputValue('#run0-opt-lr-value'));
@@ -126,7 +107,7 @@ test('defaults follow a new problem, optimizer or classifier method', async () =
 
 test('a million steps in the address: lowered with a message, and the page stays responsive', async () => {
   const spec = { problem: { name: 'rosenbrock' }, steps: 1000000, runs: [{ optimizer: 'gd', lr: 0.0005 }] };
-  const { page, errors } = await openPage(browser, `${server.url}#${encodeURIComponent(JSON.stringify(spec))}`);
+  const { page, errors } = await openPage(bundle.browser, `${bundle.server.url}#${encodeURIComponent(JSON.stringify(spec))}`);
   await page.evaluate(() => {
     window.longTasks = [];
     new PerformanceObserver((list) => {

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::param::{ParamKind, ParamSpec};
+use crate::param::ParamSpec;
 use crate::render::number::format_number;
 
 /// The longest piece of rejected text a message repeats.
@@ -14,12 +14,8 @@ const ECHO_LIMIT: usize = 24;
 pub fn parse_entry(spec: &ParamSpec, text: &str) -> Result<Json, String> {
     let trimmed = text.trim();
     let shown = echo(trimmed);
-    let (min, max, whole) = match spec.kind {
-        ParamKind::Real { min, max, .. } => (min, max, false),
-        ParamKind::Integer { min, max } => (f64::from(min), f64::from(max), true),
-        ParamKind::Flag | ParamKind::Choice(_) => {
-            return Err(format!("{} is not a number box", spec.name))
-        }
+    let Some((min, max, whole)) = spec.range() else {
+        return Err(format!("{} is not a number box", spec.name));
     };
     let range = format!("{} to {}", format_number(min), format_number(max));
     if trimmed.is_empty() {

@@ -6,15 +6,17 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as Json};
 
-use super::entry::{label, parse_entry};
-use super::runs::{averaging_params, entry, kind_of, schedule_params, supports, RunState, COLORS};
+use super::entry::parse_entry;
+pub use super::landscape_actions::{Field, LandscapeAction};
+use super::runs::{entry, supports, RunState, COLORS};
+pub use super::view::{Compare, Overlay, View, SPEEDS};
 use super::Effect;
+use crate::optim::registry::{OptimizerEntry, OPTIMIZERS};
 use crate::optim::suggest::suggested_params;
 use crate::param::ParamSpec;
 use crate::problem::registry::{self as problems, ProblemEntry};
-use crate::render::curves::Quantity;
 use crate::scene::landscape_scenes;
-use crate::spec::{kind_params, noise_kinds, Spec};
+use crate::spec::{noise_kinds, Spec};
 
 /// The most runs the page compares.
 pub const MAX_RUNS: usize = 10;
@@ -23,9 +25,6 @@ pub const MAX_RUNS: usize = 10;
 pub const MAX_PAGE_STEPS: usize = 20_000;
 /// The most panels side by side.
 pub const SIDE_BY_SIDE: usize = 4;
-/// The speeds offered (revealed steps per tick).
-pub const SPEEDS: [f64; 4] = [0.25, 1.0, 4.0, 16.0];
-
 /// The scene the page opens with: zig-zagging gradient descent on the quadratic.
 pub const DEFAULT_SPEC: &str = r#"{"problem": {"name": "quadratic"}, "steps": 150, "runs": [{"optimizer": "gd", "lr": 0.15}]}"#;
 
@@ -56,149 +55,6 @@ pub const BATCH: ParamSpec = ParamSpec::integer(
     100_000,
     "mini-batch size (finite-sum problems)",
 );
-
-/// How runs share the picture.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Compare {
-    /// Every visible run over one landscape.
-    #[default]
-    Overlaid,
-    /// One panel per visible run (up to [`SIDE_BY_SIDE`]).
-    SideBySide,
-}
-
-/// The overlays that can be switched on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Overlay {
-    /// −∇f arrows over the view.
-    Field,
-    /// The local quadratic model's Newton target.
-    Newton,
-    /// The Hessian's eigen-directions.
-    Eigen,
-    /// Momentum SGD's step split into gradient and velocity.
-    Momentum,
-    /// The faint rest of each path, ahead of the current step.
-    Ahead,
-}
-
-impl Overlay {
-    /// Every overlay with its key in the address.
-    pub const ALL: [(&'static str, Overlay); 5] = [
-        ("field", Overlay::Field),
-        ("newton", Overlay::Newton),
-        ("eigen", Overlay::Eigen),
-        ("momentum", Overlay::Momentum),
-        ("ahead", Overlay::Ahead),
-    ];
-}
-
-/// How the experiment is viewed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct View {
-    /// Overlaid or side by side.
-    pub compare: Compare,
-    /// The overlays switched on.
-    pub overlays: Vec<Overlay>,
-    /// The quantity the chart plots.
-    pub chart: Quantity,
-    /// Whether the view widens to hold every path.
-    pub fit: bool,
-}
-
-impl Default for View {
-    fn default() -> Self {
-        Self {
-            compare: Compare::Overlaid,
-            overlays: Vec::new(),
-            chart: Quantity::Loss,
-            fit: true,
-        }
-    }
-}
-
-impl View {
-    /// Whether `overlay` is on.
-    pub fn has(&self, overlay: Overlay) -> bool {
-        self.overlays.contains(&overlay)
-    }
-}
-
-/// A number the user can set: which control it is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Field {
-    /// A problem parameter.
-    Problem(String),
-    /// A noise parameter.
-    Noise(String),
-    /// Run `i`'s optimizer hyperparameter.
-    Optimizer(usize, String),
-    /// Run `i`'s schedule parameter.
-    Schedule(usize, String),
-    /// Run `i`'s averaging parameter.
-    Averaging(usize, String),
-    /// The mini-batch size.
-    BatchSize,
-    /// Steps per run.
-    Steps,
-    /// The seed.
-    Seed,
-}
-
-/// Everything a user can do to the landscape mode.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LandscapeAction {
-    /// Load the lecture scene with this index (keys 1–9).
-    LoadScene(usize),
-    /// Switch the problem (its parameters and the runs' rates reset to suit it).
-    SetProblem(String),
-    /// Switch the noise kind.
-    SetNoise(String),
-    /// Set a field to a value from a slider, checkbox or menu.
-    Set(Field, Json),
-    /// Commit the text typed into a field's number box.
-    Enter(Field, String),
-    /// Switch run `i`'s optimizer (its settings reset to the pair's defaults).
-    SetOptimizer(usize, String),
-    /// Switch run `i`'s schedule kind.
-    SetSchedule(usize, String),
-    /// Switch run `i`'s averaging kind.
-    SetAveraging(usize, String),
-    /// Rename run `i` ("" restores the optimizer's name).
-    Rename(usize, String),
-    /// Recolour run `i` (`#rrggbb`).
-    Recolor(usize, String),
-    /// Show or hide run `i`.
-    Show(usize, bool),
-    /// Add a run.
-    AddRun,
-    /// Duplicate run `i`.
-    Duplicate(usize),
-    /// Remove run `i`.
-    Remove(usize),
-    /// Start every run from this point.
-    SetStart([f64; 2]),
-    /// Overlaid or side by side.
-    SetCompare(Compare),
-    /// Switch an overlay on or off.
-    SetOverlay(Overlay, bool),
-    /// Choose the chart's quantity.
-    SetChart(Quantity),
-    /// Widen the view to hold every path, or not.
-    SetFit(bool),
-    /// Set the playback speed.
-    SetSpeed(f64),
-    /// Play or pause.
-    TogglePlay,
-    /// Move by this many steps (pauses).
-    StepBy(isize),
-    /// Go to this step (pauses).
-    Seek(usize),
-    /// Back to step 0 (pauses).
-    Rewind,
-    /// One animation tick while playing.
-    Tick,
-}
 
 /// The landscape mode's state.
 #[derive(Clone, Debug, PartialEq)]
@@ -293,49 +149,6 @@ impl LandscapeState {
         Json::Object(spec)
     }
 
-    /// The parameters of noise kind `name`.
-    pub fn noise_params(&self) -> &'static [ParamSpec] {
-        kind_params(noise_kinds(), kind_of(self.noise.as_ref(), "none"))
-    }
-
-    /// The declaration behind `field`, if it names one.
-    pub fn field_spec(&self, field: &Field) -> Option<&'static ParamSpec> {
-        let find = |specs: &'static [ParamSpec], name: &str| specs.iter().find(|p| p.name == name);
-        match field {
-            Field::Problem(name) => find(self.problem.params, name),
-            Field::Noise(name) => find(self.noise_params(), name),
-            Field::Optimizer(i, name) => find(entry(&self.runs.get(*i)?.optimizer).params, name),
-            Field::Schedule(i, name) => find(
-                schedule_params(kind_of(self.runs.get(*i)?.schedule.as_ref(), "")),
-                name,
-            ),
-            Field::Averaging(i, name) => find(
-                averaging_params(kind_of(self.runs.get(*i)?.averaging.as_ref(), "")),
-                name,
-            ),
-            Field::BatchSize => Some(&BATCH),
-            Field::Steps => Some(&STEPS),
-            Field::Seed => Some(&SEED),
-        }
-    }
-
-    /// The value `field` has now (its default when not given).
-    pub fn value(&self, field: &Field) -> Option<Json> {
-        let given = |map: &BTreeMap<String, Json>, name: &str| map.get(name).cloned();
-        let object = |v: Option<&Json>, name: &str| v.and_then(|o| o.get(name)).cloned();
-        let value = match field {
-            Field::Problem(name) => given(&self.problem_params, name),
-            Field::Noise(name) => object(self.noise.as_ref(), name),
-            Field::Optimizer(i, name) => given(&self.runs.get(*i)?.params, name),
-            Field::Schedule(i, name) => object(self.runs.get(*i)?.schedule.as_ref(), name),
-            Field::Averaging(i, name) => object(self.runs.get(*i)?.averaging.as_ref(), name),
-            Field::BatchSize => self.batch_size.map(|b| json!(b)),
-            Field::Steps => Some(json!(self.steps)),
-            Field::Seed => Some(json!(self.seed)),
-        };
-        value.or_else(|| self.field_spec(field).map(|s| s.default.to_json()))
-    }
-
     /// Applies `action`, saying what must follow; a refused value leaves the
     /// state as it was and sets `notice`.
     pub fn apply(&mut self, action: LandscapeAction, notice: &mut Option<String>) -> Effect {
@@ -372,12 +185,10 @@ impl LandscapeState {
                 let Some(found) = crate::optim::registry::find(&name) else {
                     return Effect::Nothing;
                 };
-                if !supports(found, self.problem) {
+                if let Some(unmet) = found.requires.unmet_by(self.problem) {
                     *notice = Some(format!(
-                        "{} needs {} ; {} does not offer it",
-                        found.label,
-                        requirement(found),
-                        self.problem.label
+                        "{}: '{}' {unmet}; '{}' is not one",
+                        found.label, found.name, self.problem.name
                     ));
                     return Effect::Rebuild;
                 }
@@ -596,13 +407,14 @@ impl LandscapeState {
         if !found.finite_sum {
             self.batch_size = None;
         }
-        for i in 0..self.runs.len() {
-            let mut chosen = entry(&self.runs[i].optimizer);
+        let suggested = self.suggester();
+        for run in &mut self.runs {
+            let mut chosen = entry(&run.optimizer);
             if !supports(chosen, found) {
-                chosen = entry("gd");
+                // The registry's first optimizer (gradient descent) runs on every problem.
+                chosen = &OPTIMIZERS[0];
             }
-            let params = self.suggested(chosen);
-            let run = &mut self.runs[i];
+            let params = suggested(chosen);
             if run.optimizer != chosen.name && !run.renamed {
                 run.label.clear();
             }
@@ -612,21 +424,25 @@ impl LandscapeState {
     }
 
     /// The hyperparameters `optimizer` starts with on this problem.
-    fn suggested(
-        &self,
-        optimizer: &crate::optim::registry::OptimizerEntry,
-    ) -> BTreeMap<String, Json> {
-        let Ok(landscape) = problems::build(self.problem.name, &self.problem_params, self.seed)
-        else {
-            return BTreeMap::new();
-        };
-        let start = self.start.unwrap_or_else(|| landscape.default_start());
-        suggested_params(optimizer, landscape.as_ref(), start)
+    fn suggested(&self, optimizer: &OptimizerEntry) -> BTreeMap<String, Json> {
+        self.suggester()(optimizer)
+    }
+
+    /// [`Self::suggested`] for several optimizers, building the problem once.
+    fn suggester(&self) -> impl Fn(&OptimizerEntry) -> BTreeMap<String, Json> {
+        let landscape = problems::build(self.problem.name, &self.problem_params, self.seed).ok();
+        let start = self.start;
+        move |optimizer| {
+            landscape.as_ref().map_or_else(BTreeMap::new, |l| {
+                let start = start.unwrap_or_else(|| l.default_start());
+                suggested_params(optimizer, l.as_ref(), start)
+            })
+        }
     }
 
     /// Whether `runs` runs of `steps` steps fit the page's budget; if not,
     /// `notice` says so.
-    fn fits(&self, steps: usize, runs: usize, notice: &mut Option<String>) -> bool {
+    pub(super) fn fits(&self, steps: usize, runs: usize, notice: &mut Option<String>) -> bool {
         if steps.saturating_mul(runs) <= MAX_PAGE_STEPS {
             return true;
         }
@@ -634,63 +450,6 @@ impl LandscapeState {
             "{runs} runs × {steps} steps is more than the page computes ({MAX_PAGE_STEPS} steps in all); the CLI (descent run) takes up to 1,000,000 per run"
         ));
         false
-    }
-
-    /// Sets `field` to a value already of the declared kind.
-    fn set_field(&mut self, field: &Field, value: Json, notice: &mut Option<String>) -> Effect {
-        if let Some(spec) = self.field_spec(field) {
-            if let Err(err) = spec.check(spec.name, &value) {
-                *notice = Some(format!("{}: {}", label(spec), err.message));
-                return Effect::Refresh;
-            }
-        }
-        let put = |object: &mut Option<Json>, name: &str, value: Json| {
-            if let Some(Json::Object(map)) = object {
-                map.insert(name.to_string(), value);
-            }
-        };
-        match field {
-            Field::Problem(name) => {
-                self.problem_params.insert(name.clone(), value);
-            }
-            Field::Noise(name) => put(&mut self.noise, name, value),
-            Field::Optimizer(i, name) => {
-                if let Some(run) = self.runs.get_mut(*i) {
-                    run.params.insert(name.clone(), value);
-                }
-            }
-            Field::Schedule(i, name) => {
-                if let Some(run) = self.runs.get_mut(*i) {
-                    put(&mut run.schedule, name, value);
-                }
-            }
-            Field::Averaging(i, name) => {
-                if let Some(run) = self.runs.get_mut(*i) {
-                    put(&mut run.averaging, name, value);
-                }
-            }
-            Field::BatchSize => self.batch_size = value.as_u64(),
-            Field::Steps => {
-                let steps = value.as_u64().unwrap_or(1) as usize;
-                if !self.fits(steps, self.runs.len(), notice) {
-                    return Effect::Refresh;
-                }
-                self.steps = steps;
-            }
-            Field::Seed => self.seed = value.as_u64().unwrap_or(0),
-        }
-        Effect::Recompute
-    }
-
-    /// The value of `field` as its control shows it.
-    pub fn shown_value(&self, field: &Field) -> String {
-        match self.value(field) {
-            Some(Json::Number(n)) => n
-                .as_f64()
-                .map_or_else(|| n.to_string(), crate::render::number::format_number),
-            Some(other) => other.to_string(),
-            None => String::new(),
-        }
     }
 
     /// Keeps the experiment inside the page's budget (an address may ask for
@@ -705,14 +464,5 @@ impl LandscapeState {
                 self.steps
             ));
         }
-    }
-}
-
-/// What `optimizer` needs of a problem, in words.
-fn requirement(optimizer: &crate::optim::registry::OptimizerEntry) -> &'static str {
-    match optimizer.requires {
-        crate::optim::registry::Requirement::Nothing => "nothing",
-        crate::optim::registry::Requirement::Residuals => "residuals (a sum of squares)",
-        crate::optim::registry::Requirement::FiniteSum => "a finite sum (data)",
     }
 }

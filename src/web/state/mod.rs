@@ -9,9 +9,12 @@
 
 pub mod address;
 pub mod entry;
+mod fields;
 pub mod landscape;
+mod landscape_actions;
 pub mod network;
 pub mod runs;
+mod view;
 
 #[cfg(test)]
 mod tests;

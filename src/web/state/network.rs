@@ -1,12 +1,12 @@
 //! The classifier mode's state: its panels' setups and the scene they came
 //! from, and every action on them.
 
-use serde_json::Value as Json;
+use serde_json::{json, Value as Json};
 
 use super::entry::parse_entry;
 use super::Effect;
 use crate::param::ParamSpec;
-use crate::scene::panel::{DeviceChoice, PanelSetup, MAX_PANELS, TRAIN_POINTS};
+use crate::scene::panel::{suited_init, DeviceChoice, PanelSetup, MAX_PANELS, TRAIN_POINTS};
 use crate::scene::{network::NetworkScene, CLASSIFIER_SCENES};
 use crate::train::{MODEL_PARAMS, NETWORK_METHODS};
 
@@ -110,32 +110,72 @@ pub fn scenes(notice: &mut Option<String>) -> Vec<NetworkScene> {
         .collect()
 }
 
-/// The declaration of `optimizer`'s hyperparameter `name`.
-pub fn method_param(optimizer: &str, name: &str) -> Option<&'static ParamSpec> {
-    method_params(optimizer).iter().find(|p| p.name == name)
+/// A classifier method: a network method or a registry optimizer.
+#[derive(Clone, Copy, Debug)]
+pub struct Method {
+    /// Its name in menus.
+    pub label: &'static str,
+    /// Its hyperparameters.
+    pub params: &'static [ParamSpec],
+    /// Its update, one line per equation.
+    pub equations: &'static str,
 }
 
-/// The hyperparameters of a network method or registry optimizer.
-pub fn method_params(optimizer: &str) -> &'static [ParamSpec] {
+/// The method called `name`, network methods first.
+pub fn method(name: &str) -> Option<Method> {
     NETWORK_METHODS
         .iter()
-        .find(|m| m.name == optimizer)
-        .map(|m| m.params)
-        .or_else(|| crate::optim::registry::find(optimizer).map(|o| o.params))
-        .unwrap_or(&[])
+        .find(|m| m.name == name)
+        .map(|m| Method {
+            label: m.label,
+            params: m.params,
+            equations: m.equations,
+        })
+        .or_else(|| {
+            crate::optim::registry::find(name).map(|o| Method {
+                label: o.label,
+                params: o.params,
+                equations: o.equations,
+            })
+        })
+}
+
+/// The hyperparameters of the method called `optimizer` (none if unknown).
+pub fn method_params(optimizer: &str) -> &'static [ParamSpec] {
+    method(optimizer).map_or(&[], |m| m.params)
+}
+
+/// The declaration behind `field` of a panel training `setup`.
+pub fn panel_spec(setup: &PanelSetup, field: &PanelField) -> Option<&'static ParamSpec> {
+    match field {
+        PanelField::Width => Some(width_spec()),
+        PanelField::Batch => Some(&BATCH),
+        PanelField::Iterations => Some(&ITERATIONS),
+        PanelField::Param(name) => method_params(&setup.optimizer)
+            .iter()
+            .find(|p| p.name == *name),
+        PanelField::Model(name) => MODEL_PARAMS.iter().find(|p| p.name == *name),
+    }
+}
+
+/// The value `setup` uses for `field` (its default when not given), with
+/// its declaration.
+pub fn panel_value(setup: &PanelSetup, field: &PanelField) -> Option<(&'static ParamSpec, Json)> {
+    let spec = panel_spec(setup, field)?;
+    let given = match field {
+        PanelField::Width => Some(json!(setup.width)),
+        PanelField::Batch => Some(json!(setup.batch_size)),
+        PanelField::Iterations => Some(json!(setup.iterations)),
+        PanelField::Param(name) => setup.params.get(name).cloned(),
+        PanelField::Model(name) => setup.model.get(name).cloned(),
+    };
+    Some((spec, given.unwrap_or_else(|| spec.default.to_json())))
 }
 
 impl ClassifierState {
     /// The declaration behind panel `i`'s `field`.
     pub fn field_spec(&self, i: usize, field: &PanelField) -> Option<&'static ParamSpec> {
-        let setup = self.panels.get(i)?;
-        match field {
-            PanelField::Width => Some(width_spec()),
-            PanelField::Batch => Some(&BATCH),
-            PanelField::Iterations => Some(&ITERATIONS),
-            PanelField::Param(name) => method_param(&setup.optimizer, name),
-            PanelField::Model(name) => MODEL_PARAMS.iter().find(|p| p.name == *name),
-        }
+        panel_spec(self.panels.get(i)?, field)
     }
 
     /// Applies `action`, saying what must follow; a refused value leaves the
@@ -228,14 +268,11 @@ impl ClassifierState {
         let count = value.as_u64().unwrap_or(1) as usize;
         match field {
             PanelField::Width => {
-                let suited = setup.model.get("init").cloned();
-                let before = {
-                    let mut probe = setup.clone();
-                    probe.follow_width();
-                    probe.model.get("init").cloned()
-                };
+                // The initialisation follows the width unless the user chose another.
+                let init = setup.model.get("init").and_then(Json::as_str);
+                let followed = init.is_none_or(|i| i == suited_init(setup.width));
                 setup.width = count;
-                if suited.is_none() || suited == before {
+                if followed {
                     setup.follow_width();
                 }
             }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::optim::registry::{self, OptimizerEntry, Requirement, OPTIMIZERS};
+use crate::optim::registry::{self, OptimizerEntry, OPTIMIZERS};
 use crate::optim::schedule::SCHEDULES;
 use crate::param::ParamSpec;
 use crate::problem::registry::ProblemEntry;
@@ -58,11 +58,7 @@ pub fn averaging_params(name: &str) -> &'static [ParamSpec] {
 
 /// Whether `optimizer` runs on `problem`.
 pub fn supports(optimizer: &OptimizerEntry, problem: &ProblemEntry) -> bool {
-    match optimizer.requires {
-        Requirement::Nothing => true,
-        Requirement::Residuals => problem.least_squares,
-        Requirement::FiniteSum => problem.finite_sum,
-    }
+    optimizer.requires.unmet_by(problem).is_none()
 }
 
 /// The `kind` of a `{"kind": …, …}` object, or `default`.

@@ -138,7 +138,7 @@ fn an_optimizer_the_problem_cannot_take_is_refused() {
         Effect::Rebuild
     );
     assert_eq!(state.landscape.runs[0].optimizer, "gd");
-    assert!(state.notice.unwrap().contains("finite sum"));
+    assert!(state.notice.unwrap().contains("finite-sum"));
 }
 
 #[test]

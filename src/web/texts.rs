@@ -1,0 +1,172 @@
+//! The page's texts and view controls, shown from the state: the step
+//! counter and readouts, the caption with its checked claims, the status
+//! line, and the view options' controls.
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+
+use super::app::App;
+use super::controls::format_number;
+use super::dom;
+use super::elements::OVERLAY_BOXES;
+use super::readout::readout;
+use super::state::landscape::{Compare, SIDE_BY_SIDE};
+use super::state::Mode;
+
+impl App {
+    /// Shows the view options of the state in their controls.
+    pub(super) fn show_view_controls(&self) {
+        let l = &self.state.landscape;
+        self.el.compare.set_value(match l.view.compare {
+            Compare::Overlaid => "overlaid",
+            Compare::SideBySide => "side-by-side",
+        });
+        for (id, overlay) in OVERLAY_BOXES {
+            if let Some(input) = self
+                .document
+                .get_element_by_id(id)
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+            {
+                input.set_checked(l.view.has(overlay));
+            }
+        }
+        self.el.fit_view.set_checked(l.view.fit);
+        if let Some((name, _)) = crate::render::curves::Quantity::ALL
+            .iter()
+            .find(|(_, q)| *q == l.view.chart)
+        {
+            self.el.chart_kind.set_value(name);
+        }
+        self.el.speed.set_value(&l.speed.to_string());
+        self.el.preset.set_value(l.scene.as_deref().unwrap_or(""));
+        self.el.net_scene.set_value(
+            &self
+                .state
+                .classifier
+                .scene
+                .map_or("custom".to_string(), |i| i.to_string()),
+        );
+    }
+
+    /// The status line: what the last action refused or the address lost,
+    /// else why the experiment cannot run.
+    pub(super) fn show_status(&self) {
+        let text = self.state.notice.as_deref().or(self.error.as_deref());
+        self.el.status.set_text_content(text);
+    }
+
+    pub(super) fn update_text(&self) {
+        let l = &self.state.landscape;
+        let (shown, total) = (l.step, l.total);
+        self.el
+            .play
+            .set_text_content(Some(if l.playing { "Pause" } else { "Play" }));
+        self.el
+            .step_counter
+            .set_text_content(Some(&shown.to_string()));
+        self.el
+            .step_total
+            .set_text_content(Some(&total.to_string()));
+        self.el.scrubber.set_max(&total.to_string());
+        self.el.scrubber.set_value(&shown.to_string());
+        let Some(outcome) = &self.outcome else {
+            return;
+        };
+        self.el.start.set_text_content(Some(&format!(
+            "({}, {})",
+            format_number(outcome.start[0]),
+            format_number(outcome.start[1])
+        )));
+        let first_visible = (0..outcome.runs.len()).find(|&i| self.visible(i));
+        let header = first_visible.map_or(String::from("no run shown"), |i| {
+            let run = &outcome.runs[i];
+            let h = &run.history;
+            format!(
+                "f = {} ({})",
+                format_number(h.loss[shown.min(h.steps())]),
+                run.label
+            )
+        });
+        self.el.loss.set_text_content(Some(&header));
+        let mut lines = Vec::new();
+        let visible = (0..outcome.runs.len()).filter(|&i| self.visible(i)).count();
+        if l.view.compare == Compare::SideBySide && visible > SIDE_BY_SIDE {
+            lines.push(format!(
+                "Side by side shows the first {SIDE_BY_SIDE} of the {visible} runs shown: hide runs to choose which."
+            ));
+        }
+        for run in &outcome.runs {
+            lines.push(readout(run, shown));
+        }
+        self.el.step_info.set_text_content(Some(&lines.join("\n")));
+    }
+
+    /// The scene's title and caption, and whether each of its claims holds
+    /// on the paths as they are now (a changed control may break one).
+    pub(super) fn show_caption(&self) {
+        let hide = || {
+            self.el.caption.set_inner_html("");
+            let _ = self.el.caption.set_attribute("hidden", "");
+        };
+        if self.state.mode == Mode::Classifier {
+            let scenes = &self.classifier_scenes;
+            let Some(scene) = self.state.classifier.scene.and_then(|i| scenes.get(i)) else {
+                return hide();
+            };
+            let finished = self.classifier.finished_histories();
+            let claims: Vec<String> = scene
+                .claims
+                .iter()
+                .map(|c| match finished.as_deref().map(|h| c.check(h)) {
+                    None => format!("Claim, checked when training ends: {}", c.describe()),
+                    Some(Ok(evidence)) => format!("✓ {evidence}"),
+                    Some(Err(found)) => format!("✗ {}: {found}", c.describe()),
+                })
+                .collect();
+            dom::show_caption(
+                &self.document,
+                &self.el.caption,
+                &scene.title,
+                &scene.caption,
+                &claims,
+            );
+            return;
+        }
+        let l = &self.state.landscape;
+        let Some((index, (_, scene))) = self
+            .scenes
+            .iter()
+            .enumerate()
+            .find(|(_, (name, _))| l.scene.as_deref() == Some(*name))
+        else {
+            return hide();
+        };
+        let claims: Vec<String> = match &self.outcome {
+            Some(outcome) => scene
+                .claims
+                .iter()
+                .map(|c| match c.check(outcome) {
+                    Ok(evidence) => format!("✓ {evidence}"),
+                    Err(found) => format!("✗ no longer holds: {}: {found}", c.describe()),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let caption = if l.edited {
+            format!(
+                "Edited: this describes the scene as shipped (key {} restores it). {}",
+                index + 1,
+                scene.caption
+            )
+        } else {
+            scene.caption.clone()
+        };
+        dom::show_caption(
+            &self.document,
+            &self.el.caption,
+            &scene.title,
+            &caption,
+            &claims,
+        );
+    }
+}
