@@ -6,6 +6,7 @@
 //! the pictures of landscapes and paths. The browser glue lives in `web`
 //! (compiled for `wasm32` only); the command-line tool in `src/bin/descent.rs`.
 
+pub mod computation;
 pub mod data;
 pub mod error;
 pub mod gpu;

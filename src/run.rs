@@ -8,13 +8,13 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
+use crate::computation::Computation;
 use crate::error::SpecError;
 use crate::optim::schedule::Schedule;
 use crate::optim::{Evaluations, MomentumSplit, Optimizer, Oracle};
 use crate::problem::registry as problems;
 use crate::problem::{Landscape, Objective};
-use crate::random;
-use crate::spec::{Averaging, RunSpec, Spec};
+use crate::spec::{Averaging, Spec};
 
 /// A point farther than this from the origin counts as divergence.
 pub const DIVERGENCE_RADIUS: f64 = 1e6;
@@ -137,44 +137,93 @@ pub fn trace(
     optimizer: &mut dyn Optimizer,
     plan: &Plan<'_>,
 ) -> History {
-    let mut x = plan.start.to_vec();
-    let mut grad = vec![0.0; x.len()];
-    let mut history = History {
-        points: Vec::with_capacity(plan.steps + 1),
-        loss: Vec::with_capacity(plan.steps + 1),
-        grad_norm: Vec::with_capacity(plan.steps + 1),
-        lr: Vec::with_capacity(plan.steps),
-        radius: Vec::new(),
-        damping: Vec::new(),
-        notes: Vec::new(),
-        momentum: Vec::new(),
-        status: Status::Finished,
-        diverged_at: None,
-        averaged: None,
-    };
-    let mut record = |x: &[f64], history: &mut History| -> (bool, f64) {
-        let loss = objective.value(x);
-        objective.gradient(x, &mut grad);
-        let grad_norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
-        let radius = x.iter().map(|v| v * v).sum::<f64>().sqrt();
-        history.points.push(x.to_vec());
-        history.loss.push(loss);
-        history.grad_norm.push(grad_norm);
-        let finite = loss.is_finite() && grad_norm.is_finite() && radius <= DIVERGENCE_RADIUS;
-        (finite, grad_norm)
-    };
-    let converged = |g: f64| plan.tolerance.is_some_and(|t| g <= t);
-    let (ok, g0) = record(&x, &mut history);
-    if !ok {
-        history.status = Status::Diverged;
-        history.diverged_at = Some(0);
-    } else if converged(g0) {
-        history.status = Status::Converged;
-    } else {
-        for step in 1..=plan.steps {
-            let before = x.clone();
+    let mut history = History::empty(plan.steps);
+    let mut progress = Progress::start(objective, plan, &mut history);
+    progress.advance(objective, oracle, optimizer, plan, &mut history, usize::MAX);
+    progress.finish(objective, plan, &mut history);
+    history
+}
+
+/// Where a run stands between slices of steps: its point and next step, so
+/// [`trace`]'s loop can stop after any number of steps and go on later with
+/// exactly the same result.
+#[derive(Clone, Debug)]
+pub struct Progress {
+    x: Vec<f64>,
+    grad: Vec<f64>,
+    /// The next step to take (1 is the first).
+    next: usize,
+    done: bool,
+}
+
+impl History {
+    /// A history with room for `steps` steps and nothing recorded yet.
+    pub fn empty(steps: usize) -> Self {
+        // Room is reserved up to a bound: a long run grows as it goes.
+        let room = steps.min(1 << 16);
+        History {
+            points: Vec::with_capacity(room + 1),
+            loss: Vec::with_capacity(room + 1),
+            grad_norm: Vec::with_capacity(room + 1),
+            lr: Vec::with_capacity(room),
+            radius: Vec::new(),
+            damping: Vec::new(),
+            notes: Vec::new(),
+            momentum: Vec::new(),
+            status: Status::Finished,
+            diverged_at: None,
+            averaged: None,
+        }
+    }
+}
+
+impl Progress {
+    /// Records the start point of `plan` in `history`; the run is already
+    /// over if it diverged or converged there.
+    pub fn start(objective: &dyn Objective, plan: &Plan<'_>, history: &mut History) -> Self {
+        let mut progress = Progress {
+            x: plan.start.to_vec(),
+            grad: vec![0.0; plan.start.len()],
+            next: 1,
+            done: false,
+        };
+        let (ok, g0) = progress.record(objective, history);
+        if !ok {
+            history.status = Status::Diverged;
+            history.diverged_at = Some(0);
+            progress.done = true;
+        } else if plan.tolerance.is_some_and(|t| g0 <= t) {
+            history.status = Status::Converged;
+            progress.done = true;
+        }
+        progress
+    }
+
+    /// Whether the run has ended (all steps taken, converged or diverged).
+    pub fn done(&self) -> bool {
+        self.done
+    }
+
+    /// Takes up to `budget` more steps; returns how many it took.
+    pub fn advance(
+        &mut self,
+        objective: &dyn Objective,
+        oracle: &mut Oracle<'_>,
+        optimizer: &mut dyn Optimizer,
+        plan: &Plan<'_>,
+        history: &mut History,
+        budget: usize,
+    ) -> usize {
+        let mut taken = 0;
+        while !self.done && taken < budget {
+            if self.next > plan.steps {
+                self.done = true;
+                break;
+            }
+            let step = self.next;
+            let before = self.x.clone();
             let lr = plan.schedule.lr(plan.lr, step - 1);
-            let info = optimizer.step(&mut x, oracle, lr);
+            let info = optimizer.step(&mut self.x, oracle, lr);
             history.lr.push(info.lr);
             if let Some(r) = info.radius {
                 history.radius.push(r);
@@ -188,22 +237,47 @@ pub fn trace(
             if let Some(split) = info.momentum {
                 history.momentum.push(split);
             }
-            let (ok, g) = record(&x, &mut history);
+            taken += 1;
+            self.next += 1;
+            let (ok, g) = self.record(objective, history);
             if !ok {
                 history.status = Status::Diverged;
                 history.diverged_at = Some(step);
-                break;
-            }
-            if converged(g) || (x == before && g <= STALL_GRADIENT) {
+                self.done = true;
+            } else if plan.tolerance.is_some_and(|t| g <= t)
+                || (self.x == before && g <= STALL_GRADIENT)
+            {
                 history.status = Status::Converged;
-                break;
+                self.done = true;
             }
         }
+        if self.next > plan.steps {
+            self.done = true;
+        }
+        taken
     }
-    history.averaged = plan
-        .averaging
-        .map(|a| average(objective, &history.points, a));
-    history
+
+    /// Completes the history once the run is done: its averaged path.
+    pub fn finish(&self, objective: &dyn Objective, plan: &Plan<'_>, history: &mut History) {
+        history.averaged = plan
+            .averaging
+            .map(|a| average(objective, &history.points, a));
+    }
+
+    /// Records the current point; returns whether it is finite and inside
+    /// the divergence radius, and the gradient norm there.
+    fn record(&mut self, objective: &dyn Objective, history: &mut History) -> (bool, f64) {
+        let x = &self.x;
+        let loss = objective.value(x);
+        objective.gradient(x, &mut self.grad);
+        let grad_norm = self.grad.iter().map(|g| g * g).sum::<f64>().sqrt();
+        let radius = x.iter().map(|v| v * v).sum::<f64>().sqrt();
+        history.points.push(x.to_vec());
+        history.loss.push(loss);
+        history.grad_norm.push(grad_norm);
+        let finite = loss.is_finite() && grad_norm.is_finite() && radius <= DIVERGENCE_RADIUS;
+        (finite, grad_norm)
+    }
 }
 
 /// Polyak averages of `points` and their losses.
@@ -272,63 +346,11 @@ pub fn build_problem(spec: &Spec) -> Result<Box<dyn Landscape>, SpecError> {
     problems::build(spec.problem.entry.name, &spec.problem.params, spec.seed)
 }
 
-/// Runs one run of `spec` on `landscape`; `index` picks its random stream.
-pub fn run_one(
-    spec: &Spec,
-    landscape: &dyn Landscape,
-    run: &RunSpec,
-    index: usize,
-) -> Result<RunResult, SpecError> {
-    let scope = format!("runs[{index}]");
-    let start = spec.start.unwrap_or_else(|| landscape.default_start());
-    let mut optimizer = run
-        .optimizer
-        .build(landscape.dim(), &scope)
-        .map_err(|e| SpecError { errors: vec![e] })?;
-    let mut oracle = Oracle::new(
-        landscape,
-        spec.noise,
-        spec.batch_size,
-        random::stream(spec.seed, index as u64),
-    );
-    let plan = Plan {
-        start: &start,
-        steps: spec.steps,
-        lr: run.optimizer.lr(),
-        schedule: run.schedule.as_ref().map_or(Schedule::Constant, |s| s.0),
-        tolerance: spec.tolerance,
-        averaging: run.averaging,
-    };
-    let history = trace(landscape, &mut oracle, optimizer.as_mut(), &plan);
-    Ok(RunResult {
-        optimizer: run.optimizer.entry.name,
-        label: run.label.clone(),
-        history,
-        evaluations: oracle.evaluations,
-    })
-}
-
-/// Runs every run of `spec`.
+/// Runs every run of `spec` to the end.
 pub fn run_spec(spec: &Spec) -> Result<Outcome, SpecError> {
-    let landscape = build_problem(spec)?;
-    let start = spec.start.unwrap_or_else(|| landscape.default_start());
-    let runs = spec
-        .runs
-        .iter()
-        .enumerate()
-        .map(|(i, run)| run_one(spec, landscape.as_ref(), run, i))
-        .collect::<Result<Vec<_>, _>>()?;
-    let problem = spec
-        .to_value()
-        .get("problem")
-        .cloned()
-        .unwrap_or(Json::Null);
-    Ok(Outcome {
-        problem,
-        start,
-        runs,
-        landscape,
-    })
+    let mut computation = Computation::start(spec)?;
+    computation.advance(usize::MAX);
+    Ok(computation.into_outcome())
 }
 
 impl Outcome {

@@ -186,11 +186,18 @@ pub fn draw_overlay<DB: DrawingBackend>(
             PathStyle::Averaged => (4.0 * s, Some(WHITE.stroke_width((7.0 * s) as u32))),
         };
         let solid = path.color.stroke_width(width.max(1.0) as u32);
-        let segments: Vec<(usize, Segment)> = points
+        // A frame costs what the picture shows: steps closer than a pixel to
+        // the last one kept add nothing to the line, and closer than half a
+        // marker nothing to the markers.
+        let to_pixel = |&(x, y): &(f64, f64)| layout.to_pixel(x, y);
+        let line = thin_to_pixels(&points, shown, s.max(1.0), to_pixel);
+        let segments: Vec<(usize, Segment)> = line
             .windows(2)
-            .enumerate()
-            .filter(|(i, _)| path.ahead || *i < shown)
-            .filter_map(|(i, pair)| clip.segment(pair[0], pair[1]).map(|s| (i, s)))
+            .filter(|pair| path.ahead || pair[1] <= shown)
+            .filter_map(|pair| {
+                clip.segment(points[pair[0]], points[pair[1]])
+                    .map(|s| (pair[1] - 1, s))
+            })
             .collect();
         if let Some(casing) = casing {
             let revealed = segments.iter().filter(|(i, _)| *i < shown);
@@ -219,10 +226,12 @@ pub fn draw_overlay<DB: DrawingBackend>(
             }
             continue;
         }
+        let markers = thin_to_pixels(&points, shown, f64::from(radius.max(1)) / 2.0, to_pixel);
         chart.draw_series(
-            points
+            markers
                 .iter()
-                .take(shown + 1)
+                .take_while(|&&i| i <= shown)
+                .map(|&i| &points[i])
                 .filter(visible)
                 .map(|&p| Circle::new(p, radius, path.color.filled())),
         )?;
@@ -272,6 +281,29 @@ pub fn draw_overlay<DB: DrawingBackend>(
         }
     }
     super::legend::draw_legend(root, layout, paths, theme)
+}
+
+/// The indices of `points` worth drawing at `spacing` pixels: the first,
+/// `keep` (the current step), the last, and every point at least `spacing`
+/// pixels from the one kept before it; a long, slow path costs what its
+/// length on screen costs, not its number of steps.
+pub fn thin_to_pixels(
+    points: &[(f64, f64)],
+    keep: usize,
+    spacing: f64,
+    to_pixel: impl Fn(&(f64, f64)) -> (f64, f64),
+) -> Vec<usize> {
+    let mut kept: Vec<usize> = Vec::new();
+    let mut last = (f64::NAN, f64::NAN);
+    for (i, point) in points.iter().enumerate() {
+        let pixel = to_pixel(point);
+        let far = !((pixel.0 - last.0).hypot(pixel.1 - last.1) < spacing);
+        if far || i == keep || i + 1 == points.len() {
+            kept.push(i);
+            last = pixel;
+        }
+    }
+    kept
 }
 
 /// The order paths are drawn in, bottom first: iterate paths by decreasing
@@ -474,5 +506,16 @@ mod tests {
             svg.contains("GD\n</text>") || svg.contains(">GD<"),
             "legend missing: {svg}"
         );
+    }
+
+    #[test]
+    fn a_slow_path_keeps_a_point_a_pixel_and_the_current_one() {
+        let points: Vec<(f64, f64)> = (0..20_000).map(|i| (i as f64 * 1e-4, 0.0)).collect();
+        let kept = thin_to_pixels(&points, 7_777, 1.0, |&(x, y)| (x * 100.0, y));
+        assert!(kept.len() < 300, "{}", kept.len());
+        assert!(kept.contains(&0) && kept.contains(&7_777) && kept.contains(&19_999));
+        assert!(kept.windows(2).all(|w| w[0] < w[1]));
+        let fast: Vec<(f64, f64)> = (0..50).map(|i| (i as f64, 0.0)).collect();
+        assert_eq!(thin_to_pixels(&fast, 10, 1.0, |&p| p).len(), 50);
     }
 }

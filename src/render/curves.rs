@@ -229,6 +229,39 @@ pub fn draw_curves<DB: DrawingBackend>(
     }
 }
 
+/// `points` (step, value) with at most four per pixel column of a chart
+/// `columns` wide over `steps` steps: each column's first, lowest, highest
+/// and last point, in step order, so the line looks the same and a frame
+/// costs the chart's width, not the run's length.
+pub fn thin_to_columns(points: &[(f64, f64)], steps: f64, columns: usize) -> Vec<(f64, f64)> {
+    if points.len() <= 4 * columns {
+        return points.to_vec();
+    }
+    let column = |x: f64| ((x / steps) * columns as f64) as usize;
+    let mut thinned = Vec::with_capacity(4 * columns);
+    for group in points.chunk_by(|a, b| column(a.0) == column(b.0)) {
+        let (first, last) = (group[0], group[group.len() - 1]);
+        let low = group
+            .iter()
+            .copied()
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap_or(first);
+        let high = group
+            .iter()
+            .copied()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap_or(first);
+        let mut four = [first, low, high, last];
+        four.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for point in four {
+            if thinned.last() != Some(&point) {
+                thinned.push(point);
+            }
+        }
+    }
+    thinned
+}
+
 /// Steps are whole numbers.
 fn step_label(v: &f64) -> String {
     format!("{v:.0}")
@@ -310,7 +343,12 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
                 RED.stroke_width(line_width + 1),
             )))?;
         }
-        chart.draw_series(LineSeries::new(points, curve.color.stroke_width(width)))?;
+        let columns = chart.plotting_area().get_pixel_range().0.len().max(1);
+        let steps = chart.x_range().end.max(1.0);
+        chart.draw_series(LineSeries::new(
+            thin_to_columns(&points, steps, columns),
+            curve.color.stroke_width(width),
+        ))?;
     }
     chart.draw_series(std::iter::once(PathElement::new(
         vec![(current as f64, low), (current as f64, high)],
@@ -383,5 +421,21 @@ mod tests {
             .unwrap();
         assert!(axis.values.1 <= 15.0, "{:?}", axis.values);
         assert!(axis.values.0 <= 0.01, "{:?}", axis.values);
+    }
+
+    #[test]
+    fn long_curves_keep_four_points_a_column_and_their_extremes() {
+        let points: Vec<(f64, f64)> = (0..20_000)
+            .map(|i| (i as f64, (i as f64 * 0.37).sin()))
+            .collect();
+        let thinned = thin_to_columns(&points, 20_000.0, 300);
+        assert!(thinned.len() <= 4 * 300, "{}", thinned.len());
+        assert_eq!(thinned.first(), points.first());
+        assert_eq!(thinned.last(), points.last());
+        let extreme = |v: &[(f64, f64)]| v.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+        assert_eq!(extreme(&thinned), extreme(&points));
+        assert!(thinned.windows(2).all(|w| w[0].0 < w[1].0), "in step order");
+        let short = &points[..100];
+        assert_eq!(thin_to_columns(short, 100.0, 300), short.to_vec());
     }
 }

@@ -305,7 +305,14 @@ impl App {
     /// and outlined.
     fn recompute(&mut self) {
         let value = self.state.landscape.spec_value();
-        match Spec::from_value(&value).and_then(|spec| run_spec(&spec)) {
+        let began = dom::now();
+        let computed = Spec::from_value(&value).and_then(|spec| run_spec(&spec));
+        // The recomputation's cost, for the page benchmark to report.
+        let _ = self
+            .el
+            .canvas
+            .set_attribute("data-compute-ms", &format!("{:.1}", dom::now() - began));
+        match computed {
             Ok(outcome) => {
                 let total = outcome
                     .runs
