@@ -294,10 +294,10 @@ pub fn thin_to_pixels(
     to_pixel: impl Fn(&(f64, f64)) -> (f64, f64),
 ) -> Vec<usize> {
     let mut kept: Vec<usize> = Vec::new();
-    let mut last = (f64::NAN, f64::NAN);
+    let mut last = (0.0, 0.0);
     for (i, point) in points.iter().enumerate() {
         let pixel = to_pixel(point);
-        let far = !((pixel.0 - last.0).hypot(pixel.1 - last.1) < spacing);
+        let far = kept.is_empty() || (pixel.0 - last.0).hypot(pixel.1 - last.1) >= spacing;
         if far || i == keep || i + 1 == points.len() {
             kept.push(i);
             last = pixel;
