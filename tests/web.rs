@@ -58,7 +58,7 @@ fn overlay_draws_the_path_through_plotters_canvas() {
         .unwrap()
         .into_drawing_area();
     let path = PathView {
-        points: &points,
+        points: std::borrow::Cow::Borrowed(&points),
         shown: 20,
         color: RGBColor(255, 0, 0),
         diverged: false,

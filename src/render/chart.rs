@@ -6,6 +6,7 @@
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use std::borrow::Cow;
 
 use super::color::{ColorScale, Colormap};
 use super::view::Layout;
@@ -38,10 +39,11 @@ impl Theme {
 }
 
 /// One optimizer path to draw, animated up to step `shown`.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PathView<'a> {
-    /// Every point the run visited, the start first.
-    pub points: &'a [Vec<f64>],
+    /// The points the run visited, the start first: every one, or those
+    /// worth drawing at the picture's resolution (see [`Thinned`]).
+    pub points: Cow<'a, [Vec<f64>]>,
     /// How many steps of it are revealed (the current step of the animation).
     pub shown: usize,
     /// The run's colour.
@@ -68,28 +70,120 @@ pub enum PathStyle {
     Averaged,
 }
 
-/// The paths of one run: its iterates, then its averaged path (drawn on top).
+/// A run's paths thinned for one layout: the indices of the points worth
+/// drawing (a pixel or more apart), computed once per layout and history so
+/// that a frame costs what the picture shows, not the run's length.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Thinned {
+    /// Kept indices of the iterates.
+    pub iterates: Vec<usize>,
+    /// Kept indices of the averaged path.
+    pub averaged: Vec<usize>,
+}
+
+impl Thinned {
+    /// The points of `run` worth drawing on `layout`.
+    pub fn of(run: &crate::run::RunResult, layout: &Layout) -> Self {
+        let mut thinned = Thinned::default();
+        thinned.extend(run, layout);
+        thinned
+    }
+
+    /// Goes on thinning `run` on `layout` from where the last call stopped:
+    /// a run still being computed costs only its new points.
+    pub fn extend(&mut self, run: &crate::run::RunResult, layout: &Layout) {
+        let h = &run.history;
+        extend_kept(&mut self.iterates, &h.points, layout);
+        if let Some(averaged) = &h.averaged {
+            extend_kept(&mut self.averaged, &averaged.points, layout);
+        }
+    }
+}
+
+/// Extends `kept` (indices of `points` a pixel or more apart on `layout`,
+/// always with the last point, and with the first point that is not finite)
+/// over the points added since.
+fn extend_kept(kept: &mut Vec<usize>, points: &[Vec<f64>], layout: &Layout) {
+    let spacing = layout.scale.max(1.0);
+    // The last index kept may have been kept only for being last: it is
+    // decided again, with the points after it.
+    let from = kept.pop().unwrap_or(0);
+    let mut last = kept
+        .last()
+        .map(|&i| layout.to_pixel(points[i][0], points[i][1]));
+    for (i, p) in points.iter().enumerate().skip(from) {
+        if !(p[0].is_finite() && p[1].is_finite()) {
+            kept.push(i);
+            return;
+        }
+        let pixel = layout.to_pixel(p[0], p[1]);
+        let far = last.is_none_or(|l: (f64, f64)| (pixel.0 - l.0).hypot(pixel.1 - l.1) >= spacing);
+        if far || i + 1 == points.len() {
+            kept.push(i);
+            last = Some(pixel);
+        }
+    }
+}
+
+/// The points of `points` to draw up to step `shown` (and after it, with
+/// `ahead`): every one, or the `kept` ones and the current point; and the
+/// current point's index among them.
+fn select<'a>(
+    points: &'a [Vec<f64>],
+    kept: Option<&[usize]>,
+    shown: usize,
+    ahead: bool,
+) -> (Cow<'a, [Vec<f64>]>, usize) {
+    let Some(kept) = kept else {
+        return (Cow::Borrowed(points), shown);
+    };
+    let current = shown.min(points.len().saturating_sub(1));
+    let before = kept.partition_point(|&i| i < current);
+    let mut chosen: Vec<usize> = kept[..before].to_vec();
+    chosen.push(current);
+    if ahead {
+        chosen.extend(kept[before..].iter().filter(|&&i| i > current));
+    }
+    let selected = chosen
+        .iter()
+        .filter_map(|&i| points.get(i).cloned())
+        .collect();
+    (Cow::Owned(selected), before)
+}
+
+/// The paths of `run` up to step `shown`: its iterates and, with averaging,
+/// its averaged path; `thinned` (for the layout they are drawn on) keeps only
+/// the points worth drawing.
 pub fn run_paths<'a>(
     run: &'a crate::run::RunResult,
     color: RGBColor,
     shown: usize,
     ahead: bool,
+    thinned: Option<&Thinned>,
 ) -> Vec<PathView<'a>> {
     let h = &run.history;
-    let mut paths = vec![PathView {
-        points: &h.points,
+    let (points, at) = select(
+        &h.points,
+        thinned.map(|t| t.iterates.as_slice()),
         shown,
+        ahead,
+    );
+    let mut paths = vec![PathView {
+        points,
+        shown: at,
         color,
-        diverged: h.status == crate::run::Status::Diverged,
+        diverged: h.status == crate::run::Status::Diverged && shown + 1 >= h.points.len(),
         label: Some(&run.label),
         style: PathStyle::Iterate,
         radius: shown.checked_sub(1).and_then(|i| h.radius.get(i)).copied(),
         ahead,
     }];
     if let Some(averaged) = &h.averaged {
+        let kept = thinned.map(|t| t.averaged.as_slice());
+        let (points, at) = select(&averaged.points, kept, shown, ahead);
         paths.push(PathView {
-            points: &averaged.points,
-            shown,
+            points,
+            shown: at,
             color: towards_black(color),
             diverged: false,
             label: Some(&run.label),
@@ -488,7 +582,7 @@ mod tests {
         {
             let root = SVGBackend::with_string(&mut svg, (300, 200)).into_drawing_area();
             let path = PathView {
-                points: &points,
+                points: Cow::Borrowed(&points),
                 shown: 1,
                 color: RGBColor(230, 60, 40),
                 diverged: false,
@@ -517,5 +611,63 @@ mod tests {
         assert!(kept.windows(2).all(|w| w[0] < w[1]));
         let fast: Vec<(f64, f64)> = (0..50).map(|i| (i as f64, 0.0)).collect();
         assert_eq!(thin_to_pixels(&fast, 10, 1.0, |&p| p).len(), 50);
+    }
+
+    #[test]
+    fn thinned_paths_keep_the_current_point_and_few_others() {
+        use crate::run::run_spec;
+        use crate::spec::Spec;
+        let spec = Spec::from_json(
+            r#"{"problem": {"name": "quadratic"}, "steps": 20000, "noise": {"kind": "gaussian", "sigma": 0.01},
+                "runs": [{"optimizer": "sgd", "lr": 0.001, "averaging": {"kind": "uniform"}}]}"#,
+        )
+        .unwrap();
+        let outcome = run_spec(&spec).unwrap();
+        let run = &outcome.runs[0];
+        let layout = Layout::fit(
+            (600, 600),
+            &outcome.landscape.window(),
+            &crate::render::view::Margins::default(),
+            1.0,
+        );
+        let thinned = Thinned::of(run, &layout);
+        assert!(thinned.iterates.len() < 5000, "{}", thinned.iterates.len());
+        let paths = run_paths(run, RED, 12_345, false, Some(&thinned));
+        let iterate = &paths[0];
+        assert_eq!(iterate.points[iterate.shown], run.history.points[12_345]);
+        assert_eq!(
+            iterate.points.len(),
+            iterate.shown + 1,
+            "nothing ahead is drawn"
+        );
+        assert_eq!(iterate.points[0], run.history.points[0]);
+        let averaged = &paths[1];
+        let average = &run.history.averaged.as_ref().unwrap().points;
+        assert_eq!(averaged.points[averaged.shown], average[12_345]);
+    }
+
+    #[test]
+    fn thinning_as_the_run_grows_equals_thinning_it_whole() {
+        use crate::computation::Computation;
+        use crate::spec::Spec;
+        let spec = Spec::from_json(
+            r#"{"problem": {"name": "rosenbrock"}, "steps": 30000, "noise": {"kind": "gaussian", "sigma": 0.2},
+                "runs": [{"optimizer": "sgd", "lr": 0.0005, "averaging": {"kind": "uniform"}}]}"#,
+        )
+        .unwrap();
+        let mut computation = Computation::start(&spec).unwrap();
+        let window = computation.outcome().landscape.window();
+        let layout = Layout::fit(
+            (500, 400),
+            &window,
+            &crate::render::view::Margins::default(),
+            1.0,
+        );
+        let mut grown = Thinned::of(&computation.outcome().runs[0], &layout);
+        while !computation.advance(7_000) {
+            grown.extend(&computation.outcome().runs[0], &layout);
+        }
+        grown.extend(&computation.outcome().runs[0], &layout);
+        assert_eq!(grown, Thinned::of(&computation.outcome().runs[0], &layout));
     }
 }

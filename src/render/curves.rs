@@ -2,6 +2,8 @@
 //! nearest minimum, learning rate) with plotters on any backend, on a log
 //! axis when every value is positive.
 
+use std::borrow::Cow;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -41,22 +43,26 @@ impl Quantity {
     }
 
     /// The values of this quantity along `history`.
-    pub fn values(self, history: &History, minima: &[[f64; 2]]) -> Vec<f64> {
+    pub fn values<'h>(self, history: &'h History, minima: &[[f64; 2]]) -> Cow<'h, [f64]> {
         match self {
-            Quantity::Loss => history.loss.clone(),
-            Quantity::GradNorm => history.grad_norm.clone(),
-            Quantity::LearningRate => history.lr.clone(),
-            Quantity::Distance => distances(&history.points, minima),
+            Quantity::Loss => Cow::Borrowed(&history.loss),
+            Quantity::GradNorm => Cow::Borrowed(&history.grad_norm),
+            Quantity::LearningRate => Cow::Borrowed(&history.lr),
+            Quantity::Distance => Cow::Owned(distances(&history.points, minima)),
         }
     }
 
     /// The values of this quantity along `history`'s averaged path, where it has
     /// one and the quantity is defined there (f and the distance to a minimum).
-    pub fn averaged_values(self, history: &History, minima: &[[f64; 2]]) -> Option<Vec<f64>> {
+    pub fn averaged_values<'h>(
+        self,
+        history: &'h History,
+        minima: &[[f64; 2]],
+    ) -> Option<Cow<'h, [f64]>> {
         let averaged = history.averaged.as_ref()?;
         match self {
-            Quantity::Loss => Some(averaged.loss.clone()),
-            Quantity::Distance => Some(distances(&averaged.points, minima)),
+            Quantity::Loss => Some(Cow::Borrowed(&averaged.loss)),
+            Quantity::Distance => Some(Cow::Owned(distances(&averaged.points, minima))),
             Quantity::GradNorm | Quantity::LearningRate => None,
         }
     }
@@ -75,9 +81,9 @@ fn distances(points: &[Vec<f64>], minima: &[[f64; 2]]) -> Vec<f64> {
 }
 
 /// One run's curve.
-pub struct Curve {
-    /// Its values, one per step.
-    pub values: Vec<f64>,
+pub struct Curve<'h> {
+    /// Its values, one per step (borrowed from the history where it keeps them).
+    pub values: Cow<'h, [f64]>,
     /// Its colour.
     pub color: RGBColor,
     /// Whether the run diverged: its values do not stretch the axis, and its
@@ -97,7 +103,7 @@ pub fn run_curves<'r>(
     quantity: Quantity,
     minima: &[[f64; 2]],
     revealed: usize,
-) -> Vec<Curve> {
+) -> Vec<Curve<'r>> {
     let mut curves = Vec::new();
     for (run, color) in runs {
         let h = &run.history;
@@ -229,37 +235,79 @@ pub fn draw_curves<DB: DrawingBackend>(
     }
 }
 
-/// `points` (step, value) with at most four per pixel column of a chart
-/// `columns` wide over `steps` steps: each column's first, lowest, highest
-/// and last point, in step order, so the line looks the same and a frame
-/// costs the chart's width, not the run's length.
-pub fn thin_to_columns(points: &[(f64, f64)], steps: f64, columns: usize) -> Vec<(f64, f64)> {
-    if points.len() <= 4 * columns {
-        return points.to_vec();
+/// Points (step, value) thinned as they come to at most four per pixel
+/// column of a chart `columns` wide over `steps` steps: each column's first,
+/// lowest, highest and last point, in step order. The line looks the same,
+/// and a frame costs the chart's width, not the run's length.
+pub struct ColumnThinner {
+    steps: f64,
+    columns: usize,
+    kept: Vec<(f64, f64)>,
+    /// The open column: its index and first, lowest, highest and last point.
+    open: Option<(usize, [(f64, f64); 4])>,
+}
+
+impl ColumnThinner {
+    /// An empty thinner for a chart `columns` pixels wide over `steps` steps.
+    pub fn new(steps: f64, columns: usize) -> Self {
+        Self {
+            steps: steps.max(1.0),
+            columns: columns.max(1),
+            kept: Vec::new(),
+            open: None,
+        }
     }
-    let column = |x: f64| ((x / steps) * columns as f64) as usize;
-    let mut thinned = Vec::with_capacity(4 * columns);
-    for group in points.chunk_by(|a, b| column(a.0) == column(b.0)) {
-        let (first, last) = (group[0], group[group.len() - 1]);
-        let low = group
-            .iter()
-            .copied()
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .unwrap_or(first);
-        let high = group
-            .iter()
-            .copied()
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .unwrap_or(first);
-        let mut four = [first, low, high, last];
-        four.sort_by(|a, b| a.0.total_cmp(&b.0));
-        for point in four {
-            if thinned.last() != Some(&point) {
-                thinned.push(point);
+
+    /// Takes the next point (steps in increasing order).
+    pub fn push(&mut self, point: (f64, f64)) {
+        let column = ((point.0 / self.steps) * self.columns as f64) as usize;
+        match &mut self.open {
+            Some((open, four)) if *open == column => {
+                if point.1 < four[1].1 {
+                    four[1] = point;
+                }
+                if point.1 > four[2].1 {
+                    four[2] = point;
+                }
+                four[3] = point;
+            }
+            _ => {
+                self.close();
+                self.open = Some((column, [point; 4]));
             }
         }
     }
-    thinned
+
+    /// The last point taken.
+    pub fn last(&self) -> Option<&(f64, f64)> {
+        self.open.as_ref().map(|(_, four)| &four[3])
+    }
+
+    fn close(&mut self) {
+        if let Some((_, mut four)) = self.open.take() {
+            four.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for point in four {
+                if self.kept.last() != Some(&point) {
+                    self.kept.push(point);
+                }
+            }
+        }
+    }
+
+    /// The thinned points.
+    pub fn finish(mut self) -> Vec<(f64, f64)> {
+        self.close();
+        self.kept
+    }
+}
+
+/// `points` (step, value), thinned by a [`ColumnThinner`].
+pub fn thin_to_columns(points: &[(f64, f64)], steps: f64, columns: usize) -> Vec<(f64, f64)> {
+    let mut thinner = ColumnThinner::new(steps, columns);
+    for &point in points {
+        thinner.push(point);
+    }
+    thinner.finish()
 }
 
 /// Steps are whole numbers.
@@ -297,7 +345,9 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     for curve in curves {
         // A diverged run is drawn until it leaves the axis, where a red cross
         // and its last value mark the exit (no plateau at the axis's edge).
-        let mut points = Vec::new();
+        let columns = chart.plotting_area().get_pixel_range().0.len().max(1);
+        let steps = chart.x_range().end.max(1.0);
+        let mut points = ColumnThinner::new(steps, columns);
         let mut exit = None;
         for (i, &v) in curve
             .values
@@ -315,6 +365,7 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
             }
             points.push((i as f64, v.clamp(low, high)));
         }
+        let points = points.finish();
         let revealed_end = curve.revealed.saturating_add(1) >= curve.values.len();
         let width = if curve.thick {
             2 * line_width + 1
@@ -343,12 +394,7 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
                 RED.stroke_width(line_width + 1),
             )))?;
         }
-        let columns = chart.plotting_area().get_pixel_range().0.len().max(1);
-        let steps = chart.x_range().end.max(1.0);
-        chart.draw_series(LineSeries::new(
-            thin_to_columns(&points, steps, columns),
-            curve.color.stroke_width(width),
-        ))?;
+        chart.draw_series(LineSeries::new(points, curve.color.stroke_width(width)))?;
     }
     chart.draw_series(std::iter::once(PathElement::new(
         vec![(current as f64, low), (current as f64, high)],
@@ -375,7 +421,7 @@ mod tests {
             {
                 let root = SVGBackend::with_string(&mut svg, (400, 200)).into_drawing_area();
                 let curve = Curve {
-                    values: values.clone(),
+                    values: Cow::Owned(values.clone()),
                     color: RGBColor(200, 10, 10),
                     diverged: false,
                     thick: false,
@@ -406,7 +452,7 @@ mod tests {
         let mut svg = String::new();
         let root = SVGBackend::with_string(&mut svg, (400, 200)).into_drawing_area();
         let curve = |values: Vec<f64>, diverged| Curve {
-            values,
+            values: Cow::Owned(values),
             color: RGBColor(0, 0, 200),
             diverged,
             thick: false,

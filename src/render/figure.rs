@@ -66,7 +66,7 @@ pub fn draw_outcome<DB: DrawingBackend>(
         .runs
         .iter()
         .enumerate()
-        .flat_map(|(i, run)| run_paths(run, run_color(i), run.history.points.len(), false))
+        .flat_map(|(i, run)| run_paths(run, run_color(i), run.history.points.len(), false, None))
         .collect();
     draw_color_bar(root, &layout, &image.scale, &Theme::LIGHT)?;
     draw_overlay(

@@ -13,7 +13,7 @@ use web_sys::{Document, Element, Event, HtmlInputElement};
 use super::classifier::ClassifierMode;
 use super::controls::{self};
 use super::elements::{elements, Elements};
-use super::landscape_view::Background;
+use super::landscape_view::{Background, FitKey, ThinKey};
 use super::runs::{self, add_option};
 use super::state::address;
 use super::state::landscape::Field;
@@ -22,16 +22,23 @@ use super::state::runs::parse_color;
 use super::state::{Action, Effect, Mode, PageState};
 use super::wiring::landscape_field;
 use super::{canvas, dom};
+use crate::computation::Computation;
 use crate::problem::registry::PROBLEMS;
+use crate::problem::Window;
+use crate::render::chart::Thinned;
 use crate::render::curves::StepAxis;
 use crate::render::view::Layout;
-use crate::run::{run_spec, Outcome};
+use crate::run::Outcome;
 use crate::scene::network::NetworkScene;
 use crate::scene::{landscape_scenes, Scene};
 use crate::spec::{noise_kinds, Spec};
 
 /// Milliseconds between revealed steps at speed 1.
 const STEP_INTERVAL_MS: f64 = 60.0;
+/// Milliseconds of computing per frame, taken in pieces of [`PIECE_STEPS`].
+const SLICE_MS: f64 = 20.0;
+/// Steps between looks at the clock while computing (about 1 to 3 ms).
+const PIECE_STEPS: usize = 5_000;
 
 /// The page: its state, what was computed from it, and the views' caches.
 pub struct App {
@@ -40,7 +47,13 @@ pub struct App {
     /// Everything on screen, as data.
     pub(super) state: PageState,
     /// The runs computed from the state's experiment.
-    pub(super) outcome: Option<Outcome>,
+    pub(super) computation: Option<Computation>,
+    /// Counts recomputations, so caches know which computation they belong to.
+    pub(super) generation: u64,
+    /// Every run's paths thinned for the last layout drawn.
+    pub(super) thinned: Option<(ThinKey, Vec<Thinned>)>,
+    /// The view fitted to the shown paths, for the computation it was made for.
+    pub(super) fitted: RefCell<Option<(FitKey, Window)>>,
     /// Why the experiment could not be computed, if it could not.
     pub(super) error: Option<String>,
     pub(super) background: Option<Background>,
@@ -116,7 +129,10 @@ impl App {
             document: document.clone(),
             el,
             state,
-            outcome: None,
+            computation: None,
+            generation: 0,
+            thinned: None,
+            fitted: RefCell::new(None),
             error: None,
             background: None,
             layout: None,
@@ -301,30 +317,19 @@ impl App {
         self.el.seed.set_value(&l.seed.to_string());
     }
 
-    /// Runs the state's experiment; a bad value is named in the status line
-    /// and outlined.
+    /// Starts computing the state's experiment and takes its first slice of
+    /// steps (a short experiment is done at once; a long one goes on a slice
+    /// per frame); a bad value is named in the status line and outlined.
     fn recompute(&mut self) {
         let value = self.state.landscape.spec_value();
-        let began = dom::now();
-        let computed = Spec::from_value(&value).and_then(|spec| run_spec(&spec));
-        // The recomputation's cost, for the page benchmark to report.
-        let _ = self
-            .el
-            .canvas
-            .set_attribute("data-compute-ms", &format!("{:.1}", dom::now() - began));
-        match computed {
-            Ok(outcome) => {
-                let total = outcome
-                    .runs
-                    .iter()
-                    .map(|r| r.history.steps())
-                    .max()
-                    .unwrap_or(0);
-                self.state.landscape.set_total(total);
-                self.outcome = Some(outcome);
+        match Spec::from_value(&value).and_then(|spec| Computation::start(&spec)) {
+            Ok(computation) => {
+                self.computation = Some(computation);
+                self.generation += 1;
                 self.error = None;
                 controls::mark_invalid(&self.el.problem_params, &[]);
                 controls::mark_invalid(&self.el.runs, &[]);
+                self.compute_slice();
             }
             Err(err) => {
                 let fields: Vec<String> = err.errors.iter().map(|e| e.field.clone()).collect();
@@ -334,6 +339,52 @@ impl App {
             }
         }
         self.dirty = true;
+    }
+
+    /// Computes the experiment for about [`SLICE_MS`], if it is not done; the shown step is kept inside what is computed once it is done.
+    fn compute_slice(&mut self) {
+        let Some(computation) = self.computation.as_mut() else {
+            return;
+        };
+        if computation.finished() {
+            return;
+        }
+        let began = dom::now();
+        let mut finished = computation.advance(PIECE_STEPS);
+        while !finished && dom::now() - began < SLICE_MS {
+            finished = computation.advance(PIECE_STEPS);
+        }
+        // The slice's cost, for the page benchmark to report.
+        let _ = self
+            .el
+            .canvas
+            .set_attribute("data-compute-ms", &format!("{:.1}", dom::now() - began));
+        let total = computation
+            .outcome()
+            .runs
+            .iter()
+            .map(|r| r.history.steps())
+            .max()
+            .unwrap_or(0);
+        if finished {
+            self.state.landscape.set_total(total);
+            self.show_caption();
+        } else {
+            // Not clamped yet: an address's step may lie beyond this slice.
+            self.state.landscape.total = total;
+        }
+        self.update_text();
+        self.dirty = true;
+    }
+
+    /// The steps computed so far.
+    pub(super) fn outcome(&self) -> Option<&Outcome> {
+        self.computation.as_ref().map(Computation::outcome)
+    }
+
+    /// Whether the experiment is still being computed.
+    pub(super) fn computing(&self) -> bool {
+        self.computation.as_ref().is_some_and(|c| !c.finished())
     }
 
     /// Shows the state's mode and hides the other.
@@ -391,6 +442,7 @@ impl App {
             }
             return;
         }
+        self.compute_slice();
         let speed = self.state.landscape.speed;
         if self.state.landscape.playing
             && now - self.last_advance >= STEP_INTERVAL_MS / speed.max(0.01)

@@ -14,7 +14,7 @@ use super::app::App;
 use super::state::landscape::{Compare, Overlay, SIDE_BY_SIDE};
 use super::{canvas, dom};
 use crate::problem::Window;
-use crate::render::chart::{draw_color_bar, draw_overlay, run_paths, PathView, Theme};
+use crate::render::chart::{draw_color_bar, draw_overlay, run_paths, PathView, Theme, Thinned};
 use crate::render::color::ColorScale;
 use crate::render::curves::{draw_curves, run_curves};
 use crate::render::guides::{
@@ -66,13 +66,14 @@ impl Frame {
 
 impl App {
     pub(super) fn draw(&mut self, size: (u32, u32), ratio: f64) -> Result<(), JsValue> {
-        let Some(outcome) = self.outcome.take() else {
+        let Some(computation) = self.computation.take() else {
             return Ok(());
         };
+        let outcome = computation.outcome();
         let result = self
-            .draw_outcome(&outcome, size, ratio)
-            .and_then(|_| self.draw_curves(&outcome));
-        self.outcome = Some(outcome);
+            .draw_outcome(outcome, size, ratio)
+            .and_then(|_| self.draw_curves(outcome));
+        self.computation = Some(computation);
         result
     }
 
@@ -207,11 +208,28 @@ impl App {
         };
         let panel_size = (size.0 / columns, size.1 / rows);
         let window = if self.state.landscape.view.fit {
-            let shown = groups
-                .iter()
-                .flatten()
-                .flat_map(|&i| outcome.runs[i].history.drawn_points());
-            fit_points(&outcome.landscape.window(), shown)
+            let runs: Vec<usize> = groups.iter().flatten().copied().collect();
+            // While the runs are computed the view stays as first fitted; it
+            // is fitted to the whole paths once they are done.
+            let computed = if self.computing() {
+                0
+            } else {
+                computed_points(outcome)
+            };
+            let key = (self.generation, computed, runs);
+            let mut cache = self.fitted.borrow_mut();
+            match cache.as_ref().filter(|(k, _)| *k == key) {
+                Some((_, window)) => *window,
+                None => {
+                    let shown = key
+                        .2
+                        .iter()
+                        .flat_map(|&i| outcome.runs[i].history.drawn_points());
+                    let window = fit_points(&outcome.landscape.window(), shown);
+                    *cache = Some((key, window));
+                    window
+                }
+            }
         } else {
             outcome.landscape.window()
         };
@@ -246,7 +264,7 @@ impl App {
             }
             let guides = self.guides(outcome, layout, group);
             draw_guides(&area, layout, &guides).map_err(failed)?;
-            let paths = self.paths(outcome, group);
+            let paths = self.paths(outcome, group, layout);
             draw_overlay(&area, layout, &outcome.landscape.minima(), &paths, theme)
                 .map_err(failed)?;
         }
@@ -264,6 +282,7 @@ impl App {
         let frame = self.panels_frame(outcome, size, ratio * text_scale);
         let layout = frame.layout;
         self.layout = Some(layout);
+        self.thin_paths(outcome, &layout);
         let context = canvas::context_2d(&self.el.canvas)?;
         let RGBColor(r, g, b) = theme.background;
         context.set_fill_style_str(&format!("rgb({r}, {g}, {b})"));
@@ -289,9 +308,23 @@ impl App {
             .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))
     }
 
-    /// The paths of runs `indices`, each with its averaged path if any.
-    pub(super) fn paths<'o>(&self, outcome: &'o Outcome, indices: &[usize]) -> Vec<PathView<'o>> {
+    /// The paths of runs `indices` on `layout`, each with its averaged path
+    /// if any, thinned to the picture's resolution where `layout` is the one
+    /// the thinning was made for.
+    pub(super) fn paths<'o>(
+        &self,
+        outcome: &'o Outcome,
+        indices: &[usize],
+        layout: &Layout,
+    ) -> Vec<PathView<'o>> {
         let ahead = self.state.landscape.view.has(Overlay::Ahead);
+        let thinned = self
+            .thinned
+            .as_ref()
+            .filter(|(key, _)| {
+                key.2 == layout.plot && key.3 == layout.view && key.0 == self.generation
+            })
+            .map(|(_, t)| t);
         indices
             .iter()
             .flat_map(|&i| {
@@ -300,11 +333,40 @@ impl App {
                     self.color(i),
                     self.state.landscape.step,
                     ahead,
+                    thinned.and_then(|t| t.get(i)),
                 )
             })
             .collect()
     }
 
+    /// Thins every run's paths for `layout`, unless already done for it and
+    /// for the steps computed so far.
+    fn thin_paths(&mut self, outcome: &Outcome, layout: &Layout) {
+        let key = (
+            self.generation,
+            computed_points(outcome),
+            layout.plot,
+            layout.view,
+        );
+        match &mut self.thinned {
+            Some((k, _)) if *k == key => {}
+            // The same computation and view, further along: thin the new points only.
+            Some((k, thinned)) if (k.0, k.2, k.3) == (key.0, key.2, key.3) => {
+                for (t, run) in thinned.iter_mut().zip(&outcome.runs) {
+                    t.extend(run, layout);
+                }
+                *k = key;
+            }
+            _ => {
+                let thinned = outcome
+                    .runs
+                    .iter()
+                    .map(|r| Thinned::of(r, layout))
+                    .collect();
+                self.thinned = Some((key, thinned));
+            }
+        }
+    }
     /// The landscape image for `layout`, recomputed only when the problem or
     /// the plot area changed: coarser while changes come in quick succession
     /// (a slider being dragged), at full resolution once they settle.
@@ -381,3 +443,15 @@ impl App {
             .is_some_and(|b| b.coarseness > 1 && dom::now() - b.computed_at >= DRAG_WINDOW_MS)
     }
 }
+
+/// How many points the outcome holds so far (it grows while computing).
+fn computed_points(outcome: &Outcome) -> usize {
+    outcome.runs.iter().map(|r| r.history.points.len()).sum()
+}
+
+/// What a thinning was made for: the computation, its points so far, the
+/// plot area and the view.
+pub type ThinKey = (u64, usize, PixelRect, Window);
+/// What a fitted view was made for: the computation, its points so far and
+/// the runs shown.
+pub type FitKey = (u64, usize, Vec<usize>);

@@ -28,7 +28,7 @@ pub enum Export {
 impl App {
     pub(super) fn export(&mut self, what: Export) {
         let d = &self.document;
-        let result = match (what, &self.outcome) {
+        let result = match (what, self.outcome()) {
             (Export::Png, _) => self.export_picture(false),
             (Export::Svg, _) => self.export_picture(true),
             (Export::Csv, Some(outcome)) => match outcome.to_csv() {
@@ -54,7 +54,7 @@ impl App {
     /// The picture for a slide: PNG at twice the screen's CSS size or SVG at
     /// it, with the title from the export box above it, in the light theme.
     pub(super) fn export_picture(&self, svg: bool) -> Result<(), JsValue> {
-        let Some(outcome) = &self.outcome else {
+        let Some(outcome) = self.outcome() else {
             return Ok(());
         };
         let factor = if svg { 1 } else { 2 };

@@ -43,7 +43,7 @@ impl App {
                 self.dispatch(Action::Landscape(L::SetStart(point)));
             }
         }
-        let text = match (point, &self.outcome) {
+        let text = match (point, self.outcome()) {
             (Some([x, y]), Some(outcome)) => format!(
                 "x = {}, y = {}: f = {}",
                 format_number(x),
@@ -57,7 +57,7 @@ impl App {
 
     /// Hovering the chart: every visible run's value at the step under the pointer.
     pub(super) fn on_chart_move(&mut self, event: &Event) {
-        let (Some(pointer), Some(outcome)) = (event.dyn_ref::<PointerEvent>(), &self.outcome)
+        let (Some(pointer), Some(outcome)) = (event.dyn_ref::<PointerEvent>(), self.outcome())
         else {
             return;
         };

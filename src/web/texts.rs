@@ -69,7 +69,7 @@ impl App {
             .set_text_content(Some(&total.to_string()));
         self.el.scrubber.set_max(&total.to_string());
         self.el.scrubber.set_value(&shown.to_string());
-        let Some(outcome) = &self.outcome else {
+        let Some(outcome) = self.outcome() else {
             return;
         };
         self.el.start.set_text_content(Some(&format!(
@@ -89,6 +89,12 @@ impl App {
         });
         self.el.loss.set_text_content(Some(&header));
         let mut lines = Vec::new();
+        if self.computing() {
+            lines.push(format!(
+                "Computing: {} of {} steps so far…",
+                l.total, l.steps
+            ));
+        }
         let visible = (0..outcome.runs.len()).filter(|&i| self.visible(i)).count();
         if l.view.compare == Compare::SideBySide && visible > SIDE_BY_SIDE {
             lines.push(format!(
@@ -141,7 +147,10 @@ impl App {
         else {
             return hide();
         };
-        let claims: Vec<String> = match &self.outcome {
+        let claims: Vec<String> = match self.outcome() {
+            Some(_) if self.computing() => {
+                vec!["Claims are checked when the runs are computed.".into()]
+            }
             Some(outcome) => scene
                 .claims
                 .iter()

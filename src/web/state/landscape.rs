@@ -20,9 +20,10 @@ use crate::spec::{noise_kinds, Spec};
 
 /// The most runs the page compares.
 pub const MAX_RUNS: usize = 10;
-/// The most steps the page computes, all runs together: beyond it one
-/// recomputation blocks the page too long (the CLI runs up to a million).
-pub const MAX_PAGE_STEPS: usize = 20_000;
+/// The most steps the page computes, all runs together: the histories take
+/// about 80 bytes a step, so this bounds them near 80 MB (the CLI runs up to
+/// a million a run).
+pub const MAX_PAGE_STEPS: usize = 1_000_000;
 /// The most panels side by side.
 pub const SIDE_BY_SIDE: usize = 4;
 /// The scene the page opens with: zig-zagging gradient descent on the quadratic.

@@ -406,10 +406,15 @@ fn broken_addresses_keep_their_good_parts_and_name_the_rest() {
 }
 
 #[test]
-fn a_million_steps_from_the_address_are_lowered_with_a_message() {
-    let text = json!({"problem": {"name": "quadratic"}, "steps": 1_000_000, "runs": [{"optimizer": "gd", "lr": 0.1}]}).to_string();
-    let (state, problems) = read(&text);
-    assert_eq!(state.landscape.steps, MAX_PAGE_STEPS);
+fn a_million_steps_from_the_address_are_kept_and_more_are_lowered_with_a_message() {
+    let run = json!({"optimizer": "gd", "lr": 0.1});
+    let one = json!({"problem": {"name": "quadratic"}, "steps": 1_000_000, "runs": [run]});
+    let (state, problems) = read(&one.to_string());
+    assert_eq!(state.landscape.steps, 1_000_000);
+    assert!(problems.is_empty(), "{problems:?}");
+    let two = json!({"problem": {"name": "quadratic"}, "steps": 1_000_000, "runs": [run, run]});
+    let (state, problems) = read(&two.to_string());
+    assert_eq!(state.landscape.steps * 2, MAX_PAGE_STEPS);
     assert!(
         problems.iter().any(|p| p.contains("lowered")),
         "{problems:?}"
