@@ -45,26 +45,26 @@ mod native {
 
     pub fn gauss_newton_step(c: &mut Criterion) {
         let (mlp, theta, data) = network(32);
-        let mut model = Classifier::new(mlp, data.train);
+        let model = Classifier::new(mlp, data.train);
         let mut group = c.benchmark_group("classifier");
         group.sample_size(20);
         group.bench_function("gauss-newton step, width 32, dense", |b| {
             b.iter(|| {
                 let mut t = theta.clone();
-                let mut method = GaussNewtonTrustRegion::new(1.0);
-                black_box(method.step(&mut t, &mut model))
+                let mut method = GaussNewtonTrustRegion::new(1.0, None);
+                black_box(method.step_dense(&mut t, &model))
             })
         });
         for width in [32, 2048] {
             let (mlp, theta, data) = network(width);
-            let mut model = Classifier::new(mlp, data.train);
+            let model = Classifier::new(mlp, data.train);
             group.bench_function(
                 format!("gauss-newton step, width {width}, matrix-free (CG ≤ 10)"),
                 |b| {
                     b.iter(|| {
                         let mut t = theta.clone();
-                        let mut method = GaussNewtonTrustRegion::new(1.0);
-                        black_box(method.step_matrix_free(&mut t, &mut model, 10, 1e-2))
+                        let mut method = GaussNewtonTrustRegion::new(1.0, None);
+                        black_box(method.step_matrix_free(&mut t, &model, 10, 1e-2))
                     })
                 },
             );

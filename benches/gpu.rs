@@ -17,7 +17,8 @@ mod native {
     use super::common;
     use criterion::Criterion;
     use descent::data::PeaksData;
-    use descent::gpu::{Gpu, GpuMlp, GpuOptimizer};
+    use descent::gpu::{Gpu, GpuMlp};
+    use descent::optim::DeviceRule;
     use descent::nn::{Architecture, Init, Mlp, Parametrization};
 
     const WIDTHS: [usize; 4] = [32, 512, 8192, 16384];
@@ -56,7 +57,7 @@ mod native {
         let mut group = c.benchmark_group("adam step, 800 points, gpu");
         for width in WIDTHS {
             let (arch, _, theta, data) = network(width);
-            let adam = GpuOptimizer::Adam {
+            let adam = DeviceRule::Adam {
                 beta1: 0.9,
                 beta2: 0.999,
                 eps: 1e-8,

@@ -10,7 +10,7 @@ mod native {
     use std::hint::black_box;
 
     use criterion::{BatchSize, Criterion, Throughput};
-    use descent::optim::registry::{Requirement, OPTIMIZERS};
+    use descent::optim::registry::{StepSize, OPTIMIZERS};
     use descent::optim::Oracle;
     use descent::problem::Rosenbrock;
     use descent::run::run_spec;
@@ -25,13 +25,10 @@ mod native {
         let problem = Rosenbrock::new(1.0, 100.0);
         let mut group = c.benchmark_group("step");
         group.throughput(Throughput::Elements(STEPS));
-        for entry in OPTIMIZERS
-            .iter()
-            .filter(|o| o.requires != Requirement::FiniteSum)
-        {
+        let rosenbrock = descent::problem::registry::find("rosenbrock").expect("registered");
+        for entry in OPTIMIZERS.iter().filter(|o| o.unmet_on(rosenbrock).is_none()) {
             let lr = BTreeMap::from([("lr".to_string(), json!(1e-3))]);
-            let params = if entry.has_lr() && entry.name != "newton" && entry.name != "gauss-newton"
-            {
+            let params = if entry.has_lr() && entry.step_size != StepSize::Given {
                 lr
             } else {
                 BTreeMap::new()
@@ -39,7 +36,7 @@ mod native {
             let configured =
                 descent::optim::registry::Configured::new(entry.name, &params, "bench")
                     .expect("valid");
-            let rate = configured.lr();
+            let rate = configured.lr().unwrap_or(f64::NAN);
             group.bench_function(entry.name, |b| {
                 b.iter_batched(
                     || {

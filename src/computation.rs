@@ -167,7 +167,7 @@ fn plan<'a>(spec: &Spec, run: &RunSpec, start: &'a [f64; 2]) -> Plan<'a> {
     Plan {
         start,
         steps: spec.steps,
-        lr: run.optimizer.lr(),
+        lr: run.optimizer.lr().unwrap_or(f64::NAN),
         schedule: run.schedule.as_ref().map_or(Schedule::Constant, |s| s.0),
         tolerance: spec.tolerance,
         averaging: run.averaging,

@@ -19,5 +19,5 @@ pub mod render;
 pub mod run;
 pub mod scene;
 pub mod spec;
-pub mod train;
+pub mod experiment;
 pub mod web;

@@ -254,15 +254,29 @@ pub struct ParamValues {
 }
 
 impl ParamValues {
-    /// The number called `name` (NaN if it is not a declared number).
-    pub fn number(&self, name: &str) -> f64 {
+    /// The value declared as `name`. Looking up a name that was never
+    /// declared is a mistake in the code, not in a spec, and stops loudly
+    /// instead of answering NaN, 0 or "" (a test builds every registry
+    /// entry, which reads every name it declares).
+    fn declared(&self, name: &str, kind: &str) -> Value {
         match self.values.get(name) {
-            Some(Value::Number(v)) => *v,
-            _ => f64::NAN,
+            Some(v) => *v,
+            None => panic!(
+                "parameter '{name}' ({kind}) is not declared; declared: {}",
+                self.values.keys().copied().collect::<Vec<_>>().join(", ")
+            ),
         }
     }
 
-    /// The whole number called `name` (0 if it is not a declared number).
+    /// The number declared as `name`.
+    pub fn number(&self, name: &str) -> f64 {
+        match self.declared(name, "a number") {
+            Value::Number(v) => v,
+            other => panic!("parameter '{name}' is {other:?}, not a number"),
+        }
+    }
+
+    /// The whole number declared as `name`.
     pub fn count(&self, name: &str) -> usize {
         let v = self.number(name);
         if v.is_finite() && v >= 0.0 {
@@ -272,17 +286,25 @@ impl ParamValues {
         }
     }
 
-    /// The switch called `name` (false if it is not a declared switch).
+    /// The switch declared as `name`.
     pub fn flag(&self, name: &str) -> bool {
-        matches!(self.values.get(name), Some(Value::Flag(true)))
+        match self.declared(name, "a switch") {
+            Value::Flag(v) => v,
+            other => panic!("parameter '{name}' is {other:?}, not a switch"),
+        }
     }
 
-    /// The option chosen for `name` (empty if it is not a declared choice).
+    /// The option chosen for `name`, declared as a choice.
     pub fn choice(&self, name: &str) -> &'static str {
-        match self.values.get(name) {
-            Some(Value::Choice(s)) => s,
-            _ => "",
+        match self.declared(name, "a choice") {
+            Value::Choice(s) => s,
+            other => panic!("parameter '{name}' is {other:?}, not a choice"),
         }
+    }
+
+    /// Whether `name` is declared.
+    pub fn declares(&self, name: &str) -> bool {
+        self.values.contains_key(name)
     }
 
     /// Every value, by name.

@@ -10,11 +10,14 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::error::{FieldError, SpecError};
-use crate::optim::registry::{self, Configured};
-use crate::optim::schedule::{self, Schedule};
+use crate::error::SpecError;
+pub use crate::experiment::reader::fields_except;
+use crate::experiment::reader::{ReadOptimizer, Reader};
+use crate::optim::registry::Configured;
+use crate::optim::schedule::Schedule;
 use crate::optim::Noise;
 use crate::param::{resolve, ParamSpec};
+use crate::problem::View;
 use crate::problem::registry::{self as problems, ProblemEntry};
 
 /// Steps run when the spec does not say.
@@ -137,16 +140,6 @@ const AVERAGING_KINDS: &[(&str, &[ParamSpec])] = &[
     ),
 ];
 
-/// The fields of a JSON object other than `key` (a problem's parameters
-/// without its `name`, a schedule's without its `kind`).
-pub fn fields_except(object: &Map<String, Json>, key: &str) -> BTreeMap<String, Json> {
-    object
-        .iter()
-        .filter(|(k, _)| k.as_str() != key)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
 /// The noise kinds and their parameters, for building controls.
 pub fn noise_kinds() -> &'static [(&'static str, &'static [ParamSpec])] {
     NOISE_KINDS
@@ -162,98 +155,6 @@ pub fn averaging_kinds() -> &'static [(&'static str, &'static [ParamSpec])] {
     AVERAGING_KINDS
 }
 
-/// Collects every problem while reading a JSON document.
-struct Reader {
-    errors: Vec<FieldError>,
-}
-
-impl Reader {
-    fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, message));
-    }
-
-    fn object<'j>(&mut self, value: &'j Json, field: &str) -> Option<&'j Map<String, Json>> {
-        let object = value.as_object();
-        if object.is_none() {
-            self.error(field, format!("must be an object, got {value}"));
-        }
-        object
-    }
-
-    fn unknown_keys(&mut self, object: &Map<String, Json>, known: &[&str], scope: &str) {
-        for key in object.keys() {
-            if !known.contains(&key.as_str()) {
-                let path = if scope.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{scope}.{key}")
-                };
-                self.error(
-                    path,
-                    format!("unknown field; known fields: {}", known.join(", ")),
-                );
-            }
-        }
-    }
-
-    fn count(
-        &mut self,
-        value: Option<&Json>,
-        field: &str,
-        min: u64,
-        max: u64,
-        default: u64,
-    ) -> u64 {
-        let Some(value) = value else {
-            return default;
-        };
-        match value.as_u64() {
-            Some(v) if (min..=max).contains(&v) => v,
-            _ => {
-                self.error(
-                    field,
-                    format!("must be a whole number in [{min}, {max}], got {value}"),
-                );
-                default
-            }
-        }
-    }
-
-    /// Reads `{"kind": name, ...params}` against a table of kinds.
-    fn kinded<'t>(
-        &mut self,
-        value: &Json,
-        field: &str,
-        kinds: &'t [(&'static str, &'static [ParamSpec])],
-    ) -> Option<(&'t str, crate::param::ParamValues)> {
-        let object = self.object(value, field)?;
-        let Some(kind) = object.get("kind").and_then(Json::as_str) else {
-            let names: Vec<&str> = kinds.iter().map(|k| k.0).collect();
-            self.error(
-                format!("{field}.kind"),
-                format!("is required: one of {}", names.join(", ")),
-            );
-            return None;
-        };
-        let Some((name, params)) = kinds.iter().find(|k| k.0 == kind) else {
-            let names: Vec<&str> = kinds.iter().map(|k| k.0).collect();
-            self.error(
-                format!("{field}.kind"),
-                format!("unknown kind '{kind}'; known kinds: {}", names.join(", ")),
-            );
-            return None;
-        };
-        let given = fields_except(object, "kind");
-        match resolve(params, &given, field) {
-            Ok(values) => Some((name, values)),
-            Err(errors) => {
-                self.errors.extend(errors);
-                None
-            }
-        }
-    }
-}
-
 impl Spec {
     /// Parses a spec from JSON text.
     pub fn from_json(text: &str) -> Result<Spec, SpecError> {
@@ -264,7 +165,7 @@ impl Spec {
 
     /// Parses a spec from a JSON value, reporting every bad field at once.
     pub fn from_value(value: &Json) -> Result<Spec, SpecError> {
-        let mut r = Reader { errors: Vec::new() };
+        let mut r = Reader::default();
         let Some(top) = r.object(value, "spec") else {
             return Err(SpecError { errors: r.errors });
         };
@@ -320,7 +221,7 @@ impl Spec {
         if batch_size.is_some()
             && problem
                 .as_ref()
-                .is_some_and(|p: &ProblemSpec| !p.entry.finite_sum)
+                .is_some_and(|p: &ProblemSpec| !p.entry.offers(crate::problem::View::FiniteSum))
         {
             r.error(
                 "batch_size",
@@ -482,90 +383,22 @@ fn read_run(
     problem: Option<&ProblemSpec>,
 ) -> Option<RunSpec> {
     let object = r.object(value, scope)?;
-    let Some(name) = object.get("optimizer").and_then(Json::as_str) else {
-        r.error(
-            format!("{scope}.optimizer"),
-            "is required, for example \"adam\"",
-        );
-        return None;
-    };
-    let entry = match registry::find_or_error(name, scope) {
-        Ok(entry) => entry,
-        Err(e) => {
-            r.errors.push(e);
-            return None;
-        }
-    };
-    let mut known: Vec<&str> = RUN_KEYS.to_vec();
-    known.extend(entry.params.iter().map(|p| p.name));
-    let has_betas = entry.param("beta1").is_some();
-    if has_betas {
-        known.push("betas");
-    }
-    r.unknown_keys(object, &known, scope);
-    let mut given: BTreeMap<String, Json> = object
-        .iter()
-        .filter(|(k, _)| !RUN_KEYS.contains(&k.as_str()) && entry.param(k).is_some())
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if let (true, Some(betas)) = (has_betas, object.get("betas")) {
-        match betas.as_array().filter(|a| a.len() == 2) {
-            Some(pair) => {
-                given.insert("beta1".into(), pair[0].clone());
-                given.insert("beta2".into(), pair[1].clone());
-            }
-            None => r.error(
-                format!("{scope}.betas"),
-                format!("must be a pair [β₁, β₂], got {betas}"),
-            ),
-        }
-    }
+    let subject = problem.map_or((String::new(), &View::ALL[..]), |p| {
+        (p.entry.subject(), p.entry.views)
+    });
+    let other_keys: Vec<&str> = RUN_KEYS[1..].to_vec();
+    let read = r.optimizer(object, scope, "optimizer", &other_keys, (&subject.0, subject.1));
     let label = match object.get("label") {
-        None => entry.label.to_string(),
-        Some(Json::String(s)) => s.clone(),
+        None => None,
+        Some(Json::String(s)) => Some(s.clone()),
         Some(other) => {
             r.error(
                 format!("{scope}.label"),
                 format!("must be a string, got {other}"),
             );
-            entry.label.to_string()
+            None
         }
     };
-    if let Some(problem) = problem {
-        let missing = entry.requires.unmet_by(problem.entry);
-        if let Some(message) = missing {
-            r.error(
-                format!("{scope}.optimizer"),
-                format!("'{name}' {message}; '{}' is not one", problem.entry.name),
-            );
-        }
-    }
-    let schedule = object.get("schedule").and_then(|value| {
-        if !entry.has_lr() {
-            r.error(
-                format!("{scope}.schedule"),
-                format!("'{name}' has no learning rate to schedule"),
-            );
-            return None;
-        }
-        let field = format!("{scope}.schedule");
-        let object = r.object(value, &field)?;
-        let Some(kind) = object.get("kind").and_then(Json::as_str) else {
-            r.error(
-                format!("{field}.kind"),
-                "is required, for example \"cosine\"",
-            );
-            return None;
-        };
-        let params = fields_except(object, "kind");
-        match schedule::build(kind, &params, &field) {
-            Ok(s) => Some((s, value.clone())),
-            Err(errors) => {
-                r.errors.extend(errors);
-                None
-            }
-        }
-    });
     let averaging = object.get("averaging").and_then(|value| {
         match r.kinded(value, &format!("{scope}.averaging"), AVERAGING_KINDS)? {
             ("exponential", p) => Some(Averaging::Exponential {
@@ -574,16 +407,12 @@ fn read_run(
             _ => Some(Averaging::Uniform),
         }
     });
-    let optimizer = match Configured::new(name, &given, scope) {
-        Ok(c) => c,
-        Err(errors) => {
-            r.errors.extend(errors);
-            return None;
-        }
-    };
-    if let Err(e) = optimizer.build(2, scope) {
-        r.errors.push(e);
-    }
+    let ReadOptimizer {
+        configured: optimizer,
+        given,
+        schedule,
+    } = read?;
+    let label = label.unwrap_or_else(|| optimizer.entry.label.to_string());
     Some(RunSpec {
         optimizer,
         given,

@@ -2,7 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use descent::optim::registry::{Family, OPTIMIZERS};
-use descent::train::{train, ClassifierSpec, Training, GRID_SIZE};
+use descent::experiment::classifier::{train, ClassifierSpec, Training, GRID_SIZE};
 use serde_json::{json, Value};
 
 fn run(spec: Value) -> Training {
@@ -38,8 +38,8 @@ fn every_first_order_optimizer_of_the_registry_trains_the_network() {
 #[test]
 fn curvature_methods_train_the_network() {
     for (optimizer, iterations) in [
-        (json!({"name": "gauss-newton"}), 15),
-        (json!({"name": "gauss-newton", "matrix_free": true}), 15),
+        (json!({"name": "gauss-newton-tr"}), 15),
+        (json!({"name": "gauss-newton-tr", "matrix_free": true}), 15),
         (json!({"name": "natural-gradient"}), 15),
         (
             json!({"name": "natural-gradient", "empirical": true, "lr": 0.1}),
@@ -108,22 +108,25 @@ fn a_bad_classifier_spec_names_every_field() {
         fields,
         vec![
             "extra",
-            "optimizer.name",
-            "iterations",
             "model.width",
-            "model.init"
+            "model.init",
+            "optimizer.name",
+            "iterations"
         ],
         "{err}"
     );
-    assert!(err
-        .to_string()
-        .contains("'newton' does not train the classifier"));
+    assert!(
+        err.to_string().contains(
+            "'newton' needs the Hessian, which the peaks classifier does not offer (every 2D problem does)"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn matrix_free_gauss_newton_reports_its_cg_iterations() {
     let training = run(small(
-        json!({"name": "gauss-newton", "matrix_free": true, "cg_iterations": 7}),
+        json!({"name": "gauss-newton-tr", "matrix_free": true, "cg_iterations": 7}),
         10,
     ));
     let cg = &training.history.cg_iterations;
@@ -133,11 +136,11 @@ fn matrix_free_gauss_newton_reports_its_cg_iterations() {
 
 #[test]
 fn training_in_slices_gives_exactly_the_same_network() {
-    use descent::train::Session;
+    use descent::experiment::classifier::Session;
     for optimizer in [
         json!({"name": "sgd", "lr": 0.1, "momentum": 0.9}),
         json!({"name": "kfac"}),
-        json!({"name": "gauss-newton", "matrix_free": true}),
+        json!({"name": "gauss-newton-tr", "matrix_free": true}),
     ] {
         let spec = ClassifierSpec::from_value(&small(optimizer.clone(), 40)).unwrap();
         let whole = train(&spec, &|| 0.0).unwrap();

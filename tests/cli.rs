@@ -305,7 +305,7 @@ fn a_reader_that_stops_early_ends_the_program_quietly() {
 #[test]
 fn gauss_newton_at_width_8192_is_refused_before_allocating() {
     let spec =
-        r#"{"model": {"width": 8192}, "optimizer": {"name": "gauss-newton"}, "iterations": 5}"#;
+        r#"{"model": {"width": 8192}, "optimizer": {"name": "gauss-newton-tr"}, "iterations": 5}"#;
     let output = descent(&["train", "-"], Some(spec));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");

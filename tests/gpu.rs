@@ -5,9 +5,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use descent::data::PeaksData;
-use descent::gpu::{Gpu, GpuMlp, GpuOptimizer, GpuSession};
+use descent::gpu::{Gpu, GpuMlp, GpuSession};
+use descent::optim::DeviceRule;
 use descent::nn::mlp::{Architecture, Mlp, Parametrization, Workspace};
-use descent::train::{decision_grid, ClassifierSpec, Session};
+use descent::experiment::classifier::{decision_grid, ClassifierSpec, Session};
 use pollster::block_on;
 
 /// f32 against f64: the tolerance.
@@ -70,7 +71,7 @@ fn loss_and_gradient_match_the_cpu() {
             Some(&mut cpu_grad),
             &mut Workspace::default(),
         );
-        let sgd = GpuOptimizer::Sgd {
+        let sgd = DeviceRule::Sgd {
             momentum: 0.0,
             dampening: 0.0,
             nesterov: false,
@@ -118,7 +119,7 @@ fn compare_trajectories(gpu: &Gpu, spec: &ClassifierSpec) {
     let theta_error = relative(&theta, cpu.theta());
     println!(
         "{} width {}: losses {loss_error:.1e}, parameters {theta_error:.1e}",
-        spec.optimizer_name, spec.architecture.width
+        spec.optimizer_name(), spec.architecture.width
     );
     assert!(
         loss_error < TOLERANCE,

@@ -2,7 +2,7 @@
 //! committed presets: each row within two points of the lecture's figures.
 #![cfg(not(target_arch = "wasm32"))]
 
-use descent::train::{train, ClassifierSpec, Training};
+use descent::experiment::classifier::{train, ClassifierSpec, Training};
 
 fn run(preset: &str) -> Training {
     let spec = ClassifierSpec::from_json(preset).expect("presets are valid");

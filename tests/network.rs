@@ -146,7 +146,7 @@ fn dense_ggn_equals_the_sum_of_per_sample_jacobian_products() {
 #[test]
 fn matrix_free_ggn_products_equal_the_dense_matrix_times_the_vector() {
     use descent::nn::ggn;
-    use descent::optim::gauss_newton_tr::GaussNewtonOperator;
+    use descent::problem::GaussNewtonProducts;
     let data = PeaksData::generate(3, 40, 0.8);
     for arch in architectures() {
         let mlp = Mlp::new(arch);
@@ -154,7 +154,7 @@ fn matrix_free_ggn_products_equal_the_dense_matrix_times_the_vector() {
         let p = theta.len();
         let mut ws = Workspace::default();
         let dense = ggn::dense(&mlp, &theta, &data.train, false, &mut ws);
-        let mut operator = Classifier::new(mlp.clone(), data.train.clone());
+        let operator = Classifier::new(mlp.clone(), data.train.clone());
         let (loss, gradient) = operator.linearize(&theta);
         assert!((loss - dense.loss).abs() < 1e-12);
         assert!(gradient

@@ -1,7 +1,7 @@
 //! Behaviour of the optimizers the lectures rely on, through the spec and runner.
 #![cfg(not(target_arch = "wasm32"))]
 
-use descent::optim::registry::{Family, Requirement, OPTIMIZERS};
+use descent::optim::registry::{Family, OPTIMIZERS};
 use descent::problem::registry::PROBLEMS;
 use descent::run::{run_spec, Outcome, RunResult, Status};
 use descent::spec::Spec;
@@ -303,11 +303,7 @@ fn tolerance_stops_a_run_as_converged() {
 fn registry_requirements_match_the_problems() {
     for entry in OPTIMIZERS {
         for problem in PROBLEMS {
-            let ok = match entry.requires {
-                Requirement::Nothing => true,
-                Requirement::Residuals => problem.least_squares,
-                Requirement::FiniteSum => problem.finite_sum,
-            };
+            let ok = entry.needs.iter().all(|v| problem.views.contains(v));
             let spec = json!({"problem": {"name": problem.name}, "steps": 3, "runs": [{"optimizer": entry.name}]});
             let parsed = Spec::from_value(&spec);
             assert_eq!(

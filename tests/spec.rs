@@ -98,7 +98,7 @@ fn one_error_lists_every_bad_field() {
     );
     assert!(text
         .contains("runs[2].nesterov: Nesterov momentum requires momentum > 0 and dampening = 0"));
-    assert!(text.contains("runs[3].optimizer: 'svrg' needs a finite-sum problem (regression); 'rosenbrock' is not one"));
+    assert!(text.contains("runs[3].optimizer: 'svrg' needs a finite sum with per-sample gradients, which 'rosenbrock' does not offer ('regression', the peaks classifier do)"), "{text}");
     assert!(text.contains("runs[4].schedule: 'bfgs' has no learning rate to schedule"));
 }
 

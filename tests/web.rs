@@ -219,7 +219,7 @@ fn training_service_trains_and_reports_snapshots() {
 #[wasm_bindgen_test]
 async fn ten_gpu_steps_match_the_cpu() {
     use descent::gpu::{Gpu, GpuSession};
-    use descent::train::{ClassifierSpec, Session};
+    use descent::experiment::classifier::{ClassifierSpec, Session};
     let gpu = Gpu::new()
         .await
         .expect("a WebGPU adapter (headless Chromium needs --enable-unsafe-webgpu)");

@@ -14,7 +14,7 @@ use descent::render::classifier::draw_training;
 use descent::render::figure::draw_outcome;
 use descent::run::{run_spec, Outcome};
 use descent::spec::Spec;
-use descent::train::{train, ClassifierSpec, Training};
+use descent::experiment::classifier::{train, ClassifierSpec, Training};
 use plotters::prelude::*;
 
 /// Descent: optimization algorithms for machine learning, from the command line.
@@ -271,10 +271,11 @@ fn listing() -> String {
     text += "\nOptimizers:\n";
     for o in OPTIMIZERS {
         text += &format!(
-            "  {}: {} [{}]\n{}",
+            "  {}: {} [{}] runs on {}\n{}",
             o.name,
             o.label,
             o.family.label(),
+            o.runs_on(),
             describe(o.params)
         );
     }
@@ -291,11 +292,12 @@ fn markdown() -> String {
     );
     for o in OPTIMIZERS {
         text += &format!(
-            "## `{}`: {}\n\n*{}*. {}\n\n",
+            "## `{}`: {}\n\n*{}*. {}\n\nRuns on {}.\n\n",
             o.name,
             o.label,
             o.family.label(),
-            o.reference
+            o.reference,
+            o.runs_on()
         );
         text += "```text\n";
         text += o.equations;

@@ -19,40 +19,10 @@ use super::readback::{self, Pending};
 use super::{Gpu, GpuError};
 use crate::data::{Dataset, CLASSES};
 use crate::nn::mlp::{Architecture, Parametrization};
+use crate::optim::{DeviceRule, RuleState};
 
 /// The matmul kernel's tile side.
 const TILE: u32 = 16;
-
-/// An update rule the GPU implements, with torch.optim's semantics.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum GpuOptimizer {
-    /// `torch.optim.SGD`.
-    Sgd {
-        /// μ.
-        momentum: f64,
-        /// τ.
-        dampening: f64,
-        /// Nesterov's look-ahead.
-        nesterov: bool,
-        /// λ (coupled: added to the gradient).
-        weight_decay: f64,
-    },
-    /// `torch.optim.Adam` (coupled decay) or `AdamW` (decoupled).
-    Adam {
-        /// β₁.
-        beta1: f64,
-        /// β₂.
-        beta2: f64,
-        /// ε.
-        eps: f64,
-        /// λ.
-        weight_decay: f64,
-        /// AdamW's decoupled decay.
-        decoupled: bool,
-        /// AMSGrad's running maximum of v.
-        amsgrad: bool,
-    },
-}
 
 /// A compute pipeline with one dispatch's bind group and workgroup counts.
 struct Dispatch {
@@ -76,8 +46,10 @@ pub struct GpuMlp {
     batch: u32,
     params: usize,
     scale: f32,
-    optimizer: GpuOptimizer,
+    optimizer: DeviceRule,
     steps_taken: u64,
+    /// The optimizer's buffers: m (or SGD's b), v and AMSGrad's max v.
+    moments: [wgpu::Buffer; 3],
     theta: wgpu::Buffer,
     grad: wgpu::Buffer,
     indices: wgpu::Buffer,
@@ -154,7 +126,7 @@ impl GpuMlp {
         train: &Dataset,
         test: &Dataset,
         batch: usize,
-        optimizer: GpuOptimizer,
+        optimizer: DeviceRule,
     ) -> Result<Self, GpuError> {
         if arch.depth != 1 {
             return Err(GpuError(format!(
@@ -409,7 +381,7 @@ impl GpuMlp {
 
         let update_uniform = uniform("update", &[0; 16]);
         let update = match optimizer {
-            GpuOptimizer::Sgd { .. } => {
+            DeviceRule::Sgd { .. } => {
                 let sgd = &kernels.sgd;
                 Dispatch {
                     bind_group: bind(sgd, &[&update_uniform, &theta_buffer, &grad, &first]),
@@ -417,7 +389,7 @@ impl GpuMlp {
                     workgroups: (groups(params as u32, 256), 1),
                 }
             }
-            GpuOptimizer::Adam { .. } => {
+            DeviceRule::Adam { .. } => {
                 let adam = &kernels.adam;
                 Dispatch {
                     bind_group: bind(
@@ -483,6 +455,7 @@ impl GpuMlp {
             scale: scale as f32,
             optimizer,
             steps_taken: 0,
+            moments: [first, second, second_max],
             theta: theta_buffer,
             grad,
             indices,
@@ -546,7 +519,7 @@ impl GpuMlp {
         self.steps_taken += 1;
         let t = self.steps_taken;
         let words: Vec<u32> = match self.optimizer {
-            GpuOptimizer::Sgd {
+            DeviceRule::Sgd {
                 momentum,
                 dampening,
                 nesterov,
@@ -567,7 +540,7 @@ impl GpuMlp {
                 0,
                 0,
             ],
-            GpuOptimizer::Adam {
+            DeviceRule::Adam {
                 beta1,
                 beta2,
                 eps,
@@ -618,6 +591,25 @@ impl GpuMlp {
         Ok((mean, grad))
     }
 
+    /// Asks for the optimizer's state behind the steps already queued: its
+    /// step count and buffers, under `torch.optim`'s names.
+    pub fn request_state(&self) -> StateRequest {
+        let names = self.optimizer.buffers();
+        StateRequest {
+            step: self.steps_taken,
+            reads: names
+                .iter()
+                .zip(&self.moments)
+                .map(|(name, buffer)| {
+                    (
+                        *name,
+                        readback::request(&self.gpu, buffer, 0, self.params as u64),
+                    )
+                })
+                .collect(),
+        }
+    }
+
     /// Asks for the current parameters (behind the steps already queued).
     pub fn request_parameters(&self) -> Pending {
         readback::request(&self.gpu, &self.theta, 0, self.params as u64)
@@ -646,7 +638,7 @@ impl GpuMlp {
     /// over [−3, 3]² (top row first), computed on the GPU.
     pub fn request_grid(&self, size: usize) -> GridRequest {
         let device = &self.gpu.device;
-        let points: Vec<f32> = crate::train::grid_points(size)
+        let points: Vec<f32> = crate::experiment::classifier::grid_points(size)
             .iter()
             .flatten()
             .map(|&v| v as f32)
@@ -732,5 +724,29 @@ impl GridRequest {
     /// The class at each grid point, top row first.
     pub async fn finish(self) -> Result<Vec<u8>, GpuError> {
         Ok(self.0.finish().await?.iter().map(|&c| c as u8).collect())
+    }
+}
+
+/// The optimizer's state on its way back from the GPU.
+pub struct StateRequest {
+    step: u64,
+    reads: Vec<(&'static str, Pending)>,
+}
+
+impl StateRequest {
+    /// The state, once every buffer has been read.
+    pub async fn finish(self) -> Result<RuleState, GpuError> {
+        let mut buffers = Vec::with_capacity(self.reads.len());
+        for (name, read) in self.reads {
+            let values = read.floats().await?;
+            buffers.push((
+                name.to_string(),
+                values.iter().map(|&v| f64::from(v)).collect(),
+            ));
+        }
+        Ok(RuleState {
+            step: self.step,
+            buffers,
+        })
     }
 }

@@ -7,18 +7,19 @@
 //! bias and ReLU, softmax cross-entropy, the backward pass, the optimizer's
 //! update) with no readback; the kernels live in `kernels/*.wgsl`. Results
 //! come back only through `map_async`, so nothing blocks in the browser.
-//! [`GpuSession`] trains a classifier spec the way `train::Session` does on
-//! the CPU (same initial parameters, mini-batches and schedule), in `f32`.
+//! [`GpuSession`] trains a classifier spec the way the CPU session does (same
+//! initial parameters, mini-batch stream, schedule and log), in `f32`; the
+//! registry says which optimizers it runs.
 
 mod kernels;
 mod mlp;
 mod readback;
 mod session;
 
-pub use mlp::{EvalRequest, GpuEval, GpuMlp, GpuOptimizer, GridRequest};
+pub use mlp::{EvalRequest, GpuEval, GpuMlp, GridRequest, StateRequest};
 #[cfg(not(target_arch = "wasm32"))]
-pub use session::train;
-pub use session::GpuSession;
+pub use session::{train, train_until};
+pub use session::{gpu_optimizers, GpuSession};
 
 use std::fmt;
 

@@ -1,38 +1,21 @@
-//! A classifier spec trained on the GPU the way `train::Session` trains it on
-//! the CPU: the same initial parameters, the same mini-batches in the same
-//! order, the same schedule; the update in `f32` on the device.
+//! A classifier spec trained on the GPU the way the CPU session trains it:
+//! the same initial parameters, the same mini-batch stream, the same
+//! schedule and log entries; the update in `f32` on the device. The
+//! registry says which optimizers the GPU runs and with what hyperparameters.
 
-use super::{Gpu, GpuError, GpuMlp, GpuOptimizer};
+use super::{Gpu, GpuError, GpuEval, GpuMlp};
 use crate::data::PeaksData;
+use crate::experiment::classifier::{BatchStream, ClassifierSpec, LogEntry};
 use crate::nn::mlp::Mlp;
-use crate::optim::registry::Configured;
-use crate::optim::schedule::Schedule;
-use crate::random::{self, ChaCha8Rng};
-use crate::train::{ClassifierSpec, Trainer};
+use crate::optim::registry::OPTIMIZERS;
 
-impl GpuOptimizer {
-    /// The GPU's version of a configured registry optimizer, if it has one
-    /// (SGD, Adam, AdamW).
-    pub fn from_registry(configured: &Configured) -> Option<Self> {
-        let p = &configured.values;
-        match configured.entry.name {
-            "sgd" => Some(Self::Sgd {
-                momentum: p.number("momentum"),
-                dampening: p.number("dampening"),
-                nesterov: p.flag("nesterov"),
-                weight_decay: p.number("weight_decay"),
-            }),
-            name @ ("adam" | "adamw") => Some(Self::Adam {
-                beta1: p.number("beta1"),
-                beta2: p.number("beta2"),
-                eps: p.number("eps"),
-                weight_decay: p.number("weight_decay"),
-                decoupled: name == "adamw",
-                amsgrad: p.flag("amsgrad"),
-            }),
-            _ => None,
-        }
-    }
+/// The optimizers a GPU backend runs, from the registry.
+pub fn gpu_optimizers() -> Vec<&'static str> {
+    OPTIMIZERS
+        .iter()
+        .filter(|o| o.gpu.is_some())
+        .map(|o| o.name)
+        .collect()
 }
 
 /// Training on the GPU: steps are queued without waiting; results are read
@@ -40,55 +23,38 @@ impl GpuOptimizer {
 pub struct GpuSession {
     spec: ClassifierSpec,
     mlp: GpuMlp,
-    lr: f64,
-    schedule: Schedule,
-    full_batch: bool,
-    rng: ChaCha8Rng,
-    order: Vec<usize>,
-    rows: Vec<usize>,
+    stream: BatchStream,
     iteration: usize,
 }
 
 impl GpuSession {
     /// Sets up `spec` on `gpu`, or says why the GPU cannot train it (an
-    /// optimizer other than SGD, Adam or AdamW, more than one hidden layer, a
-    /// network too large for the device).
+    /// optimizer the registry gives no GPU rule, more than one hidden layer,
+    /// a network too large for the device).
     pub fn new(gpu: &Gpu, spec: &ClassifierSpec) -> Result<Self, GpuError> {
-        let Trainer::Registry(configured, schedule) = &spec.trainer else {
-            return Err(GpuError(format!(
-                "{} runs on the CPU only",
-                spec.optimizer_name
-            )));
-        };
-        let optimizer = GpuOptimizer::from_registry(configured).ok_or_else(|| {
+        let rule = spec.optimizer.entry.gpu.ok_or_else(|| {
             GpuError(format!(
-                "{} runs on the CPU only (the GPU has SGD, Adam and AdamW)",
-                configured.entry.name
+                "{} runs on the CPU only (the GPU runs {})",
+                spec.optimizer_name(),
+                gpu_optimizers().join(", ")
             ))
         })?;
         let data = PeaksData::generate(spec.data.0, spec.data.1, spec.data.2);
-        let mlp = Mlp::new(spec.architecture);
-        let theta = mlp.init(spec.init, spec.seed);
-        let n_train = data.train.len();
-        let batch = spec.batch_size.filter(|&b| b < n_train);
-        let gpu_mlp = GpuMlp::new(
+        let theta = Mlp::new(spec.architecture).init(spec.init, spec.seed);
+        let stream = BatchStream::new(spec, data.train.len());
+        let mlp = GpuMlp::new(
             gpu,
             spec.architecture,
             &theta,
             &data.train,
             &data.test,
-            batch.unwrap_or(n_train),
-            optimizer,
+            stream.size().unwrap_or(data.train.len()),
+            rule(&spec.optimizer.values),
         )?;
         Ok(Self {
             spec: spec.clone(),
-            mlp: gpu_mlp,
-            lr: configured.lr(),
-            schedule: *schedule,
-            full_batch: batch.is_none(),
-            rng: random::stream(spec.seed, 7),
-            order: (0..n_train).collect(),
-            rows: (0..n_train).collect(),
+            mlp,
+            stream,
             iteration: 0,
         })
     }
@@ -115,17 +81,7 @@ impl GpuSession {
 
     /// Whether the spec logs after the iteration just queued.
     pub fn log_due(&self) -> bool {
-        self.iteration % self.spec.log_every == 0 || self.iteration == self.spec.iterations
-    }
-
-    /// Passes over the training set after `iteration` iterations.
-    pub fn epoch(&self, iteration: usize) -> f64 {
-        iteration as f64 * self.mlp.batch() as f64 / self.order.len().max(1) as f64
-    }
-
-    /// The learning rate of the iteration just queued.
-    pub fn last_lr(&self) -> f64 {
-        self.schedule.lr(self.lr, self.iteration.saturating_sub(1))
+        self.spec.log_due(self.iteration)
     }
 
     /// Queues one iteration (nothing if finished).
@@ -133,62 +89,87 @@ impl GpuSession {
         if self.finished() {
             return;
         }
-        if !self.full_batch {
-            let size = self.mlp.batch();
-            random::permutation_prefix(&mut self.rng, &mut self.order, size, &mut self.rows);
-        }
-        let lr = self.schedule.lr(self.lr, self.iteration);
-        self.mlp.step(&self.rows, lr);
+        let lr = self.spec.lr(self.iteration);
+        let rows = self.stream.next_rows();
+        self.mlp.step(rows, lr);
         self.iteration += 1;
+    }
+
+    /// The log entry of iteration `iteration` from the evaluations read back
+    /// (the GPU computes no gradient norm: NaN).
+    pub fn log_entry(&self, iteration: usize, (train, test): (GpuEval, GpuEval), wall_ms: f64) -> LogEntry {
+        LogEntry {
+            iteration,
+            epoch: self.spec.epoch(iteration),
+            train: (train.loss, train.accuracy),
+            test: (test.loss, test.accuracy),
+            grad_norm: f64::NAN,
+            step: match iteration {
+                0 => f64::NAN,
+                t => self.spec.lr(t - 1),
+            },
+            wall_ms,
+            cg_iterations: None,
+        }
     }
 }
 
-/// Trains `spec` to the end on `gpu`, waiting for each log (native only):
-/// what `train::train` does on the CPU. The gradient norm is not computed on
-/// the GPU and is logged as NaN (null in JSON).
+/// Trains `spec` on `gpu` for `iterations` iterations (at most the spec's),
+/// waiting for each log (native only), and returns the checkpoint a run
+/// continues from: the parameters, the optimizer's state and the log.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn train_until(
+    gpu: &Gpu,
+    spec: &ClassifierSpec,
+    iterations: usize,
+    clock: &dyn Fn() -> f64,
+) -> Result<(GpuSession, crate::experiment::classifier::Checkpoint), GpuError> {
+    use crate::experiment::classifier::{Checkpoint, TrainingHistory};
+    let started = clock();
+    let mut session = GpuSession::new(gpu, spec)?;
+    let mut history = TrainingHistory::default();
+    let mut log = |session: &GpuSession| -> Result<(), GpuError> {
+        let evals = pollster::block_on(session.mlp().evaluate())?;
+        history.push(session.log_entry(session.iteration(), evals, clock() - started));
+        Ok(())
+    };
+    log(&session)?;
+    while !session.finished() && session.iteration() < iterations {
+        session.step();
+        if session.log_due() {
+            log(&session)?;
+        }
+    }
+    let theta = pollster::block_on(session.mlp().request_parameters().floats())?;
+    let state = pollster::block_on(session.mlp().request_state().finish())?;
+    let checkpoint = Checkpoint {
+        iteration: session.iteration(),
+        theta: theta.iter().map(|&v| f64::from(v)).collect(),
+        state: Some(state),
+        history,
+    };
+    Ok((session, checkpoint))
+}
+
+/// Trains `spec` to the end on `gpu` (native only): what
+/// `experiment::classifier::train` does on the CPU.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn train(
     gpu: &Gpu,
     spec: &ClassifierSpec,
     clock: &dyn Fn() -> f64,
-) -> Result<crate::train::Training, GpuError> {
-    use crate::train::{DecisionGrid, Training, TrainingHistory, GRID_SIZE};
-    let started = clock();
-    let mut session = GpuSession::new(gpu, spec)?;
-    let mut history = TrainingHistory::default();
-    let log = |session: &GpuSession, history: &mut TrainingHistory| -> Result<(), GpuError> {
-        let (train, test) = pollster::block_on(session.mlp().evaluate())?;
-        let t = session.iteration();
-        history.iteration.push(t);
-        history.epoch.push(session.epoch(t));
-        history.train_loss.push(train.loss);
-        history.train_accuracy.push(train.accuracy);
-        history.test_loss.push(test.loss);
-        history.test_accuracy.push(test.accuracy);
-        history.grad_norm.push(f64::NAN);
-        history
-            .step
-            .push(if t == 0 { f64::NAN } else { session.last_lr() });
-        history.wall_ms.push(clock() - started);
-        Ok(())
-    };
-    log(&session, &mut history)?;
-    while !session.finished() {
-        session.step();
-        if session.log_due() {
-            log(&session, &mut history)?;
-        }
-    }
+) -> Result<crate::experiment::classifier::Training, GpuError> {
+    use crate::experiment::classifier::{DecisionGrid, Training, GRID_SIZE};
+    let (session, checkpoint) = train_until(gpu, spec, spec.iterations, clock)?;
     let classes = pollster::block_on(session.mlp().request_grid(GRID_SIZE).finish())?;
-    let theta = pollster::block_on(session.mlp().request_parameters().floats())?;
     Ok(Training {
-        optimizer: spec.optimizer_name.clone(),
-        parameters: theta.len(),
-        history,
+        optimizer: spec.optimizer_name().to_string(),
+        parameters: checkpoint.theta.len(),
+        history: checkpoint.history,
         grid: DecisionGrid {
             size: GRID_SIZE,
             classes,
         },
-        theta: theta.iter().map(|&v| f64::from(v)).collect(),
+        theta: checkpoint.theta,
     })
 }

@@ -1,11 +1,13 @@
-//! What one step of a curvature method costs in memory and arithmetic on a
-//! given network, and the limits beyond which a spec is refused before
-//! anything is allocated (a dense p × p matrix at width 8192 would need tens
-//! of gigabytes; the refusal names the limit and the widest network that fits).
+//! What one step of an optimizer costs in memory and arithmetic on a given
+//! network, from what its registry entry says it stores, and the limits
+//! beyond which a spec is refused before anything is allocated (a dense
+//! p × p matrix at width 8192 would need tens of gigabytes; the refusal names
+//! the limit and the widest network that fits).
 
 use super::mlp::{Architecture, Mlp};
 use crate::data::CLASSES;
 use crate::error::FieldError;
+use crate::optim::registry::{Configured, Storage};
 
 /// The most memory a method's curvature may take (bytes).
 pub const MAX_CURVATURE_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
@@ -13,38 +15,23 @@ pub const MAX_CURVATURE_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
 /// about ten seconds of one core.
 pub const MAX_CURVATURE_FLOPS: f64 = 5e10;
 
-/// The curvature a method keeps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CurvatureKind {
-    /// A dense p × p matrix from `rows` rows per training sample (five for the
-    /// Gauss–Newton matrix, one for the empirical Fisher): Gauss–Newton, natural gradient.
-    Dense {
-        /// Rows per sample of the factor B in G = BᵀB/N.
-        rows: usize,
-    },
-    /// Per-layer Kronecker factors, inverted by Cholesky (K-FAC) or
-    /// eigen-decomposed (Shampoo).
-    Kronecker {
-        /// Whether each factor is eigen-decomposed every step.
-        eigen: bool,
-    },
-}
-
-/// Memory (bytes) and arithmetic (operations) of one step of `kind` on `arch`
-/// with `samples` training points.
-pub fn cost(kind: CurvatureKind, arch: Architecture, samples: usize) -> (f64, f64) {
-    let mlp = Mlp::new(arch);
-    let p = mlp.param_count() as f64;
+/// Memory (bytes) and arithmetic (operations) beyond a gradient of one
+/// step of an optimizer that keeps `storage`, on `arch` with `samples` training points.
+pub fn cost(storage: Storage, arch: Architecture, samples: usize) -> (f64, f64) {
+    let p = Mlp::new(arch).param_count() as f64;
     let n = samples as f64;
-    match kind {
-        CurvatureKind::Dense { rows } => {
+    match storage {
+        Storage::Vectors => (8.0 * 4.0 * p, 8.0 * p),
+        Storage::PerSample => (8.0 * n * p, 4.0 * p),
+        Storage::Matrix => (8.0 * 2.0 * p * p, 6.0 * p * p),
+        Storage::Dense { rows } => {
             let r = rows as f64;
             (
                 8.0 * (r * n * p + 3.0 * p * p),
                 2.0 * r * n * p * p + 4.0 * p * p * p,
             )
         }
-        CurvatureKind::Kronecker { eigen } => {
+        Storage::Kronecker { eigen } => {
             let mut sizes = vec![2];
             sizes.extend(std::iter::repeat_n(arch.width, arch.depth.max(1)));
             sizes.push(CLASSES);
@@ -68,14 +55,11 @@ fn human_bytes(bytes: f64) -> String {
     }
 }
 
-/// Refuses `kind` on `arch` when one step would exceed the limits, naming
-/// both, what the network needs and the widest width that fits.
-pub fn check(
-    kind: CurvatureKind,
-    arch: Architecture,
-    samples: usize,
-    method: &str,
-) -> Result<(), FieldError> {
+/// Refuses `optimizer` on `arch` when one step would exceed the limits,
+/// naming both, what the network needs and the widest width that fits.
+pub fn check(optimizer: &Configured, arch: Architecture, samples: usize) -> Result<(), FieldError> {
+    let kind = (optimizer.entry.storage)(&optimizer.values);
+    let method = optimizer.entry.name;
     let fits = |width: usize| {
         let (memory, work) = cost(kind, Architecture { width, ..arch }, samples);
         memory <= MAX_CURVATURE_BYTES && work <= MAX_CURVATURE_FLOPS
@@ -85,20 +69,29 @@ pub fn check(
     }
     let (memory, work) = cost(kind, arch, samples);
     let widest = (2..arch.width).rev().find(|&w| fits(w));
+    let p = Mlp::new(arch).param_count();
     let what = match kind {
-        CurvatureKind::Dense { .. } => format!(
-            "forms a dense p × p curvature matrix; at width {} p = {}",
-            arch.width,
-            Mlp::new(arch).param_count()
+        Storage::Dense { .. } => format!(
+            "forms a dense p × p curvature matrix; at width {} p = {p}",
+            arch.width
         ),
-        CurvatureKind::Kronecker { .. } => format!(
+        Storage::Matrix => format!(
+            "keeps a dense p × p matrix; at width {} p = {p}",
+            arch.width
+        ),
+        Storage::PerSample => format!(
+            "keeps a gradient of p = {p} values for each of the {samples} samples"
+        ),
+        Storage::Vectors => format!("keeps vectors of p = {p} values"),
+        Storage::Kronecker { .. } => format!(
             "keeps per-layer factors up to {} × {}",
             arch.width + 1,
             arch.width + 1
         ),
     };
+    let matrix_free = optimizer.entry.param("matrix_free").is_some();
     let fix = match (kind, widest) {
-        (CurvatureKind::Dense { .. }, Some(w)) if method == "gauss-newton" => {
+        (Storage::Dense { .. }, Some(w)) if matrix_free => {
             format!("set \"matrix_free\": true, or use a width of at most {w}")
         }
         (_, Some(w)) => format!("use a width of at most {w}"),
@@ -131,9 +124,13 @@ mod tests {
 
     #[test]
     fn the_lecture_width_fits_and_8192_is_refused_with_the_limit() {
-        let dense = CurvatureKind::Dense { rows: CLASSES };
-        assert!(check(dense, arch(32), 800, "gauss-newton").is_ok());
-        let err = check(dense, arch(8192), 800, "gauss-newton").unwrap_err();
+        let configured = |name: &str, json: serde_json::Value| {
+            let params = json.as_object().unwrap().clone().into_iter().collect();
+            Configured::new(name, &params, "optimizer").unwrap()
+        };
+        let dense = configured("gauss-newton-tr", serde_json::json!({}));
+        assert!(check(&dense, arch(32), 800).is_ok());
+        let err = check(&dense, arch(8192), 800).unwrap_err();
         assert_eq!(err.field, "model.width");
         assert!(err.message.contains("p = 65541"), "{}", err.message);
         assert!(err.message.contains("limits 537 MB"), "{}", err.message);
@@ -142,8 +139,18 @@ mod tests {
             "{}",
             err.message
         );
-        let kfac = CurvatureKind::Kronecker { eigen: false };
-        assert!(check(kfac, arch(32), 800, "kfac").is_ok());
-        assert!(check(kfac, arch(16384), 800, "kfac").is_err());
+        let free = configured("gauss-newton-tr", serde_json::json!({"matrix_free": true}));
+        assert!(check(&free, arch(16384), 800).is_ok());
+        let kfac = configured("kfac", serde_json::json!({}));
+        assert!(check(&kfac, arch(32), 800).is_ok());
+        assert!(check(&kfac, arch(16384), 800).is_err());
+        let bfgs = configured("bfgs", serde_json::json!({}));
+        assert!(check(&bfgs, arch(32), 800).is_ok());
+        let err = check(&bfgs, arch(8192), 800).unwrap_err();
+        assert!(err.message.contains("dense p × p matrix"), "{}", err.message);
+        let sag = configured("sag", serde_json::json!({}));
+        assert!(check(&sag, arch(8192), 800).is_ok());
+        let sgd = configured("sgd", serde_json::json!({}));
+        assert!(check(&sgd, arch(16384), 800).is_ok());
     }
 }

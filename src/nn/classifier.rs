@@ -1,6 +1,8 @@
 //! The network on its training data as an [`Objective`]: the mean
-//! cross-entropy over the training set, with batched mini-batch gradients,
-//! so every first-order optimizer of the registry trains it unchanged.
+//! cross-entropy over the training set, offering the views its optimizers
+//! need — mini-batch gradients (a finite sum), products with its
+//! Gauss–Newton matrix and its layer structure — so every registry optimizer
+//! whose needs it meets trains it unchanged.
 
 use std::cell::RefCell;
 
@@ -10,8 +12,10 @@ use super::ggn;
 use super::mlp::{Mlp, Workspace};
 use crate::data::Dataset;
 use crate::data::CLASSES;
-use crate::optim::gauss_newton_tr::{Curvature, GaussNewtonModel, GaussNewtonOperator};
-use crate::problem::{FiniteSum, Objective};
+use crate::problem::{
+    Curvature, CurvatureMatrix, FiniteSum, GaussNewtonProducts, LayerBatch, LayerPass,
+    LayerStructure, Objective, View,
+};
 
 /// The training loss of an [`Mlp`] on a data set.
 #[derive(Debug)]
@@ -23,7 +27,7 @@ pub struct Classifier {
     workspace: RefCell<Workspace>,
     batch: RefCell<Dataset>,
     /// The point of the last linearisation and the softmax there (N × 5).
-    linearized: Option<(Vec<f64>, Vec<f64>)>,
+    linearized: RefCell<Option<(Vec<f64>, Vec<f64>)>>,
 }
 
 impl Classifier {
@@ -34,7 +38,7 @@ impl Classifier {
             data,
             workspace: RefCell::new(Workspace::default()),
             batch: RefCell::new(Dataset::default()),
-            linearized: None,
+            linearized: RefCell::new(None),
         }
     }
 }
@@ -62,6 +66,18 @@ impl Objective for Classifier {
 
     fn finite_sum(&self) -> Option<&dyn FiniteSum> {
         Some(self)
+    }
+
+    fn gauss_newton(&self) -> Option<&dyn GaussNewtonProducts> {
+        Some(self)
+    }
+
+    fn layers(&self) -> Option<&dyn LayerStructure> {
+        Some(self)
+    }
+
+    fn views(&self) -> Vec<View> {
+        crate::optim::registry::CLASSIFIER_VIEWS.to_vec()
     }
 }
 
@@ -97,48 +113,37 @@ impl FiniteSum for Classifier {
     }
 }
 
-impl GaussNewtonModel for Classifier {
-    fn loss(&mut self, theta: &[f64]) -> f64 {
+impl GaussNewtonProducts for Classifier {
+    fn loss(&self, theta: &[f64]) -> f64 {
         self.value(theta)
     }
 
-    fn curvature(&mut self, theta: &[f64]) -> Curvature {
-        ggn::dense(
-            &self.mlp,
-            theta,
-            &self.data,
-            false,
-            self.workspace.get_mut(),
-        )
-    }
-}
-
-impl GaussNewtonOperator for Classifier {
-    fn loss(&mut self, theta: &[f64]) -> f64 {
-        self.value(theta)
-    }
-
-    fn linearize(&mut self, theta: &[f64]) -> (f64, Vec<f64>) {
+    fn linearize(&self, theta: &[f64]) -> (f64, Vec<f64>) {
         let mut grad = vec![0.0; theta.len()];
-        let ws = self.workspace.get_mut();
-        let eval =
-            self.mlp
-                .loss_and_gradient(theta, &self.data.x, &self.data.labels, Some(&mut grad), ws);
-        let probs = self.mlp.probabilities(ws);
-        self.linearized = Some((theta.to_vec(), probs));
+        let mut ws = self.workspace.borrow_mut();
+        let eval = self.mlp.loss_and_gradient(
+            theta,
+            &self.data.x,
+            &self.data.labels,
+            Some(&mut grad),
+            &mut ws,
+        );
+        let probs = self.mlp.probabilities(&ws);
+        *self.linearized.borrow_mut() = Some((theta.to_vec(), probs));
         (eval.loss, grad)
     }
 
     /// Gv = (1/N) Σ Jᵢᵀ Hᵢ Jᵢ v: a forward-mode pass for Jv, Hᵢ = diag(pᵢ) − pᵢpᵢᵀ
     /// applied per input, and a backward pass for Jᵀ(·).
-    fn ggn_times(&mut self, v: &[f64]) -> Vec<f64> {
+    fn ggn_times(&self, v: &[f64]) -> Vec<f64> {
         let mut out = vec![0.0; v.len()];
-        let Some((theta, probs)) = &self.linearized else {
+        let linearized = self.linearized.borrow();
+        let Some((theta, probs)) = linearized.as_ref() else {
             return out;
         };
-        let ws = self.workspace.get_mut();
-        self.mlp.forward(theta, &self.data.x, ws);
-        let mut u = self.mlp.jacobian_vector_product(theta, ws, v);
+        let mut ws = self.workspace.borrow_mut();
+        self.mlp.forward(theta, &self.data.x, &mut ws);
+        let mut u = self.mlp.jacobian_vector_product(theta, &ws, v);
         let n = self.data.len().max(1) as f64;
         for (ui, p) in u.chunks_exact_mut(CLASSES).zip(probs.chunks_exact(CLASSES)) {
             let mean: f64 = ui.iter().zip(p).map(|(a, b)| a * b).sum();
@@ -146,7 +151,69 @@ impl GaussNewtonOperator for Classifier {
                 *a = b * (*a - mean) / n;
             }
         }
-        self.mlp.vector_jacobian_product(theta, ws, &u, &mut out);
+        self.mlp
+            .vector_jacobian_product(theta, &mut ws, &u, &mut out);
         out
+    }
+
+    fn dense(&self, theta: &[f64], matrix: CurvatureMatrix) -> Curvature {
+        ggn::dense(
+            &self.mlp,
+            theta,
+            &self.data,
+            matrix == CurvatureMatrix::EmpiricalFisher,
+            &mut self.workspace.borrow_mut(),
+        )
+    }
+}
+
+impl LayerStructure for Classifier {
+    /// K-FAC's and Shampoo's statistics: each trained layer's inputs ā
+    /// (with a 1 for the bias) and the per-sample gradients δ of its
+    /// pre-activations, N times those of the batch's mean loss.
+    fn layer_pass(&self, theta: &[f64], indices: &[usize]) -> LayerPass {
+        let mut batch = self.batch.borrow_mut();
+        batch.x.clear();
+        batch.labels.clear();
+        batch.x.extend(indices.iter().map(|&i| self.data.x[i]));
+        batch
+            .labels
+            .extend(indices.iter().map(|&i| self.data.labels[i]));
+        let mut gradient = vec![0.0; theta.len()];
+        let mut ws = self.workspace.borrow_mut();
+        let eval = self.mlp.loss_and_gradient(
+            theta,
+            &batch.x,
+            &batch.labels,
+            Some(&mut gradient),
+            &mut ws,
+        );
+        let n = indices.len().max(1) as f64;
+        let trained = self.mlp.layers.len() - usize::from(self.mlp.frozen_output);
+        let layers = self.mlp.layers[..trained]
+            .iter()
+            .enumerate()
+            .map(|(l, layer)| {
+                let a = self.mlp.layer_input(&ws, l);
+                let rows = a.len() / layer.n_in;
+                LayerBatch {
+                    offset: layer.w,
+                    inputs: DMatrix::from_fn(rows, layer.n_in + 1, |i, j| {
+                        if j < layer.n_in {
+                            a[i * layer.n_in + j]
+                        } else {
+                            1.0
+                        }
+                    }),
+                    errors: DMatrix::from_row_slice(rows, layer.n_out, self.mlp.layer_delta(&ws, l))
+                        * n,
+                }
+            })
+            .collect();
+        LayerPass {
+            loss: eval.loss,
+            gradient,
+            layers,
+        }
     }
 }

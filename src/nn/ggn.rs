@@ -8,7 +8,7 @@ use nalgebra::DMatrix;
 use super::mlp::{log_softmax_parts, Mlp, Workspace};
 use crate::data::{Dataset, CLASSES};
 
-pub use crate::optim::gauss_newton_tr::Curvature;
+pub use crate::problem::Curvature;
 
 /// Computes G densely. Hᵢ = MᵢMᵢᵀ with Mᵢ = diag(√pᵢ) − pᵢ√pᵢᵀ (as Σₖ pᵢₖ = 1),
 /// so G = BᵀB/N with B stacking the rows Mᵢᵀ Jᵢ of every sample; with

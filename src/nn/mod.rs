@@ -6,7 +6,6 @@ pub mod budget;
 pub mod classifier;
 pub mod ggn;
 pub mod mlp;
-pub mod preconditioners;
 
 pub use classifier::Classifier;
 pub use mlp::{Architecture, Init, Mlp, Parametrization, Workspace};

@@ -1,6 +1,6 @@
 //! Adam and its relatives, as in `torch.optim`: Adam, AdamW, Adamax, NAdam, RAdam.
 
-use super::{lerp, with_weight_decay, FirstOrder};
+use super::{lerp, state_buffer, with_weight_decay, FirstOrder, RuleState};
 
 /// β₁ᵗ, computed with `libm` so native and WebAssembly agree to the bit.
 fn power(beta: f64, t: u64) -> f64 {
@@ -51,6 +51,17 @@ impl Adam {
 }
 
 impl FirstOrder for Adam {
+    fn load_state(&mut self, state: &RuleState) -> Result<(), String> {
+        let len = self.m.len();
+        self.m = state_buffer(state, "exp_avg", len)?;
+        self.v = state_buffer(state, "exp_avg_sq", len)?;
+        if self.amsgrad {
+            self.v_max = state_buffer(state, "max_exp_avg_sq", len)?;
+        }
+        self.step = state.step;
+        Ok(())
+    }
+
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         self.step += 1;
         let step_size = lr / (1.0 - power(self.beta1, self.step));

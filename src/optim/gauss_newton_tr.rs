@@ -1,27 +1,12 @@
 //! Trust-region Gauss–Newton for models with a Gauss–Newton matrix (the
 //! peaks classifier): the step −G⁺g, pulled back onto the trust region's
-//! boundary by a Levenberg–Marquardt λ when it is too long.
+//! boundary by a Levenberg–Marquardt λ when it is too long; or, matrix
+//! free, Steihaug's truncated conjugate gradient on products Gv.
 
 use nalgebra::{DMatrix, DVector};
 
-/// Loss, gradient and Gauss–Newton matrix at one point.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Curvature {
-    /// The loss.
-    pub loss: f64,
-    /// Its gradient g.
-    pub gradient: Vec<f64>,
-    /// The p × p Gauss–Newton matrix G.
-    pub ggn: DMatrix<f64>,
-}
-
-/// What trust-region Gauss–Newton needs from a model.
-pub trait GaussNewtonModel {
-    /// The loss at θ.
-    fn loss(&mut self, theta: &[f64]) -> f64;
-    /// Loss, gradient and Gauss–Newton matrix at θ.
-    fn curvature(&mut self, theta: &[f64]) -> Curvature;
-}
+use super::{Optimizer, Oracle, StepInfo};
+use crate::problem::{CurvatureMatrix, GaussNewtonProducts};
 
 /// What one step did.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,16 +25,6 @@ pub struct TrustStep {
     pub cg_iterations: usize,
 }
 
-/// What the matrix-free variant needs: products with G instead of G itself.
-pub trait GaussNewtonOperator {
-    /// The loss at θ.
-    fn loss(&mut self, theta: &[f64]) -> f64;
-    /// Loss and gradient at θ, which becomes the point of later products.
-    fn linearize(&mut self, theta: &[f64]) -> (f64, Vec<f64>);
-    /// G v at the point of the last linearisation.
-    fn ggn_times(&mut self, v: &[f64]) -> Vec<f64>;
-}
-
 /// Trust-region Gauss–Newton, as in the lecture: s = −G⁺g, or, when that
 /// leaves the radius Δ, s = −(G + λI)⁻¹g with λ such that ‖s‖ = Δ;
 /// ρ = (L(θ) − L(θ + s)) / (−gᵀs − ½ sᵀGs); reject when ρ < 10⁻⁴ and set
@@ -58,15 +33,21 @@ pub trait GaussNewtonOperator {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GaussNewtonTrustRegion {
     radius: f64,
+    /// Conjugate gradient on products Gv instead of the dense G: (most iterations, tolerance).
+    matrix_free: Option<(usize, f64)>,
 }
 
 /// The largest radius.
 const MAX_RADIUS: f64 = 1e4;
 
 impl GaussNewtonTrustRegion {
-    /// Starts with radius Δ₀.
-    pub fn new(radius: f64) -> Self {
-        Self { radius }
+    /// Starts with radius Δ₀; `matrix_free` (most CG iterations, tolerance)
+    /// solves the subproblem by conjugate gradient instead of forming G.
+    pub fn new(radius: f64, matrix_free: Option<(usize, f64)>) -> Self {
+        Self {
+            radius,
+            matrix_free,
+        }
     }
 
     /// The current radius Δ.
@@ -74,9 +55,9 @@ impl GaussNewtonTrustRegion {
         self.radius
     }
 
-    /// Takes one step from θ (in place).
-    pub fn step(&mut self, theta: &mut [f64], model: &mut dyn GaussNewtonModel) -> TrustStep {
-        let c = model.curvature(theta);
+    /// Takes one step from θ (in place) with the dense G.
+    pub fn step_dense(&mut self, theta: &mut [f64], model: &dyn GaussNewtonProducts) -> TrustStep {
+        let c = model.dense(theta, CurvatureMatrix::GaussNewton);
         let g = DVector::from_column_slice(&c.gradient);
         let (step, lambda, on_boundary) = boundary_step(&c.ggn, &g, self.radius);
         let step_norm = step.norm();
@@ -102,7 +83,7 @@ impl GaussNewtonTrustRegion {
     pub fn step_matrix_free(
         &mut self,
         theta: &mut [f64],
-        operator: &mut dyn GaussNewtonOperator,
+        operator: &dyn GaussNewtonProducts,
         max_cg: usize,
         tolerance: f64,
     ) -> TrustStep {
@@ -172,10 +153,33 @@ impl GaussNewtonTrustRegion {
     }
 }
 
+impl Optimizer for GaussNewtonTrustRegion {
+    fn step(&mut self, x: &mut [f64], oracle: &mut Oracle<'_>, _lr: f64) -> StepInfo {
+        let Some(view) = oracle.gauss_newton() else {
+            return StepInfo {
+                note: Some("the objective offers no Gauss–Newton products".into()),
+                ..StepInfo::default()
+            };
+        };
+        let step = match self.matrix_free {
+            Some((max_cg, tolerance)) => self.step_matrix_free(x, view, max_cg, tolerance),
+            None => self.step_dense(x, view),
+        };
+        StepInfo {
+            lr: if step.accepted { step.step_norm } else { 0.0 },
+            radius: Some(step.radius),
+            damping: Some(step.lambda),
+            cg_iterations: self.matrix_free.map(|_| step.cg_iterations),
+            note: (!step.accepted).then(|| format!("step rejected (ρ = {:.3})", step.rho)),
+            ..StepInfo::default()
+        }
+    }
+}
+
 /// Steihaug–Toint truncated conjugate gradient for min gᵀs + ½sᵀGs, ‖s‖ ≤ Δ.
 /// Returns (s, whether it stopped on the boundary, iterations).
 fn steihaug(
-    operator: &mut dyn GaussNewtonOperator,
+    operator: &dyn GaussNewtonProducts,
     g: &[f64],
     radius: f64,
     max_iterations: usize,

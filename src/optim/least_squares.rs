@@ -100,6 +100,7 @@ impl Optimizer for LevenbergMarquardt {
             damping: Some(self.lambda),
             note: (!accepted).then(|| "step refused: f did not decrease; λ raised".to_string()),
             momentum: None,
+            cg_iterations: None,
         }
     }
 }

@@ -11,9 +11,12 @@
 mod adam;
 mod adaptive;
 mod cg;
+pub mod device;
 pub mod gauss_newton_tr;
 mod gd;
+mod kronecker;
 mod least_squares;
+mod natural_gradient;
 pub mod linesearch;
 mod newton;
 mod oracle;
@@ -29,8 +32,12 @@ mod variance_reduced;
 pub use adam::{Adam, Adamax, NAdam, RAdam};
 pub use adaptive::{Adadelta, Adagrad, RmsProp};
 pub use cg::{CgFormula, NonlinearCg};
+pub use device::{DeviceRule, RuleState};
+pub use gauss_newton_tr::GaussNewtonTrustRegion;
 pub use gd::{GradientDescent, LineSearchKind};
+pub use kronecker::{Kfac, Shampoo};
 pub use least_squares::{Damping, GaussNewton, LevenbergMarquardt};
+pub use natural_gradient::NaturalGradient;
 pub use newton::{DampedNewton, Newton};
 pub use oracle::{Evaluations, Noise, Oracle};
 pub use quasi_newton::{Bfgs, Lbfgs};
@@ -48,6 +55,8 @@ pub struct StepInfo {
     pub radius: Option<f64>,
     /// The damping λ after the step, for Levenberg–Marquardt methods.
     pub damping: Option<f64>,
+    /// Conjugate-gradient iterations the step took (matrix-free methods).
+    pub cg_iterations: Option<usize>,
     /// Anything the user should know about this step (a modified Hessian, a rejected step).
     pub note: Option<String>,
     /// How a momentum method's step splits into its gradient and velocity parts.
@@ -80,6 +89,12 @@ pub trait Optimizer {
     /// Moves `x` one step, asking `oracle` for what it needs; `lr` is this
     /// step's learning rate from the schedule (methods without one ignore it).
     fn step(&mut self, x: &mut [f64], oracle: &mut Oracle<'_>, lr: f64) -> StepInfo;
+
+    /// Takes over `state` (a run continued from another backend); says why
+    /// not when the method keeps no such state or the state does not fit.
+    fn load_state(&mut self, _state: &RuleState) -> Result<(), String> {
+        Err("this optimizer's state cannot be carried over".into())
+    }
 }
 
 /// A first-order update rule: the state of the method and how it turns a
@@ -98,6 +113,11 @@ pub trait FirstOrder {
         _lr: f64,
     ) -> Option<MomentumSplit> {
         None
+    }
+
+    /// Takes over `state`; see [`Optimizer::load_state`].
+    fn load_state(&mut self, _state: &RuleState) -> Result<(), String> {
+        Err("this update rule's state cannot be carried over".into())
     }
 }
 
@@ -126,6 +146,19 @@ impl<R: FirstOrder> Optimizer for GradientMethod<R> {
             momentum: self.rule.momentum_split(&before, x, &self.grad, lr),
             ..StepInfo::with_lr(lr)
         }
+    }
+
+    fn load_state(&mut self, state: &RuleState) -> Result<(), String> {
+        self.rule.load_state(state)
+    }
+}
+
+/// The buffer `name` of `state`, checked to hold `len` values.
+pub(crate) fn state_buffer(state: &RuleState, name: &str, len: usize) -> Result<Vec<f64>, String> {
+    match state.buffer(name) {
+        Some(b) if b.len() == len => Ok(b.to_vec()),
+        Some(b) => Err(format!("{name} holds {} values, not {len}", b.len())),
+        None => Err(format!("the state has no {name}")),
     }
 }
 

@@ -7,7 +7,7 @@
 
 use nalgebra::DMatrix;
 
-use crate::problem::{FiniteSum, Objective, Residuals};
+use crate::problem::{FiniteSum, GaussNewtonProducts, LayerStructure, Objective, Residuals};
 use crate::random::{self, ChaCha8Rng};
 
 /// Simulated gradient noise added to every stochastic gradient coordinate.
@@ -161,6 +161,16 @@ impl<'a> Oracle<'a> {
     /// The per-sample view, if the objective is a finite sum.
     pub fn finite_sum(&self) -> Option<&'a dyn FiniteSum> {
         self.objective.finite_sum()
+    }
+
+    /// Products with the Gauss–Newton matrix, if the objective offers them.
+    pub fn gauss_newton(&self) -> Option<&'a dyn GaussNewtonProducts> {
+        self.objective.gauss_newton()
+    }
+
+    /// The layer structure, if the objective is a network.
+    pub fn layers(&self) -> Option<&'a dyn LayerStructure> {
+        self.objective.layers()
     }
 
     /// Draws the next mini-batch of sample indices (the whole data set when no

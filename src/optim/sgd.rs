@@ -1,4 +1,4 @@
-use super::{with_weight_decay, FirstOrder, MomentumSplit};
+use super::{with_weight_decay, FirstOrder, MomentumSplit, RuleState};
 
 /// Stochastic gradient descent with momentum, as `torch.optim.SGD`:
 /// g ← ∇f + λθ;  b ← μ b + (1 − τ) g (b = g on the first step);
@@ -34,6 +34,21 @@ impl Sgd {
 }
 
 impl FirstOrder for Sgd {
+    fn load_state(&mut self, state: &RuleState) -> Result<(), String> {
+        self.updates = state.step;
+        self.buffer = match state.step {
+            0 => None,
+            _ if self.momentum == 0.0 => None,
+            _ => Some(
+                state
+                    .buffer("momentum_buffer")
+                    .map(<[f64]>::to_vec)
+                    .ok_or("the state has no momentum_buffer")?,
+            ),
+        };
+        Ok(())
+    }
+
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         let first = self.buffer.is_none();
         let buffer = self.buffer.get_or_insert_with(|| vec![0.0; params.len()]);

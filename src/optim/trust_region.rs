@@ -81,6 +81,7 @@ impl Optimizer for TrustRegion {
             damping: None,
             note: (!accepted).then(|| format!("step rejected (ρ = {rho:.3}); radius shrunk")),
             momentum: None,
+            cg_iterations: None,
         }
     }
 }

@@ -3,7 +3,8 @@
 //! [`Objective`] is what optimizers see: a value, an analytic gradient and an
 //! analytic Hessian over a parameter vector of any length, plus, where the
 //! objective is a sum of squares, its residuals and their Jacobian, and where
-//! it is an average over data, its per-sample gradients. [`Landscape`] adds
+//! it is an average over data, its per-sample gradients; [`views`] lists
+//! these optional views and checks them against what an optimizer needs. [`Landscape`] adds
 //! what the page needs to draw a 2D problem. [`registry`] lists every problem.
 
 mod classic;
@@ -14,6 +15,7 @@ pub mod registry;
 mod regression;
 mod rosenbrock;
 mod saddles;
+pub mod views;
 
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
@@ -25,6 +27,9 @@ pub use rastrigin::Rastrigin;
 pub use regression::Regression;
 pub use rosenbrock::Rosenbrock;
 pub use saddles::{MonkeySaddle, Saddle};
+pub use views::{
+    Curvature, CurvatureMatrix, GaussNewtonProducts, LayerBatch, LayerPass, LayerStructure, View,
+};
 
 /// Residuals r(x) and their Jacobian J(x) of an objective written as f = Σᵢ rᵢ(x)².
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +78,29 @@ pub trait Objective {
     /// The per-sample view, for objectives that average over data.
     fn finite_sum(&self) -> Option<&dyn FiniteSum> {
         None
+    }
+    /// Products with the Gauss–Newton matrix, for models with a loss on outputs.
+    fn gauss_newton(&self) -> Option<&dyn GaussNewtonProducts> {
+        None
+    }
+    /// The layer structure, for networks.
+    fn layers(&self) -> Option<&dyn LayerStructure> {
+        None
+    }
+    /// The views it offers: the Hessian unless it says otherwise, and each
+    /// of the others it returns.
+    fn views(&self) -> Vec<View> {
+        let mut views = vec![View::Hessian];
+        if self.finite_sum().is_some() {
+            views.push(View::FiniteSum);
+        }
+        if self.gauss_newton().is_some() {
+            views.push(View::GaussNewton);
+        }
+        if self.layers().is_some() {
+            views.push(View::Layers);
+        }
+        views
     }
 }
 
@@ -147,6 +175,10 @@ impl<T: SumOfSquares> Objective for T {
 
     fn residuals(&self, x: &[f64]) -> Option<Residuals> {
         Some(self.residual_form(x))
+    }
+
+    fn views(&self) -> Vec<View> {
+        vec![View::Hessian, View::Residuals]
     }
 }
 

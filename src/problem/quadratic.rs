@@ -1,6 +1,6 @@
 use nalgebra::{DMatrix, Matrix2};
 
-use super::{residuals2, Landscape, Objective, Residuals, Window};
+use super::{residuals2, Landscape, Objective, Residuals, View, Window};
 
 /// The ill-conditioned quadratic f = ½(u² + κ v²), where (u, v) is (x, y)
 /// rotated by `angle` degrees: its Hessian has eigenvalues 1 and κ.
@@ -57,6 +57,10 @@ impl Objective for Quadratic {
             (su * u, su * r[(0, 0)], su * r[(0, 1)]),
             (sv * v, sv * r[(1, 0)], sv * r[(1, 1)]),
         ]))
+    }
+
+    fn views(&self) -> Vec<View> {
+        vec![View::Hessian, View::Residuals]
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use super::{
+    View,
     Beale, Booth, Himmelblau, Landscape, MonkeySaddle, Peaks, Quadratic, Rastrigin, Regression,
     Rosenbrock, Saddle, SixHumpCamel,
 };
@@ -21,11 +22,22 @@ pub struct ProblemEntry {
     pub formula: &'static str,
     /// Its parameters.
     pub params: &'static [ParamSpec],
-    /// Whether it is a sum of squares (Gauss–Newton and Levenberg–Marquardt apply).
-    pub least_squares: bool,
-    /// Whether it averages over data (mini-batches, SVRG and SAG apply).
-    pub finite_sum: bool,
+    /// The views it offers beyond value and gradient (what decides which
+    /// optimizers run on it); the built objective offers exactly these.
+    pub views: &'static [View],
     build: fn(&ParamValues, u64) -> Box<dyn Landscape>,
+}
+
+impl ProblemEntry {
+    /// How messages name it: `'rosenbrock'`.
+    pub fn subject(&self) -> String {
+        format!("'{}'", self.name)
+    }
+
+    /// Whether it offers `view`.
+    pub fn offers(&self, view: View) -> bool {
+        self.views.contains(&view)
+    }
 }
 
 impl PartialEq for ProblemEntry {
@@ -66,8 +78,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
                 "rotation of the axes, in degrees",
             ),
         ],
-        least_squares: true,
-        finite_sum: false,
+        views: &[View::Hessian, View::Residuals],
         build: |p, _| Box::new(Quadratic::new(p.number("kappa"), p.number("angle"))),
     },
     ProblemEntry {
@@ -85,8 +96,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
                 "steepness of the valley walls",
             ),
         ],
-        least_squares: true,
-        finite_sum: false,
+        views: &[View::Hessian, View::Residuals],
         build: |p, _| Box::new(Rosenbrock::new(p.number("a"), p.number("b"))),
     },
     ProblemEntry {
@@ -94,8 +104,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         label: "Saddle",
         formula: "f = x² − y²",
         params: &[],
-        least_squares: false,
-        finite_sum: false,
+        views: &[View::Hessian],
         build: |_, _| Box::new(Saddle),
     },
     ProblemEntry {
@@ -103,8 +112,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         label: "Monkey saddle",
         formula: "f = x³ − 3xy²",
         params: &[],
-        least_squares: false,
-        finite_sum: false,
+        views: &[View::Hessian],
         build: |_, _| Box::new(MonkeySaddle),
     },
     ProblemEntry {
@@ -112,8 +120,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         label: "Himmelblau",
         formula: "f = (x² + y − 11)² + (x + y² − 7)²",
         params: &[],
-        least_squares: true,
-        finite_sum: false,
+        views: &[View::Hessian, View::Residuals],
         build: |_, _| Box::new(Himmelblau),
     },
     ProblemEntry {
@@ -121,8 +128,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         label: "Beale",
         formula: "f = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
         params: &[],
-        least_squares: true,
-        finite_sum: false,
+        views: &[View::Hessian, View::Residuals],
         build: |_, _| Box::new(Beale),
     },
     ProblemEntry {
@@ -130,8 +136,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         label: "Booth",
         formula: "f = (x + 2y − 7)² + (2x + y − 5)²",
         params: &[],
-        least_squares: true,
-        finite_sum: false,
+        views: &[View::Hessian, View::Residuals],
         build: |_, _| Box::new(Booth),
     },
     ProblemEntry {
@@ -146,8 +151,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
             50.0,
             "amplitude of the ripples",
         )],
-        least_squares: false,
-        finite_sum: false,
+        views: &[View::Hessian],
         build: |p, _| Box::new(Rastrigin::new(p.number("A"))),
     },
     ProblemEntry {
@@ -155,8 +159,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         label: "Six-hump camel",
         formula: "f = (4 − 2.1x² + x⁴/3)x² + xy + (4y² − 4)y²",
         params: &[],
-        least_squares: false,
-        finite_sum: false,
+        views: &[View::Hessian],
         build: |_, _| Box::new(SixHumpCamel),
     },
     ProblemEntry {
@@ -165,8 +168,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         formula:
             "f = 3(1 − x)² e^(−x² − (y+1)²) − 10(x/5 − x³ − y⁵) e^(−x² − y²) − ⅓ e^(−(x+1)² − y²)",
         params: &[],
-        least_squares: false,
-        finite_sum: false,
+        views: &[View::Hessian],
         build: |_, _| Box::new(Peaks),
     },
     ProblemEntry {
@@ -184,8 +186,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
                 "standard deviation of the label noise",
             ),
         ],
-        least_squares: true,
-        finite_sum: true,
+        views: &[View::Hessian, View::Residuals, View::FiniteSum],
         build: |p, seed| Box::new(Regression::new(p.count("samples"), p.number("noise"), seed)),
     },
 ];
@@ -226,23 +227,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_problem_builds_with_defaults_and_its_flags_are_true() {
+    fn every_problem_builds_with_defaults_and_offers_the_views_it_declares() {
         for entry in PROBLEMS {
             let problem = build(entry.name, &BTreeMap::new(), 0).unwrap();
             assert_eq!(problem.dim(), 2, "{}", entry.name);
             let x = problem.default_start();
-            assert_eq!(
-                problem.residuals(&x).is_some(),
-                entry.least_squares,
-                "{}",
-                entry.name
-            );
-            assert_eq!(
-                problem.finite_sum().is_some(),
-                entry.finite_sum,
-                "{}",
-                entry.name
-            );
+            assert_eq!(problem.views(), entry.views, "{}", entry.name);
+            let declares = |v| entry.views.contains(&v);
+            assert_eq!(problem.hessian(&x).is_some(), declares(View::Hessian));
+            assert_eq!(problem.residuals(&x).is_some(), declares(View::Residuals));
+            assert_eq!(problem.finite_sum().is_some(), declares(View::FiniteSum));
         }
     }
 

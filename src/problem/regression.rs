@@ -2,7 +2,7 @@ use nalgebra::{DMatrix, DVector, Matrix2, Vector2};
 
 use crate::random::{standard_normal, stream};
 
-use super::{FiniteSum, Landscape, Objective, Residuals, Window};
+use super::{FiniteSum, Landscape, Objective, Residuals, View, Window};
 
 /// Least-squares linear regression on seeded data: a finite sum
 /// f(w, b) = (1/N) Σᵢ ½ (w xᵢ + b − yᵢ)², with xᵢ ~ N(1, 1) and
@@ -95,6 +95,10 @@ impl Objective for Regression {
 
     fn finite_sum(&self) -> Option<&dyn FiniteSum> {
         Some(self)
+    }
+
+    fn views(&self) -> Vec<View> {
+        vec![View::Hessian, View::Residuals, View::FiniteSum]
     }
 }
 

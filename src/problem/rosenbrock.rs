@@ -1,6 +1,6 @@
 use nalgebra::DMatrix;
 
-use super::{residuals2, sym2, Landscape, Objective, Residuals, Window};
+use super::{residuals2, sym2, Landscape, Objective, Residuals, View, Window};
 
 /// Rosenbrock's banana valley f = (a − x)² + b (y − x²)², minimum at (a, a²).
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +51,10 @@ impl Objective for Rosenbrock {
             (self.a - p, -1.0, 0.0),
             (sb * (q - p * p), -2.0 * sb * p, sb),
         ]))
+    }
+
+    fn views(&self) -> Vec<View> {
+        vec![View::Hessian, View::Residuals]
     }
 }
 

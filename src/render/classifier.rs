@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::view::PixelRect;
 use crate::data::{Dataset, CLASSES};
-use crate::train::{DecisionGrid, TrainingHistory};
+use crate::experiment::classifier::{DecisionGrid, TrainingHistory};
 
 /// Colours of the five classes (regions are drawn lighter).
 pub const CLASS_COLORS: [RGBColor; CLASSES] = [

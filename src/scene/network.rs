@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::panel::PanelSetup;
 use super::Verdict;
 use crate::error::SpecError;
-use crate::train::{train, Training, TrainingHistory};
+use crate::experiment::classifier::{train, Training, TrainingHistory};
 
 /// A classifier scene as its file holds it.
 #[derive(Clone, Debug, PartialEq, Deserialize)]

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 
 use crate::error::SpecError;
-use crate::optim::registry::{self, Family, StepSize};
-use crate::train::{ClassifierSpec, NETWORK_METHODS};
+use crate::experiment::classifier::ClassifierSpec;
+use crate::optim::registry::{self, StepSize};
 
 /// The most panels side by side.
 pub const MAX_PANELS: usize = 4;
@@ -130,17 +130,10 @@ impl PanelSetup {
     /// scales the gradient; full-batch methods: the full batch) and PyTorch's
     /// initialisation from [`WIDE_INIT_WIDTH`].
     pub fn for_method(optimizer: &str, width: usize) -> Self {
-        let (batch, iterations) = NETWORK_METHODS
-            .iter()
-            .find(|m| m.name == optimizer)
-            .map(|m| m.budget)
-            .or_else(|| {
-                registry::find(optimizer).map(|o| match o.family {
-                    Family::FirstOrder => (100, 500),
-                    _ => (0, 100),
-                })
-            })
-            .unwrap_or((100, 500));
+        let (batch, iterations) = registry::find(optimizer).map_or((100, 500), |o| {
+            let batch = if o.budget.full_batch { 0 } else { 100 };
+            (batch, o.budget.iterations)
+        });
         // The lecture trains this network with α = 0.3 where α scales the gradient.
         let params = registry::find(optimizer)
             .filter(|o| o.step_size == StepSize::Curvature)
@@ -296,7 +289,7 @@ mod tests {
     #[test]
     fn a_hand_written_panel_needs_only_what_differs() {
         let (setups, problems) =
-            salvage_panels(r#"{"panels": [{"optimizer": "gauss-newton"}, {"width": 8192}]}"#);
+            salvage_panels(r#"{"panels": [{"optimizer": "gauss-newton-tr"}, {"width": 8192}]}"#);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(setups[0].batch_size, TRAIN_POINTS);
         assert_eq!(setups[0].iterations, 35);

@@ -274,7 +274,7 @@ impl App {
                 &super::state::runs::object_params(l.noise.as_ref()),
             )
         });
-        let _ = if l.problem.finite_sum {
+        let _ = if l.problem.offers(crate::problem::View::FiniteSum) {
             self.el.batch_row.remove_attribute("hidden")
         } else {
             self.el.batch_row.set_attribute("hidden", "")

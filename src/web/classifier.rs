@@ -21,7 +21,7 @@ use super::transport::{failure, failure_reason, spawn_worker, Transport, WorkerH
 use super::{canvas, dom};
 use crate::data::{Dataset, PeaksData};
 use crate::scene::panel::{Adapter, PanelSetup};
-use crate::train::{ClassifierSpec, DecisionGrid};
+use crate::experiment::classifier::{ClassifierSpec, DecisionGrid};
 
 /// Milliseconds of training per animation frame when the page trains itself.
 const FRAME_BUDGET_MS: f64 = 8.0;
@@ -177,7 +177,7 @@ impl ClassifierMode {
 
     /// Every panel's log, once all of them have finished training (for the
     /// scene's claims); `None` while any still trains.
-    pub fn finished_histories(&self) -> Option<Vec<&crate::train::TrainingHistory>> {
+    pub fn finished_histories(&self) -> Option<Vec<&crate::experiment::classifier::TrainingHistory>> {
         self.panels
             .iter()
             .map(|p| {

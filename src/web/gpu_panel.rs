@@ -10,9 +10,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use super::dom::now;
-use super::trainer::{Resume, Snapshot};
+use super::trainer::Snapshot;
+use crate::experiment::classifier::{
+    Checkpoint, ClassifierSpec, DecisionGrid, TrainingHistory, GRID_SIZE,
+};
 use crate::gpu::{Gpu, GpuError, GpuEval, GpuSession};
-use crate::train::{ClassifierSpec, DecisionGrid, TrainingHistory, GRID_SIZE};
+use crate::optim::RuleState;
 
 /// Steps queued but not yet run, at most.
 const MAX_IN_FLIGHT: usize = 3;
@@ -23,12 +26,12 @@ const GRID_INTERVAL_MS: f64 = 250.0;
 enum Event {
     Log {
         iteration: usize,
-        lr: f64,
         evals: (GpuEval, GpuEval),
     },
     Parameters {
         iteration: usize,
         theta: Vec<f32>,
+        state: RuleState,
     },
     Grid {
         iteration: usize,
@@ -48,7 +51,8 @@ pub struct GpuPanel {
     last_grid: f64,
     started: f64,
     history: TrainingHistory,
-    parameters: Option<(usize, Vec<f32>)>,
+    /// The last parameters and optimizer state read back, and their iteration.
+    parameters: Option<(usize, Vec<f32>, RuleState)>,
     failure: Option<GpuError>,
     /// Whether parameters read back were no longer finite (training stops).
     diverged: bool,
@@ -114,25 +118,24 @@ impl GpuPanel {
 
     fn request_log(&mut self) {
         let iteration = self.session.iteration();
-        let lr = if iteration == 0 {
-            f64::NAN
-        } else {
-            self.session.last_lr()
-        };
         let evaluation = self.session.mlp().request_evaluation();
         let parameters = self.session.mlp().request_parameters();
+        let state = self.session.mlp().request_state();
         self.pending_logs += 1;
         let events = Rc::clone(&self.events);
         wasm_bindgen_futures::spawn_local(async move {
-            let log = evaluation.finish().await.map(|evals| Event::Log {
-                iteration,
-                lr,
-                evals,
-            });
-            let theta = parameters
-                .floats()
+            let log = evaluation
+                .finish()
                 .await
-                .map(|theta| Event::Parameters { iteration, theta });
+                .map(|evals| Event::Log { iteration, evals });
+            let theta = match (parameters.floats().await, state.finish().await) {
+                (Ok(theta), Ok(state)) => Ok(Event::Parameters {
+                    iteration,
+                    theta,
+                    state,
+                }),
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            };
             let mut events = events.borrow_mut();
             for event in [log, theta] {
                 events.push(event.unwrap_or_else(Event::Failed));
@@ -168,26 +171,20 @@ impl GpuPanel {
         let mut grid = None;
         for event in events {
             match event {
-                Event::Log {
-                    iteration,
-                    lr,
-                    evals: (train, test),
-                } => {
+                Event::Log { iteration, evals } => {
                     self.pending_logs = self.pending_logs.saturating_sub(1);
-                    let h = &mut self.history;
-                    h.iteration.push(iteration);
-                    h.epoch.push(self.session.epoch(iteration));
-                    h.train_loss.push(train.loss);
-                    h.train_accuracy.push(train.accuracy);
-                    h.test_loss.push(test.loss);
-                    h.test_accuracy.push(test.accuracy);
-                    h.grad_norm.push(f64::NAN);
-                    h.step.push(lr);
-                    h.wall_ms.push(now() - self.started);
+                    let entry = self
+                        .session
+                        .log_entry(iteration, evals, now() - self.started);
+                    self.history.push(entry);
                 }
-                Event::Parameters { iteration, theta } => {
+                Event::Parameters {
+                    iteration,
+                    theta,
+                    state,
+                } => {
                     if theta.iter().all(|v| v.is_finite()) {
-                        self.parameters = Some((iteration, theta));
+                        self.parameters = Some((iteration, theta, state));
                     } else {
                         self.diverged = true;
                     }
@@ -223,33 +220,16 @@ impl GpuPanel {
         }
     }
 
-    /// Where the CPU should continue from: the last parameters read back and
-    /// the log up to them.
-    pub fn resume(&self) -> Option<Resume> {
-        let (iteration, theta) = self.parameters.as_ref()?;
-        let keep = self
-            .history
-            .iteration
-            .iter()
-            .take_while(|&&i| i <= *iteration)
-            .count();
+    /// Where the CPU should continue from: the last parameters and
+    /// optimizer state read back, and the log up to them.
+    pub fn resume(&self) -> Option<Checkpoint> {
+        let (iteration, theta, state) = self.parameters.as_ref()?;
         let mut history = self.history.clone();
-        for column in [
-            &mut history.epoch,
-            &mut history.train_loss,
-            &mut history.train_accuracy,
-            &mut history.test_loss,
-            &mut history.test_accuracy,
-            &mut history.grad_norm,
-            &mut history.step,
-            &mut history.wall_ms,
-        ] {
-            column.truncate(keep);
-        }
-        history.iteration.truncate(keep);
-        Some(Resume {
+        history.truncate_after(*iteration);
+        Some(Checkpoint {
             iteration: *iteration,
             theta: theta.iter().map(|&v| f64::from(v)).collect(),
+            state: Some(state.clone()),
             history,
         })
     }

@@ -95,7 +95,7 @@ impl ClassifierMode {
 }
 
 /// Iterations per second between the last two log entries.
-fn rate(h: &crate::train::TrainingHistory) -> Option<f64> {
+fn rate(h: &crate::experiment::classifier::TrainingHistory) -> Option<f64> {
     let n = h.iteration.len();
     (n >= 2).then_some(())?;
     let iterations = h.iteration[n - 1].checked_sub(h.iteration[n - 2])? as f64;

@@ -6,13 +6,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
 use super::controls;
-use super::runs::{add_option, create};
+use super::runs::{add_option, add_optimizer_groups, create};
 use super::state::network::{method, method_params, panel_value, PanelField, BATCH, ITERATIONS};
-use crate::optim::registry::{Family, OPTIMIZERS};
+use crate::optim::registry::CLASSIFIER_VIEWS;
 use crate::param::ParamSpec;
 use crate::render::mathml::typeset;
 use crate::scene::panel::PanelSetup;
-use crate::train::{MODEL_PARAMS, NETWORK_METHODS};
+use crate::experiment::classifier::MODEL_PARAMS;
 
 /// The network's choices besides its width, as generated controls.
 pub fn model_params() -> Vec<ParamSpec> {
@@ -59,19 +59,9 @@ pub fn build_panel(d: &Document, i: usize, setup: &PanelSetup) -> Result<Element
     let optimizer: HtmlSelectElement = create(d, "select")?;
     optimizer.set_id(&id("optimizer"));
     optimizer.set_attribute("data-role", "optimizer")?;
-    let first = d.create_element("optgroup")?;
-    first.set_attribute("label", "First-order (registry)")?;
-    for entry in OPTIMIZERS.iter().filter(|o| o.family == Family::FirstOrder) {
-        add_option(d, &first, entry.name, entry.label)?;
-    }
-    optimizer.append_child(&first)?;
-    let curvature = d.create_element("optgroup")?;
-    curvature.set_attribute("label", "Curvature")?;
-    add_option(d, &curvature, "lbfgs", "L-BFGS (full batch)")?;
-    for m in NETWORK_METHODS {
-        add_option(d, &curvature, m.name, m.label)?;
-    }
-    optimizer.append_child(&curvature)?;
+    add_optimizer_groups(d, &optimizer, |entry| {
+        entry.unmet_by(CLASSIFIER_VIEWS, "the peaks classifier")
+    })?;
     optimizer.set_value(&setup.optimizer);
     let optimizer_label = labelled(d, "optimizer ", &optimizer)?;
     bar.append_child(&optimizer_label)?;

@@ -10,11 +10,40 @@ use super::controls;
 use super::state::runs::{
     averaging_params, entry, kind_of, object_params, schedule_params, supports, RunState,
 };
-use crate::optim::registry::OPTIMIZERS;
+use crate::optim::registry::{OptimizerEntry, OPTIMIZERS};
 use crate::optim::schedule::SCHEDULES;
 use crate::problem::registry::ProblemEntry;
 use crate::render::mathml::typeset;
 use crate::spec::averaging_kinds;
+
+/// Fills `select` with every registry optimizer under its family's
+/// heading; those `unmet` gives a reason for are disabled, with the reason
+/// as their tooltip.
+pub fn add_optimizer_groups(
+    document: &Document,
+    select: &HtmlSelectElement,
+    unmet: impl Fn(&OptimizerEntry) -> Option<String>,
+) -> Result<(), JsValue> {
+    let mut heading = "";
+    let mut group: Option<Element> = None;
+    for entry in OPTIMIZERS {
+        if entry.family.label() != heading {
+            heading = entry.family.label();
+            let g = document.create_element("optgroup")?;
+            g.set_attribute("label", heading)?;
+            select.append_child(&g)?;
+            group = Some(g);
+        }
+        if let Some(g) = &group {
+            add_option(document, g, entry.name, entry.label)?;
+            if let (Some(why), Some(option)) = (unmet(entry), g.last_element_child()) {
+                option.set_attribute("disabled", "")?;
+                option.set_attribute("title", &why)?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Appends an `<option>` with `value` and `label` to `parent`.
 pub fn add_option(
@@ -87,25 +116,7 @@ pub fn render(
     optimizer.set_id(&id("optimizer"));
     optimizer.set_attribute("data-role", "optimizer")?;
     optimizer.set_attribute("aria-label", "optimizer")?;
-    let mut heading = "";
-    let mut group: Option<Element> = None;
-    for entry in OPTIMIZERS {
-        if entry.family.label() != heading {
-            heading = entry.family.label();
-            let g = document.create_element("optgroup")?;
-            g.set_attribute("label", heading)?;
-            optimizer.append_child(&g)?;
-            group = Some(g);
-        }
-        if let Some(g) = &group {
-            add_option(document, g, entry.name, entry.label)?;
-            if !supports(entry, problem) {
-                if let Some(option) = g.last_element_child() {
-                    option.set_attribute("disabled", "")?;
-                }
-            }
-        }
-    }
+    add_optimizer_groups(document, &optimizer, |entry| entry.unmet_on(problem))?;
     optimizer.set_value(&setup.optimizer);
     panel.append_child(&optimizer)?;
     let chosen = entry(&setup.optimizer);

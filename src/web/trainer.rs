@@ -10,7 +10,9 @@ use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
 
 use super::dom::now;
-use crate::train::{ClassifierSpec, DecisionGrid, Session, TrainingHistory};
+use crate::experiment::classifier::{
+    Checkpoint, ClassifierSpec, DecisionGrid, Session, TrainingHistory,
+};
 
 /// Milliseconds between decision-region snapshots of a training panel.
 const GRID_INTERVAL_MS: f64 = 250.0;
@@ -31,7 +33,7 @@ pub enum Request {
         spec: Json,
         /// Where to continue from (a GPU run falling back to the CPU).
         #[serde(default)]
-        resume: Option<Resume>,
+        resume: Option<Checkpoint>,
     },
     /// Stop training panel `panel` here (it trains elsewhere now).
     Stop {
@@ -48,17 +50,6 @@ pub enum Request {
         /// Whether to train.
         playing: bool,
     },
-}
-
-/// A run to continue: its parameters after `iteration` iterations and its log.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-pub struct Resume {
-    /// Iterations already taken.
-    pub iteration: usize,
-    /// The parameters then.
-    pub theta: Vec<f64>,
-    /// The log up to then.
-    pub history: TrainingHistory,
 }
 
 /// One panel's state, as the page draws it.
@@ -254,13 +245,15 @@ impl ClassifierWorker {
                 }
                 let session = ClassifierSpec::from_value(&spec)
                     .and_then(|spec| Session::new(&spec, now()))
-                    .map(|mut session| {
-                        if let Some(r) = resume {
-                            session.resume(r.iteration, &r.theta, r.history);
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut session| {
+                        if let Some(checkpoint) = resume {
+                            session.resume(checkpoint).map_err(|why| {
+                                format!("cannot continue the GPU's run on the CPU: {why}")
+                            })?;
                         }
-                        session
-                    })
-                    .map_err(|e| e.to_string());
+                        Ok(session)
+                    });
                 self.jobs[panel] = Some(Job {
                     generation,
                     session,

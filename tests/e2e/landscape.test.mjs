@@ -445,7 +445,7 @@ test('peaks classifier: panels train side by side without freezing the page', as
   assert.match(await page.textContent('#net1-equations'), /Δ/);
   assert.equal(await page.$$eval('.net-panel', (p) => p.length), 2);
   assert.equal(await page.inputValue('#net0-optimizer'), 'sgd');
-  assert.equal(await page.inputValue('#net1-optimizer'), 'gauss-newton');
+  assert.equal(await page.inputValue('#net1-optimizer'), 'gauss-newton-tr');
   await page.waitForFunction(() => document.querySelector('#net0-readout').textContent.startsWith('iteration 0'));
   const before = await canvasPixels(page, '#net1-canvas');
   await page.evaluate(() => {

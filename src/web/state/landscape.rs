@@ -142,7 +142,7 @@ impl LandscapeState {
         if let Some(noise) = &self.noise {
             spec.insert("noise".into(), noise.clone());
         }
-        if let (Some(b), true) = (self.batch_size, self.problem.finite_sum) {
+        if let (Some(b), true) = (self.batch_size, self.problem.offers(crate::problem::View::FiniteSum)) {
             spec.insert("batch_size".into(), json!(b));
         }
         let runs: Vec<Json> = self.runs.iter().map(RunState::to_spec).collect();
@@ -186,11 +186,8 @@ impl LandscapeState {
                 let Some(found) = crate::optim::registry::find(&name) else {
                     return Effect::Nothing;
                 };
-                if let Some(unmet) = found.requires.unmet_by(self.problem) {
-                    *notice = Some(format!(
-                        "{}: '{}' {unmet}; '{}' is not one",
-                        found.label, found.name, self.problem.name
-                    ));
+                if let Some(unmet) = found.unmet_on(self.problem) {
+                    *notice = Some(format!("{}: {unmet}", found.label));
                     return Effect::Rebuild;
                 }
                 let params = self.suggested(found);
@@ -405,7 +402,7 @@ impl LandscapeState {
         self.start = None;
         self.step = 0;
         self.scene = None;
-        if !found.finite_sum {
+        if !found.offers(crate::problem::View::FiniteSum) {
             self.batch_size = None;
         }
         let suggested = self.suggester();

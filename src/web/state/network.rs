@@ -8,7 +8,8 @@ use super::Effect;
 use crate::param::ParamSpec;
 use crate::scene::panel::{suited_init, DeviceChoice, PanelSetup, MAX_PANELS, TRAIN_POINTS};
 use crate::scene::{network::NetworkScene, CLASSIFIER_SCENES};
-use crate::train::{MODEL_PARAMS, NETWORK_METHODS};
+use crate::experiment::classifier::MODEL_PARAMS;
+use crate::optim::registry::{self, OptimizerEntry, CLASSIFIER_VIEWS};
 
 /// The width control, as declared for the model.
 pub fn width_spec() -> &'static ParamSpec {
@@ -110,34 +111,9 @@ pub fn scenes(notice: &mut Option<String>) -> Vec<NetworkScene> {
         .collect()
 }
 
-/// A classifier method: a network method or a registry optimizer.
-#[derive(Clone, Copy, Debug)]
-pub struct Method {
-    /// Its name in menus.
-    pub label: &'static str,
-    /// Its hyperparameters.
-    pub params: &'static [ParamSpec],
-    /// Its update, one line per equation.
-    pub equations: &'static str,
-}
-
-/// The method called `name`, network methods first.
-pub fn method(name: &str) -> Option<Method> {
-    NETWORK_METHODS
-        .iter()
-        .find(|m| m.name == name)
-        .map(|m| Method {
-            label: m.label,
-            params: m.params,
-            equations: m.equations,
-        })
-        .or_else(|| {
-            crate::optim::registry::find(name).map(|o| Method {
-                label: o.label,
-                params: o.params,
-                equations: o.equations,
-            })
-        })
+/// The registry optimizer called `name`, if it trains the classifier.
+pub fn method(name: &str) -> Option<&'static OptimizerEntry> {
+    registry::find(name).filter(|o| o.unmet_by(CLASSIFIER_VIEWS, "").is_none())
 }
 
 /// The hyperparameters of the method called `optimizer` (none if unknown).

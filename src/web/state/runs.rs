@@ -58,7 +58,7 @@ pub fn averaging_params(name: &str) -> &'static [ParamSpec] {
 
 /// Whether `optimizer` runs on `problem`.
 pub fn supports(optimizer: &OptimizerEntry, problem: &ProblemEntry) -> bool {
-    optimizer.requires.unmet_by(problem).is_none()
+    optimizer.unmet_on(problem).is_none()
 }
 
 /// The `kind` of a `{"kind": …, …}` object, or `default`.

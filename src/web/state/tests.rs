@@ -138,7 +138,7 @@ fn an_optimizer_the_problem_cannot_take_is_refused() {
         Effect::Rebuild
     );
     assert_eq!(state.landscape.runs[0].optimizer, "gd");
-    assert!(state.notice.unwrap().contains("finite-sum"));
+    assert!(state.notice.unwrap().contains("finite sum"));
 }
 
 #[test]
@@ -286,7 +286,7 @@ fn classifier_panels_reset_to_their_method_and_keep_their_limits() {
         state.apply(Action::SetMode(Mode::Classifier)),
         Effect::SwitchMode
     );
-    assert_eq!(state.classifier.panels[1].optimizer, "gauss-newton");
+    assert_eq!(state.classifier.panels[1].optimizer, "gauss-newton-tr");
     let effect = state.apply(Action::Classifier(C::SetOptimizer(1, "shampoo".into())));
     assert_eq!(effect, Effect::RebuildPanel(1));
     let panel = &state.classifier.panels[1];
