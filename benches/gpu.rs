@@ -18,8 +18,8 @@ mod native {
     use criterion::Criterion;
     use descent::data::PeaksData;
     use descent::gpu::{Gpu, GpuMlp};
-    use descent::optim::DeviceRule;
     use descent::nn::{Architecture, Init, Mlp, Parametrization};
+    use descent::optim::DeviceRule;
 
     const WIDTHS: [usize; 4] = [32, 512, 8192, 16384];
 

@@ -26,7 +26,10 @@ mod native {
         let mut group = c.benchmark_group("step");
         group.throughput(Throughput::Elements(STEPS));
         let rosenbrock = descent::problem::registry::find("rosenbrock").expect("registered");
-        for entry in OPTIMIZERS.iter().filter(|o| o.unmet_on(rosenbrock).is_none()) {
+        for entry in OPTIMIZERS
+            .iter()
+            .filter(|o| o.unmet_on(rosenbrock).is_none())
+        {
             let lr = BTreeMap::from([("lr".to_string(), json!(1e-3))]);
             let params = if entry.has_lr() && entry.step_size != StepSize::Given {
                 lr

@@ -9,6 +9,7 @@
 pub mod computation;
 pub mod data;
 pub mod error;
+pub mod experiment;
 pub mod gpu;
 pub mod nn;
 pub mod optim;
@@ -19,5 +20,4 @@ pub mod render;
 pub mod run;
 pub mod scene;
 pub mod spec;
-pub mod experiment;
 pub mod web;

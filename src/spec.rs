@@ -17,8 +17,8 @@ use crate::optim::registry::Configured;
 use crate::optim::schedule::Schedule;
 use crate::optim::Noise;
 use crate::param::{resolve, ParamSpec};
-use crate::problem::View;
 use crate::problem::registry::{self as problems, ProblemEntry};
+use crate::problem::View;
 
 /// Steps run when the spec does not say.
 pub const DEFAULT_STEPS: usize = 200;
@@ -387,7 +387,13 @@ fn read_run(
         (p.entry.subject(), p.entry.views)
     });
     let other_keys: Vec<&str> = RUN_KEYS[1..].to_vec();
-    let read = r.optimizer(object, scope, "optimizer", &other_keys, (&subject.0, subject.1));
+    let read = r.optimizer(
+        object,
+        scope,
+        "optimizer",
+        &other_keys,
+        (&subject.0, subject.1),
+    );
     let label = match object.get("label") {
         None => None,
         Some(Json::String(s)) => Some(s.clone()),

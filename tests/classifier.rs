@@ -1,8 +1,8 @@
 //! Training the peaks classifier with every kind of optimizer, and its spec.
 #![cfg(not(target_arch = "wasm32"))]
 
-use descent::optim::registry::{Family, OPTIMIZERS};
 use descent::experiment::classifier::{train, ClassifierSpec, Training, GRID_SIZE};
+use descent::optim::registry::{Family, OPTIMIZERS};
 use serde_json::{json, Value};
 
 fn run(spec: Value) -> Training {

@@ -5,10 +5,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use descent::data::PeaksData;
-use descent::gpu::{Gpu, GpuMlp, GpuSession};
-use descent::optim::DeviceRule;
-use descent::nn::mlp::{Architecture, Mlp, Parametrization, Workspace};
 use descent::experiment::classifier::{decision_grid, ClassifierSpec, Session};
+use descent::gpu::{Gpu, GpuMlp, GpuSession};
+use descent::nn::mlp::{Architecture, Mlp, Parametrization, Workspace};
+use descent::optim::DeviceRule;
 use pollster::block_on;
 
 /// f32 against f64: the issue's tolerance.
@@ -119,7 +119,8 @@ fn compare_trajectories(gpu: &Gpu, spec: &ClassifierSpec) {
     let theta_error = relative(&theta, cpu.theta());
     println!(
         "{} width {}: losses {loss_error:.1e}, parameters {theta_error:.1e}",
-        spec.optimizer_name(), spec.architecture.width
+        spec.optimizer_name(),
+        spec.architecture.width
     );
     assert!(
         loss_error < TOLERANCE,
@@ -203,4 +204,43 @@ fn evaluation_and_decision_regions_match_the_cpu() {
     println!("decision regions: {differing} of 40000 points differ");
     assert_eq!(regions.len(), 40_000);
     assert!(differing <= 40, "{differing} grid points differ");
+}
+
+/// A lost device loses nothing: N steps on the GPU, its parameters and
+/// optimizer state (momenta, Adam's moments, the step count) read back, M
+/// more on the CPU from that checkpoint, equal to M + N uninterrupted CPU
+/// steps within f32 tolerance; without the state the curve would jump.
+#[test]
+fn a_run_moved_from_the_gpu_to_the_cpu_keeps_its_optimizer_state() {
+    use descent::experiment::classifier::Checkpoint;
+    let gpu = gpu();
+    for optimizer in [
+        r#"{"name": "adam", "lr": 0.01, "amsgrad": true}"#,
+        r#"{"name": "sgd", "lr": 0.2, "momentum": 0.9, "nesterov": true}"#,
+    ] {
+        let spec = spec(257, "standard", optimizer, 100);
+        let mut whole = Session::new(&spec, 0.0).unwrap();
+        whole.advance(20, &|| 0.0);
+        let (_, checkpoint) = descent::gpu::train_until(&gpu, &spec, 10, &|| 0.0).unwrap();
+        assert_eq!(checkpoint.iteration, 10);
+        let finish_on_cpu = |checkpoint: Checkpoint| {
+            let mut cpu = Session::new(&spec, 0.0).unwrap();
+            cpu.resume(checkpoint).unwrap();
+            cpu.advance(10, &|| 0.0);
+            assert_eq!(cpu.iteration(), 20);
+            assert_eq!(cpu.history().iteration, whole.history().iteration);
+            relative(cpu.theta(), whole.theta())
+        };
+        let kept = finish_on_cpu(checkpoint.clone());
+        let dropped = finish_on_cpu(Checkpoint {
+            state: None,
+            ..checkpoint
+        });
+        println!("{optimizer}: with the state {kept:.1e}, without {dropped:.1e}");
+        assert!(kept < TOLERANCE, "{optimizer}: parameters differ by {kept}");
+        assert!(
+            dropped > 10.0 * kept,
+            "{optimizer}: dropping the state should show ({dropped} vs {kept})"
+        );
+    }
 }

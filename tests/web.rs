@@ -218,8 +218,8 @@ fn training_service_trains_and_reports_snapshots() {
 /// GPU) agree with the CPU within 1e-4, parameters and loss.
 #[wasm_bindgen_test]
 async fn ten_gpu_steps_match_the_cpu() {
-    use descent::gpu::{Gpu, GpuSession};
     use descent::experiment::classifier::{ClassifierSpec, Session};
+    use descent::gpu::{Gpu, GpuSession};
     let gpu = Gpu::new()
         .await
         .expect("a WebGPU adapter (headless Chromium needs --enable-unsafe-webgpu)");

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use descent::data::PeaksData;
+use descent::experiment::classifier::{train, ClassifierSpec, Training};
 use descent::optim::registry::OPTIMIZERS;
 use descent::optim::schedule::SCHEDULES;
 use descent::param::{ParamSpec, Value};
@@ -14,7 +15,6 @@ use descent::render::classifier::draw_training;
 use descent::render::figure::draw_outcome;
 use descent::run::{run_spec, Outcome};
 use descent::spec::Spec;
-use descent::experiment::classifier::{train, ClassifierSpec, Training};
 use plotters::prelude::*;
 
 /// Descent: optimization algorithms for machine learning, from the command line.

@@ -250,7 +250,10 @@ impl Reader {
         }
         let object = self.object(value, field)?;
         let Some(kind) = object.get("kind").and_then(Json::as_str) else {
-            self.error(format!("{field}.kind"), "is required, for example \"cosine\"");
+            self.error(
+                format!("{field}.kind"),
+                "is required, for example \"cosine\"",
+            );
             return None;
         };
         let params = fields_except(object, "kind");

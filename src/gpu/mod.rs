@@ -17,9 +17,9 @@ mod readback;
 mod session;
 
 pub use mlp::{EvalRequest, GpuEval, GpuMlp, GridRequest, StateRequest};
+pub use session::{gpu_optimizers, GpuSession};
 #[cfg(not(target_arch = "wasm32"))]
 pub use session::{train, train_until};
-pub use session::{gpu_optimizers, GpuSession};
 
 use std::fmt;
 

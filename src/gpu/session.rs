@@ -97,7 +97,12 @@ impl GpuSession {
 
     /// The log entry of iteration `iteration` from the evaluations read back
     /// (the GPU computes no gradient norm: NaN).
-    pub fn log_entry(&self, iteration: usize, (train, test): (GpuEval, GpuEval), wall_ms: f64) -> LogEntry {
+    pub fn log_entry(
+        &self,
+        iteration: usize,
+        (train, test): (GpuEval, GpuEval),
+        wall_ms: f64,
+    ) -> LogEntry {
         LogEntry {
             iteration,
             epoch: self.spec.epoch(iteration),

@@ -79,9 +79,9 @@ pub fn check(optimizer: &Configured, arch: Architecture, samples: usize) -> Resu
             "keeps a dense p × p matrix; at width {} p = {p}",
             arch.width
         ),
-        Storage::PerSample => format!(
-            "keeps a gradient of p = {p} values for each of the {samples} samples"
-        ),
+        Storage::PerSample => {
+            format!("keeps a gradient of p = {p} values for each of the {samples} samples")
+        }
         Storage::Vectors => format!("keeps vectors of p = {p} values"),
         Storage::Kronecker { .. } => format!(
             "keeps per-layer factors up to {} × {}",
@@ -147,7 +147,11 @@ mod tests {
         let bfgs = configured("bfgs", serde_json::json!({}));
         assert!(check(&bfgs, arch(32), 800).is_ok());
         let err = check(&bfgs, arch(8192), 800).unwrap_err();
-        assert!(err.message.contains("dense p × p matrix"), "{}", err.message);
+        assert!(
+            err.message.contains("dense p × p matrix"),
+            "{}",
+            err.message
+        );
         let sag = configured("sag", serde_json::json!({}));
         assert!(check(&sag, arch(8192), 800).is_ok());
         let sgd = configured("sgd", serde_json::json!({}));

@@ -205,8 +205,11 @@ impl LayerStructure for Classifier {
                             1.0
                         }
                     }),
-                    errors: DMatrix::from_row_slice(rows, layer.n_out, self.mlp.layer_delta(&ws, l))
-                        * n,
+                    errors: DMatrix::from_row_slice(
+                        rows,
+                        layer.n_out,
+                        self.mlp.layer_delta(&ws, l),
+                    ) * n,
                 }
             })
             .collect();

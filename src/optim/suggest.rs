@@ -102,7 +102,10 @@ mod tests {
 
     #[test]
     fn gradient_descent_with_the_suggestion_does_not_diverge_on_any_problem() {
-        for problem in problems::PROBLEMS.iter().filter(|p| !p.offers(crate::problem::View::FiniteSum)) {
+        for problem in problems::PROBLEMS
+            .iter()
+            .filter(|p| !p.offers(crate::problem::View::FiniteSum))
+        {
             let l = landscape(problem.name);
             let gd = registry::find("gd").unwrap();
             let mut run = suggested_params(gd, l.as_ref(), l.default_start());

@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use super::{
-    View,
     Beale, Booth, Himmelblau, Landscape, MonkeySaddle, Peaks, Quadratic, Rastrigin, Regression,
-    Rosenbrock, Saddle, SixHumpCamel,
+    Rosenbrock, Saddle, SixHumpCamel, View,
 };
 use crate::error::SpecError;
 use crate::param::{resolve, ParamSpec, ParamValues};

@@ -20,8 +20,8 @@ use super::trainer::{ClassifierWorker, Request, Snapshot};
 use super::transport::{failure, failure_reason, spawn_worker, Transport, WorkerHandle};
 use super::{canvas, dom};
 use crate::data::{Dataset, PeaksData};
-use crate::scene::panel::{Adapter, PanelSetup};
 use crate::experiment::classifier::{ClassifierSpec, DecisionGrid};
+use crate::scene::panel::{Adapter, PanelSetup};
 
 /// Milliseconds of training per animation frame when the page trains itself.
 const FRAME_BUDGET_MS: f64 = 8.0;
@@ -177,7 +177,9 @@ impl ClassifierMode {
 
     /// Every panel's log, once all of them have finished training (for the
     /// scene's claims); `None` while any still trains.
-    pub fn finished_histories(&self) -> Option<Vec<&crate::experiment::classifier::TrainingHistory>> {
+    pub fn finished_histories(
+        &self,
+    ) -> Option<Vec<&crate::experiment::classifier::TrainingHistory>> {
         self.panels
             .iter()
             .map(|p| {
@@ -333,7 +335,7 @@ impl ClassifierMode {
             i,
             false,
             Some(&format!(
-                "The GPU was lost ({reason}); training continues on the CPU from iteration {from}, the last parameters read back (the optimizer's state starts afresh)."
+                "The GPU was lost ({reason}); training continues on the CPU from iteration {from}, the last parameters read back, with its optimizer state."
             )),
         );
         self.generation += 1;

@@ -6,13 +6,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
 use super::controls;
-use super::runs::{add_option, add_optimizer_groups, create};
+use super::runs::{add_optimizer_groups, add_option, create};
 use super::state::network::{method, method_params, panel_value, PanelField, BATCH, ITERATIONS};
+use crate::experiment::classifier::MODEL_PARAMS;
 use crate::optim::registry::CLASSIFIER_VIEWS;
 use crate::param::ParamSpec;
 use crate::render::mathml::typeset;
 use crate::scene::panel::PanelSetup;
-use crate::experiment::classifier::MODEL_PARAMS;
 
 /// The network's choices besides its width, as generated controls.
 pub fn model_params() -> Vec<ParamSpec> {

@@ -8,7 +8,7 @@ use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
 use super::controls;
 use super::state::runs::{
-    averaging_params, entry, kind_of, object_params, schedule_params, supports, RunState,
+    averaging_params, entry, kind_of, object_params, schedule_params, RunState,
 };
 use crate::optim::registry::{OptimizerEntry, OPTIMIZERS};
 use crate::optim::schedule::SCHEDULES;

@@ -29,8 +29,13 @@ export async function launchBrowser(extraFlags = []) {
 }
 
 /** Opens `url` in a new page that records console errors and uncaught exceptions. */
+/** The longest any single wait may take: waits end on a condition, and a slow
+ * or loaded machine only makes them take longer, never fail. */
+export const WAIT_MS = 240000;
+
 export async function openPage(browser, url, viewport = { width: 1280, height: 800 }) {
   const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(WAIT_MS);
   const errors = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());

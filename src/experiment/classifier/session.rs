@@ -3,7 +3,9 @@
 //! classifier meets; the loop, the mini-batches, the schedule and the log
 //! are the same for every one of them.
 
-use super::history::{decision_grid, Checkpoint, DecisionGrid, LogEntry, Training, TrainingHistory, GRID_SIZE};
+use super::history::{
+    decision_grid, Checkpoint, DecisionGrid, LogEntry, Training, TrainingHistory, GRID_SIZE,
+};
 use super::stream::BatchStream;
 use super::ClassifierSpec;
 use crate::data::{Dataset, PeaksData};

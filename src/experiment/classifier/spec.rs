@@ -19,9 +19,30 @@ use crate::optim::schedule::Schedule;
 use crate::param::{ParamSpec, ParamValues};
 
 const DATA_PARAMS: &[ParamSpec] = &[
-    ParamSpec::integer("seed", "seed", 0, 0, u32::MAX, "seed of the sampled points and the split"),
-    ParamSpec::integer("points", "n", 1000, 10, 1_000_000, "points sampled on [−3, 3]²"),
-    ParamSpec::real("train_fraction", "f", 0.8, 0.05, 0.95, "fraction used for training"),
+    ParamSpec::integer(
+        "seed",
+        "seed",
+        0,
+        0,
+        u32::MAX,
+        "seed of the sampled points and the split",
+    ),
+    ParamSpec::integer(
+        "points",
+        "n",
+        1000,
+        10,
+        1_000_000,
+        "points sampled on [−3, 3]²",
+    ),
+    ParamSpec::real(
+        "train_fraction",
+        "f",
+        0.8,
+        0.05,
+        0.95,
+        "fraction used for training",
+    ),
 ];
 
 /// The network's declared choices (width, depth, initialisation, parametrisation).
@@ -109,7 +130,13 @@ impl ClassifierSpec {
         let default_optimizer = json!({"name": DEFAULT_OPTIMIZER});
         let optimizer = top.get("optimizer").unwrap_or(&default_optimizer);
         let optimizer = r.object(optimizer, "optimizer").and_then(|object| {
-            r.optimizer(object, "optimizer", "name", &[], (SUBJECT, CLASSIFIER_VIEWS))
+            r.optimizer(
+                object,
+                "optimizer",
+                "name",
+                &[],
+                (SUBJECT, CLASSIFIER_VIEWS),
+            )
         });
         let iterations = r.count(top.get("iterations"), "iterations", 0, 10_000_000, 1000) as usize;
         let batch_size = top

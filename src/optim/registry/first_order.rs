@@ -256,7 +256,17 @@ pub const SIGNSGD: OptimizerEntry = OptimizerEntry {
     label: "signSGD / Signum",
     family: Family::FirstOrder,
     step_size: StepSize::Displacement,
-    params: &[lr(0.01), ParamSpec::real("momentum", "β", 0.0, 0.0, 0.9999, "momentum (Signum); 0 is signSGD")],
+    params: &[
+        lr(0.01),
+        ParamSpec::real(
+            "momentum",
+            "β",
+            0.0,
+            0.0,
+            0.9999,
+            "momentum (Signum); 0 is signSGD",
+        ),
+    ],
     equations: "m ← β m + (1 − β) g\nθ ← θ − α sign(m)",
     mapping: "As in the paper: β = 0 gives signSGD, β > 0 Signum.",
     reference: "Bernstein et al. (2018), signSGD: Compressed Optimisation for Non-Convex Problems",

@@ -142,7 +142,10 @@ impl LandscapeState {
         if let Some(noise) = &self.noise {
             spec.insert("noise".into(), noise.clone());
         }
-        if let (Some(b), true) = (self.batch_size, self.problem.offers(crate::problem::View::FiniteSum)) {
+        if let (Some(b), true) = (
+            self.batch_size,
+            self.problem.offers(crate::problem::View::FiniteSum),
+        ) {
             spec.insert("batch_size".into(), json!(b));
         }
         let runs: Vec<Json> = self.runs.iter().map(RunState::to_spec).collect();
