@@ -48,6 +48,8 @@ fn curvature_methods_train_the_network() {
         (json!({"name": "kfac"}), 100),
         (json!({"name": "shampoo"}), 100),
         (json!({"name": "lbfgs"}), 50),
+        (json!({"name": "svrg", "lr": 0.5, "inner_steps": 20}), 100),
+        (json!({"name": "sag", "lr": 0.5}), 100),
         (
             json!({"name": "sgd", "lr": 0.5, "schedule": {"kind": "cosine", "t_max": 100}}),
             100,
@@ -150,5 +152,38 @@ fn training_in_slices_gives_exactly_the_same_network() {
         }
         assert_eq!(session.theta(), whole.theta.as_slice(), "{optimizer}");
         assert_eq!(session.history().train_loss, whole.history.train_loss);
+    }
+}
+
+#[test]
+fn every_registry_optimizer_the_classifier_meets_trains_it_and_the_others_are_refused() {
+    for entry in OPTIMIZERS {
+        let parsed = ClassifierSpec::from_value(&small(json!({"name": entry.name}), 5));
+        assert_eq!(
+            parsed.is_ok(),
+            entry.trains_classifier(),
+            "{}: {:?}",
+            entry.name,
+            parsed.as_ref().err()
+        );
+        match parsed {
+            Ok(spec) => {
+                let training = train(&spec, &|| 0.0).unwrap();
+                assert_eq!(*training.history.iteration.last().unwrap(), 5);
+                assert!(
+                    training.history.train_loss.iter().all(|l| l.is_finite()),
+                    "{}",
+                    entry.name
+                );
+            }
+            Err(e) => {
+                let text = e.to_string();
+                assert!(
+                    text.contains("which the peaks classifier does not offer"),
+                    "{}: {text}",
+                    entry.name
+                );
+            }
+        }
     }
 }

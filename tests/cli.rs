@@ -312,3 +312,35 @@ fn gauss_newton_at_width_8192_is_refused_before_allocating() {
     assert!(stderr.contains("model.width"), "{stderr}");
     assert!(stderr.contains("\"matrix_free\": true"), "{stderr}");
 }
+
+#[test]
+fn train_runs_every_network_method_and_the_variance_reduced_ones_from_a_spec() {
+    for optimizer in [
+        r#"{"name": "kfac"}"#,
+        r#"{"name": "shampoo"}"#,
+        r#"{"name": "natural-gradient"}"#,
+        r#"{"name": "gauss-newton-tr"}"#,
+        r#"{"name": "gauss-newton-tr", "matrix_free": true}"#,
+        r#"{"name": "svrg", "lr": 0.5}"#,
+        r#"{"name": "sag", "lr": 0.5}"#,
+    ] {
+        let spec = format!(
+            r#"{{"data": {{"points": 200}}, "model": {{"width": 8}}, "optimizer": {optimizer},
+                "iterations": 10, "batch_size": 40, "log_every": 5}}"#
+        );
+        let output = descent(&["train", "-"], Some(&spec));
+        assert!(
+            output.status.success(),
+            "{optimizer}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let iterations = result["history"]["iteration"].as_array().unwrap();
+        assert_eq!(iterations.len(), 3, "{optimizer}");
+        let losses = result["history"]["train_loss"].as_array().unwrap();
+        assert!(
+            losses[2].as_f64().unwrap() < losses[0].as_f64().unwrap(),
+            "{optimizer}: {losses:?}"
+        );
+    }
+}

@@ -119,7 +119,7 @@ pub fn suited_init(width: usize) -> &'static str {
 
 impl Default for PanelSetup {
     fn default() -> Self {
-        Self::for_method("sgd", 32)
+        Self::for_method(registry::SGD.name, 32)
     }
 }
 
@@ -226,7 +226,7 @@ fn with_defaults(panel: Json) -> Json {
     let optimizer = given
         .get("optimizer")
         .and_then(Json::as_str)
-        .unwrap_or("sgd");
+        .unwrap_or(registry::SGD.name);
     let width = given
         .get("width")
         .and_then(Json::as_u64)

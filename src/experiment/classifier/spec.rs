@@ -14,7 +14,7 @@ use crate::error::SpecError;
 use crate::experiment::reader::{self, Reader};
 use crate::nn::budget;
 use crate::nn::{Architecture, Init, Parametrization};
-use crate::optim::registry::{Configured, CLASSIFIER_VIEWS};
+use crate::optim::registry::{self, Configured, CLASSIFIER_VIEWS};
 use crate::optim::schedule::Schedule;
 use crate::param::{ParamSpec, ParamValues};
 
@@ -82,7 +82,7 @@ const TOP_KEYS: &[&str] = &[
 ];
 
 /// The optimizer when a spec names none.
-const DEFAULT_OPTIMIZER: &str = "sgd";
+const DEFAULT_OPTIMIZER: &str = registry::SGD.name;
 
 /// The classifier as the optimizer check names it.
 const SUBJECT: &str = "the peaks classifier";

@@ -285,7 +285,7 @@ pub fn salvage(text: &str) -> (Json, Vec<String>) {
     };
     let mut problems = Vec::new();
     let mut spec = Map::new();
-    let default_run = json!({"optimizer": "gd", "lr": 0.1});
+    let default_run = json!({"optimizer": crate::optim::registry::GD.name, "lr": 0.1});
     let problem = given.get("problem").cloned().filter(|p| {
         let check = json!({"problem": p, "runs": [default_run]});
         match Spec::from_value(&check) {

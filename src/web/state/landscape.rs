@@ -257,7 +257,7 @@ impl LandscapeState {
                 if !self.fits(self.steps, self.runs.len() + 1, notice) {
                     return Effect::Nothing;
                 }
-                let adam = entry("adam");
+                let adam = &crate::optim::registry::ADAM;
                 let run = RunState::fresh(adam.name, self.suggested(adam), self.runs.len());
                 self.runs.push(run);
                 Effect::Rebuild
