@@ -344,3 +344,40 @@ fn train_runs_every_network_method_and_the_variance_reduced_ones_from_a_spec() {
         );
     }
 }
+
+/// The page's classifier address is a list of classifier specs: each panel
+/// of the first classifier scene, fed to `descent train` as the address
+/// holds it, ends with the accuracies the scene's panels reach.
+#[test]
+fn a_classifier_scene_address_trains_unchanged_in_descent_train() {
+    use descent::scene::network::NetworkScene;
+    use descent::scene::CLASSIFIER_SCENES;
+    use descent::web::state::{address, Action, Mode, PageState};
+    let mut state = PageState::default();
+    state.apply(Action::SetMode(Mode::Classifier));
+    let written: serde_json::Value = serde_json::from_str(&address::write(&state)).unwrap();
+    let panels = written["panels"].as_array().unwrap();
+    let scene = NetworkScene::from_json(CLASSIFIER_SCENES[0].text).unwrap();
+    let (trainings, _) = scene.verify().unwrap();
+    assert_eq!(panels.len(), trainings.len());
+    for (panel, training) in panels.iter().zip(&trainings) {
+        let output = descent(&["train", "-"], Some(&panel.to_string()));
+        assert!(
+            output.status.success(),
+            "{panel}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        for (column, page) in [
+            ("train_accuracy", &training.history.train_accuracy),
+            ("test_accuracy", &training.history.test_accuracy),
+        ] {
+            let cli = result["history"][column].as_array().unwrap();
+            assert_eq!(
+                cli.last().and_then(serde_json::Value::as_f64),
+                page.last().copied(),
+                "{panel}: {column}"
+            );
+        }
+    }
+}

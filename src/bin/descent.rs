@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use descent::data::PeaksData;
+use descent::experiment::classifier::device::DeviceChoice;
 use descent::experiment::classifier::{train, ClassifierSpec, Training};
 use descent::optim::registry::OPTIMIZERS;
 use descent::optim::schedule::SCHEDULES;
@@ -39,8 +40,9 @@ enum Command {
     Train {
         /// The classifier spec file, or - for standard input.
         spec: String,
-        /// Train on the GPU through wgpu (SGD, Adam or AdamW, one hidden
-        /// layer; f32). Without a GPU, Mesa's lavapipe runs the same kernels.
+        /// Train on the GPU through wgpu (as does `"device": "gpu"` in the
+        /// spec; the optimizers whose registry entry has a GPU rule, one
+        /// hidden layer, f32). Without a GPU, Mesa's lavapipe runs the same kernels.
         #[arg(long)]
         gpu: bool,
     },
@@ -139,7 +141,7 @@ fn train_and_print(text: &str, on_gpu: bool) -> Result<(), String> {
     let spec = ClassifierSpec::from_json(text).map_err(|e| explain(&e))?;
     let started = std::time::Instant::now();
     let clock = move || started.elapsed().as_secs_f64() * 1e3;
-    let training = if on_gpu {
+    let training = if on_gpu || spec.device == DeviceChoice::Gpu {
         let gpu = descent::gpu::Gpu::blocking().map_err(|e| e.to_string())?;
         eprintln!("training on {}", gpu.describe());
         descent::gpu::train(&gpu, &spec, &clock).map_err(|e| e.to_string())?

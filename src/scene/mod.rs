@@ -8,6 +8,7 @@
 pub mod claim;
 pub mod network;
 pub mod panel;
+pub mod panel_form;
 
 use serde::Deserialize;
 use serde_json::Value as Json;

@@ -20,8 +20,9 @@ use super::trainer::{ClassifierWorker, Request, Snapshot};
 use super::transport::{failure, failure_reason, spawn_worker, Transport, WorkerHandle};
 use super::{canvas, dom};
 use crate::data::{Dataset, PeaksData};
+use crate::experiment::classifier::device::Adapter;
 use crate::experiment::classifier::{ClassifierSpec, DecisionGrid};
-use crate::scene::panel::{Adapter, PanelSetup};
+use crate::scene::panel::PanelSetup;
 
 /// Milliseconds of training per animation frame when the page trains itself.
 const FRAME_BUDGET_MS: f64 = 8.0;

@@ -19,8 +19,8 @@ use super::picture::Export;
 use super::state::landscape::{Compare, Field, LandscapeAction as L};
 use super::state::network::{ClassifierAction as C, PanelField};
 use super::state::{Action, Mode};
+use crate::experiment::classifier::device::DeviceChoice;
 use crate::render::curves::Quantity;
-use crate::scene::panel::DeviceChoice;
 
 /// What a listener does with its event.
 type Handler = fn(&mut App, &Event);

@@ -488,7 +488,7 @@ test('classifier: the address holds the panels, a broken one is named, digits lo
   await page.dispatchEvent('#net0-iterations', 'change');
   await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"iterations":123'));
   const address = page.url();
-  assert.match(decodeURIComponent(address), /"optimizer":"adam"/);
+  assert.match(decodeURIComponent(address), /"optimizer":{"name":"adam"/);
   const { page: second, errors: secondErrors } = await openPage(bundle.browser, address);
   await second.waitForFunction(() => document.querySelector('#net0-readout')?.textContent.startsWith('iteration 0'));
   assert.ok(await second.isVisible('#classifier-mode'));

@@ -4,6 +4,7 @@
 //! [`session`] is the reference and the GPU (`crate::gpu`) a second backend
 //! that continues on the CPU, state and all, if its device is lost.
 
+pub mod device;
 pub mod history;
 pub mod session;
 pub mod spec;

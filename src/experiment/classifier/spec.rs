@@ -10,6 +10,7 @@
 
 use serde_json::{json, Value as Json};
 
+use super::device::DeviceChoice;
 use crate::error::SpecError;
 use crate::experiment::reader::{self, Reader};
 use crate::nn::budget;
@@ -79,6 +80,7 @@ const TOP_KEYS: &[&str] = &[
     "batch_size",
     "log_every",
     "seed",
+    "device",
 ];
 
 /// The optimizer when a spec names none.
@@ -108,6 +110,9 @@ pub struct ClassifierSpec {
     pub log_every: usize,
     /// Seed of the initialisation and the mini-batches.
     pub seed: u64,
+    /// Where it may train: the page decides `auto` by the adapter and the
+    /// width; `descent train` trains on the GPU only for `gpu` (or `--gpu`).
+    pub device: DeviceChoice,
 }
 
 impl ClassifierSpec {
@@ -144,6 +149,21 @@ impl ClassifierSpec {
             .map(|v| r.count(Some(v), "batch_size", 1, u32::MAX as u64, 1) as usize);
         let log_every = r.count(top.get("log_every"), "log_every", 1, 10_000_000, 50) as usize;
         let seed = r.count(top.get("seed"), "seed", 0, u64::MAX, 0);
+        let device = match top.get("device") {
+            None => DeviceChoice::Auto,
+            Some(value) => {
+                let found = DeviceChoice::ALL
+                    .iter()
+                    .find(|(key, _)| value.as_str() == Some(key));
+                if found.is_none() {
+                    r.error(
+                        "device",
+                        format!("must be \"auto\", \"cpu\" or \"gpu\", got {value}"),
+                    );
+                }
+                found.map_or(DeviceChoice::Auto, |(_, d)| *d)
+            }
+        };
         let (Some(data), Some(model), Some(optimizer)) = (data, model, optimizer) else {
             return r.finish(None);
         };
@@ -162,6 +182,7 @@ impl ClassifierSpec {
             batch_size,
             log_every,
             seed,
+            device,
         };
         if let Err(e) = budget::check(&spec.optimizer, architecture, spec.train_points()) {
             r.errors.push(e);

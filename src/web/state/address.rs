@@ -19,7 +19,8 @@ use super::runs::parse_color;
 use super::{Mode, PageState};
 use crate::render::curves::Quantity;
 use crate::scene::landscape_scenes;
-use crate::scene::panel::{salvage_panels, MAX_PANELS};
+use crate::scene::panel::MAX_PANELS;
+use crate::scene::panel_form::salvage_panels;
 use crate::spec::Spec;
 
 /// The address format's version.

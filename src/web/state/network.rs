@@ -5,10 +5,11 @@ use serde_json::{json, Value as Json};
 
 use super::entry::parse_entry;
 use super::Effect;
+use crate::experiment::classifier::device::DeviceChoice;
 use crate::experiment::classifier::MODEL_PARAMS;
 use crate::optim::registry::{self, OptimizerEntry, CLASSIFIER_VIEWS};
 use crate::param::ParamSpec;
-use crate::scene::panel::{suited_init, DeviceChoice, PanelSetup, MAX_PANELS, TRAIN_POINTS};
+use crate::scene::panel::{suited_init, PanelSetup, MAX_PANELS, TRAIN_POINTS};
 use crate::scene::{network::NetworkScene, CLASSIFIER_SCENES};
 
 /// The width control, as declared for the model.

@@ -7,8 +7,8 @@ use super::address::{read, write};
 use super::landscape::{Compare, Field, LandscapeAction as L, Overlay, MAX_PAGE_STEPS, MAX_RUNS};
 use super::network::{ClassifierAction as C, PanelField};
 use super::{Action, Effect, Mode, PageState};
+use crate::experiment::classifier::device::DeviceChoice;
 use crate::render::curves::Quantity;
-use crate::scene::panel::DeviceChoice;
 
 fn landscape(state: &mut PageState, action: L) -> Effect {
     state.apply(Action::Landscape(action))
