@@ -10,11 +10,11 @@ mod native {
     use std::hint::black_box;
 
     use criterion::{BatchSize, Criterion, Throughput};
+    use descent::experiment::landscape::run::run_spec;
+    use descent::experiment::landscape::spec::Spec;
     use descent::optim::registry::{StepSize, OPTIMIZERS};
     use descent::optim::Oracle;
     use descent::problem::Rosenbrock;
-    use descent::run::run_spec;
-    use descent::spec::Spec;
     use serde_json::json;
 
     /// Steps taken per measured batch; optimizers are rebuilt between batches

@@ -4,10 +4,10 @@
 mod reference_run;
 
 use approx::assert_relative_eq;
+use descent::experiment::landscape::run::{trace, History, Plan, Status};
 use descent::optim::schedule::Schedule;
 use descent::optim::{GradientDescent, LineSearchKind, Oracle};
 use descent::problem::{Quadratic, Rosenbrock};
-use descent::run::{trace, History, Plan, Status};
 
 fn gd(problem: &dyn descent::problem::Objective, lr: f64, start: &[f64], steps: usize) -> History {
     let mut optimizer = GradientDescent::new(2, LineSearchKind::None);

@@ -1,10 +1,10 @@
 //! Behaviour of the optimizers the lectures rely on, through the spec and runner.
 #![cfg(not(target_arch = "wasm32"))]
 
+use descent::experiment::landscape::run::{run_spec, Outcome, RunResult, Status};
+use descent::experiment::landscape::spec::Spec;
 use descent::optim::registry::{Family, OPTIMIZERS};
 use descent::problem::registry::PROBLEMS;
-use descent::run::{run_spec, Outcome, RunResult, Status};
-use descent::spec::Spec;
 use serde_json::{json, Value};
 
 fn run(spec: Value) -> Outcome {

@@ -1,8 +1,8 @@
 //! The experiment spec: defaults, round trips, and errors that list every bad field.
 #![cfg(not(target_arch = "wasm32"))]
 
+use descent::experiment::landscape::spec::{Spec, DEFAULT_STEPS};
 use descent::optim::Noise;
-use descent::spec::{Spec, DEFAULT_STEPS};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -179,7 +179,7 @@ proptest! {
             let mut small = spec.to_value();
             small["steps"] = json!(spec.steps.min(20));
             let spec = Spec::from_value(&small).unwrap();
-            let _ = descent::run::run_spec(&spec);
+            let _ = descent::experiment::landscape::run::run_spec(&spec);
         }
     }
 }

@@ -6,8 +6,8 @@
 
 use std::collections::BTreeSet;
 
-use descent::run::{run_spec, Status};
-use descent::spec::Spec;
+use descent::experiment::landscape::run::{run_spec, Status};
+use descent::experiment::landscape::spec::Spec;
 use serde_json::{json, Value};
 
 fn reference() -> Value {

@@ -8,14 +8,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 use descent::data::PeaksData;
 use descent::experiment::classifier::device::DeviceChoice;
 use descent::experiment::classifier::{train, ClassifierSpec, Training};
+use descent::experiment::landscape::run::{run_spec, Outcome};
+use descent::experiment::landscape::spec::Spec;
 use descent::optim::registry::OPTIMIZERS;
 use descent::optim::schedule::SCHEDULES;
 use descent::param::{ParamSpec, Value};
 use descent::problem::registry::PROBLEMS;
 use descent::render::classifier::draw_training;
 use descent::render::figure::draw_outcome;
-use descent::run::{run_spec, Outcome};
-use descent::spec::Spec;
 use plotters::prelude::*;
 
 /// Descent: optimization algorithms for machine learning, from the command line.

@@ -61,10 +61,10 @@ fn two_digits(value: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::experiment::landscape::run::run_spec;
+    use crate::experiment::landscape::spec::Spec;
     use crate::optim::registry::{self, OPTIMIZERS};
     use crate::problem::registry as problems;
-    use crate::run::run_spec;
-    use crate::spec::Spec;
 
     fn landscape(name: &str) -> Box<dyn Landscape> {
         problems::build(name, &BTreeMap::new(), 0).unwrap()

@@ -83,7 +83,7 @@ pub struct Thinned {
 
 impl Thinned {
     /// The points of `run` worth drawing on `layout`.
-    pub fn of(run: &crate::run::RunResult, layout: &Layout) -> Self {
+    pub fn of(run: &crate::experiment::landscape::run::RunResult, layout: &Layout) -> Self {
         let mut thinned = Thinned::default();
         thinned.extend(run, layout);
         thinned
@@ -91,7 +91,7 @@ impl Thinned {
 
     /// Goes on thinning `run` on `layout` from where the last call stopped:
     /// a run still being computed costs only its new points.
-    pub fn extend(&mut self, run: &crate::run::RunResult, layout: &Layout) {
+    pub fn extend(&mut self, run: &crate::experiment::landscape::run::RunResult, layout: &Layout) {
         let h = &run.history;
         extend_kept(&mut self.iterates, &h.points, layout);
         if let Some(averaged) = &h.averaged {
@@ -155,7 +155,7 @@ fn select<'a>(
 /// its averaged path; `thinned` (for the layout they are drawn on) keeps only
 /// the points worth drawing.
 pub fn run_paths<'a>(
-    run: &'a crate::run::RunResult,
+    run: &'a crate::experiment::landscape::run::RunResult,
     color: RGBColor,
     shown: usize,
     ahead: bool,
@@ -172,7 +172,8 @@ pub fn run_paths<'a>(
         points,
         shown: at,
         color,
-        diverged: h.status == crate::run::Status::Diverged && shown + 1 >= h.points.len(),
+        diverged: h.status == crate::experiment::landscape::run::Status::Diverged
+            && shown + 1 >= h.points.len(),
         label: Some(&run.label),
         style: PathStyle::Iterate,
         radius: shown.checked_sub(1).and_then(|i| h.radius.get(i)).copied(),
@@ -615,8 +616,8 @@ mod tests {
 
     #[test]
     fn thinned_paths_keep_the_current_point_and_few_others() {
-        use crate::run::run_spec;
-        use crate::spec::Spec;
+        use crate::experiment::landscape::run::run_spec;
+        use crate::experiment::landscape::spec::Spec;
         let spec = Spec::from_json(
             r#"{"problem": {"name": "quadratic"}, "steps": 20000, "noise": {"kind": "gaussian", "sigma": 0.01},
                 "runs": [{"optimizer": "sgd", "lr": 0.001, "averaging": {"kind": "uniform"}}]}"#,
@@ -648,8 +649,8 @@ mod tests {
 
     #[test]
     fn thinning_as_the_run_grows_equals_thinning_it_whole() {
-        use crate::computation::Computation;
-        use crate::spec::Spec;
+        use crate::experiment::landscape::computation::Computation;
+        use crate::experiment::landscape::spec::Spec;
         let spec = Spec::from_json(
             r#"{"problem": {"name": "rosenbrock"}, "steps": 30000, "noise": {"kind": "gaussian", "sigma": 0.2},
                 "runs": [{"optimizer": "sgd", "lr": 0.0005, "averaging": {"kind": "uniform"}}]}"#,

@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::chart::{towards_black, Theme};
-use crate::run::{History, RunResult, Status};
+use crate::experiment::landscape::run::{History, RunResult, Status};
 
 /// What a curve shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use super::chart::{draw_color_bar, draw_overlay, run_paths, PathView, Theme};
 use super::landscape;
 use super::view::{fit_points, Layout, Margins};
-use crate::run::Outcome;
+use crate::experiment::landscape::run::Outcome;
 
 /// Colours for runs, in order (Tableau 10, legible on viridis).
 pub const PALETTE: [RGBColor; 10] = [

@@ -3,8 +3,8 @@
 
 use serde::Deserialize;
 
+use crate::experiment::landscape::run::{History, Outcome, RunResult, Status};
 use crate::render::number::format_number;
-use crate::run::{History, Outcome, RunResult, Status};
 
 /// One checkable statement about a landscape scene's runs, named by their labels.
 #[derive(Clone, Debug, PartialEq, Deserialize)]

@@ -14,8 +14,8 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 
 use crate::error::SpecError;
-use crate::run::{run_spec, Outcome};
-use crate::spec::Spec;
+use crate::experiment::landscape::run::{run_spec, Outcome};
+use crate::experiment::landscape::spec::Spec;
 pub use claim::Claim;
 
 /// A landscape scene as its file holds it.

@@ -22,16 +22,16 @@ use super::state::runs::parse_color;
 use super::state::{Action, Effect, Mode, PageState};
 use super::wiring::landscape_field;
 use super::{canvas, dom};
-use crate::computation::Computation;
+use crate::experiment::landscape::computation::Computation;
+use crate::experiment::landscape::run::Outcome;
+use crate::experiment::landscape::spec::{noise_kinds, Spec};
 use crate::problem::registry::PROBLEMS;
 use crate::problem::Window;
 use crate::render::chart::Thinned;
 use crate::render::curves::StepAxis;
 use crate::render::view::Layout;
-use crate::run::Outcome;
 use crate::scene::network::NetworkScene;
 use crate::scene::{landscape_scenes, Scene};
-use crate::spec::{noise_kinds, Spec};
 
 /// Milliseconds between revealed steps at speed 1.
 const STEP_INTERVAL_MS: f64 = 60.0;

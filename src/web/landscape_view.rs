@@ -13,6 +13,7 @@ use web_sys::HtmlCanvasElement;
 use super::app::App;
 use super::state::landscape::{Compare, Overlay, SIDE_BY_SIDE};
 use super::{canvas, dom};
+use crate::experiment::landscape::run::Outcome;
 use crate::problem::Window;
 use crate::render::chart::{draw_color_bar, draw_overlay, run_paths, PathView, Theme, Thinned};
 use crate::render::color::ColorScale;
@@ -22,7 +23,6 @@ use crate::render::guides::{
 };
 use crate::render::landscape;
 use crate::render::view::{fit_points, Layout, Margins, PixelRect};
-use crate::run::Outcome;
 
 /// The landscape image for one problem, plot area and view.
 pub struct Background {

@@ -1,7 +1,7 @@
 //! The per-run lines beside the picture.
 
 use super::controls::format_number;
-use crate::run::{RunResult, Status, DIVERGENCE_RADIUS};
+use crate::experiment::landscape::run::{RunResult, Status, DIVERGENCE_RADIUS};
 
 /// One run's line under the picture at step `shown`: f (and the averaged
 /// point's f), the step size, radius, damping or note of that step, and how

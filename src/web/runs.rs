@@ -10,11 +10,11 @@ use super::controls;
 use super::state::runs::{
     averaging_params, entry, kind_of, object_params, schedule_params, RunState,
 };
+use crate::experiment::landscape::spec::averaging_kinds;
 use crate::optim::registry::{OptimizerEntry, OPTIMIZERS};
 use crate::optim::schedule::SCHEDULES;
 use crate::problem::registry::ProblemEntry;
 use crate::render::mathml::typeset;
-use crate::spec::averaging_kinds;
 
 /// Fills `select` with every registry optimizer under its family's
 /// heading; those `unmet` gives a reason for are disabled, with the reason

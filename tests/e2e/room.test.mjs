@@ -192,7 +192,14 @@ test('classifier: every method at widths 8 and 16384 trains or is refused with a
   await page.click('#net1-remove');
   await page.waitForFunction(() => document.querySelectorAll('.net-canvas').length === 1);
   await page.click('#net-play');
-  const methods = await page.$$eval('#net0-optimizer option', (os) => os.map((o) => o.value));
+  // The registry's whole menu: what the network cannot take is disabled, with the reason.
+  const options = await page.$$eval('#net0-optimizer option', (os) => os.map((o) => ({ value: o.value, disabled: o.disabled, title: o.title })));
+  for (const o of options.filter((o) => o.disabled)) {
+    assert.match(o.title, /which the peaks classifier does not offer/, o.value);
+  }
+  const methods = options.filter((o) => !o.disabled).map((o) => o.value);
+  assert.ok(['sgd', 'svrg', 'sag', 'lbfgs', 'gauss-newton-tr', 'kfac', 'shampoo', 'natural-gradient'].every((m) => methods.includes(m)), methods.join(', '));
+  assert.ok(!methods.includes('newton'), 'newton needs a Hessian');
   const outcomes = [];
   for (const width of ['8', '16384']) {
     for (const method of methods) {

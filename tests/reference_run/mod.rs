@@ -2,8 +2,8 @@
 //! the browser, so both builds provably walk the same paths: a plain one, and
 //! one with heavy-tailed noise on a landscape made of exponentials.
 
-use descent::run::run_spec;
-use descent::spec::Spec;
+use descent::experiment::landscape::run::run_spec;
+use descent::experiment::landscape::spec::Spec;
 
 /// The specs and the bits of each run's final point.
 pub const PINNED: [(&str, [u64; 2]); 2] = [

@@ -17,11 +17,11 @@ use super::landscape::{Compare, LandscapeState, Overlay, View, DEFAULT_SPEC, MAX
 use super::network::{scenes, ClassifierState};
 use super::runs::parse_color;
 use super::{Mode, PageState};
+use crate::experiment::landscape::spec::Spec;
 use crate::render::curves::Quantity;
 use crate::scene::landscape_scenes;
 use crate::scene::panel::MAX_PANELS;
 use crate::scene::panel_form::salvage_panels;
-use crate::spec::Spec;
 
 /// The address format's version.
 pub const VERSION: u64 = 2;

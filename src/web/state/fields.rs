@@ -10,8 +10,8 @@ use super::landscape::{LandscapeState, BATCH, SEED, STEPS};
 use super::landscape_actions::Field;
 use super::runs::{averaging_params, entry, kind_of, schedule_params};
 use super::Effect;
+use crate::experiment::landscape::spec::{kind_params, noise_kinds};
 use crate::param::ParamSpec;
-use crate::spec::{kind_params, noise_kinds};
 
 impl LandscapeState {
     /// The parameters of noise kind `name`.

@@ -11,12 +11,12 @@ pub use super::landscape_actions::{Field, LandscapeAction};
 use super::runs::{entry, supports, RunState, COLORS};
 pub use super::view::{Compare, Overlay, View, SPEEDS};
 use super::Effect;
+use crate::experiment::landscape::spec::{noise_kinds, Spec};
 use crate::optim::registry::{OptimizerEntry, OPTIMIZERS};
 use crate::optim::suggest::suggested_params;
 use crate::param::ParamSpec;
 use crate::problem::registry::{self as problems, ProblemEntry};
 use crate::scene::landscape_scenes;
-use crate::spec::{noise_kinds, Spec};
 
 /// The most runs the page compares.
 pub const MAX_RUNS: usize = 10;
@@ -220,7 +220,7 @@ impl LandscapeState {
                 let Some(run) = self.runs.get_mut(i) else {
                     return Effect::Nothing;
                 };
-                run.averaging = crate::spec::averaging_kinds()
+                run.averaging = crate::experiment::landscape::spec::averaging_kinds()
                     .iter()
                     .any(|(k, _)| *k == kind)
                     .then(|| json!({ "kind": kind }));

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as Json};
 
+use crate::experiment::landscape::spec::{averaging_kinds, fields_except, kind_params, RunSpec};
 use crate::optim::registry::{self, OptimizerEntry, OPTIMIZERS};
 use crate::optim::schedule::SCHEDULES;
 use crate::param::ParamSpec;
 use crate::problem::registry::ProblemEntry;
-use crate::spec::{averaging_kinds, fields_except, kind_params, RunSpec};
 
 /// The hex colours given to new runs, in order.
 pub const COLORS: [&str; 10] = [

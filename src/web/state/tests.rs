@@ -276,7 +276,10 @@ fn schedules_averaging_and_noise_take_their_parameters() {
     landscape(&mut state, L::SetSchedule(0, "constant".into()));
     assert_eq!(state.landscape.runs[0].schedule, None);
     let value = state.landscape.spec_value();
-    assert!(crate::spec::Spec::from_value(&value).is_ok(), "{value}");
+    assert!(
+        crate::experiment::landscape::spec::Spec::from_value(&value).is_ok(),
+        "{value}"
+    );
 }
 
 #[test]

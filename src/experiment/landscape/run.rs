@@ -8,13 +8,13 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::computation::Computation;
 use crate::error::SpecError;
+use crate::experiment::landscape::computation::Computation;
+use crate::experiment::landscape::spec::{Averaging, Spec};
 use crate::optim::schedule::Schedule;
 use crate::optim::{Evaluations, MomentumSplit, Optimizer, Oracle};
 use crate::problem::registry as problems;
 use crate::problem::{Landscape, Objective};
-use crate::spec::{Averaging, Spec};
 
 /// A point farther than this from the origin counts as divergence.
 pub const DIVERGENCE_RADIUS: f64 = 1e6;

@@ -1,16 +1,18 @@
 //! An experiment computed in slices: every run advances a bounded number of
 //! steps per call, so a page can spread a long experiment over frames and
-//! draw what is done. The result is exactly [`run_spec`](crate::run::run_spec)'s,
+//! draw what is done. The result is exactly [`run_spec`](crate::experiment::landscape::run::run_spec)'s,
 //! which is this run to the end in one call.
 
 use serde_json::Value as Json;
 
 use crate::error::SpecError;
+use crate::experiment::landscape::run::{
+    build_problem, History, Outcome, Plan, Progress, RunResult,
+};
+use crate::experiment::landscape::spec::{RunSpec, Spec};
 use crate::optim::schedule::Schedule;
 use crate::optim::{Evaluations, Optimizer, Oracle};
 use crate::random::{self, ChaCha8Rng};
-use crate::run::{build_problem, History, Outcome, Plan, Progress, RunResult};
-use crate::spec::{RunSpec, Spec};
 
 /// One run between slices: its optimizer's state, its random stream and
 /// where its loop stands.
@@ -177,7 +179,7 @@ fn plan<'a>(spec: &Spec, run: &RunSpec, start: &'a [f64; 2]) -> Plan<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::run_spec;
+    use crate::experiment::landscape::run::run_spec;
 
     #[test]
     fn slices_give_exactly_the_whole_run() {
