@@ -6,7 +6,7 @@
 
 use descent::data::PeaksData;
 use descent::experiment::classifier::{decision_grid, ClassifierSpec, Session};
-use descent::gpu::{Gpu, GpuMlp, GpuSession};
+use descent::gpu::{gpu_session, Gpu, GpuMlp};
 use descent::nn::mlp::{Architecture, Mlp, Parametrization, Workspace};
 use descent::optim::DeviceRule;
 use pollster::block_on;
@@ -103,15 +103,15 @@ fn loss_and_gradient_match_the_cpu() {
 fn compare_trajectories(gpu: &Gpu, spec: &ClassifierSpec) {
     let mut cpu = Session::new(spec, 0.0).unwrap();
     cpu.advance(20, &|| 0.0);
-    let mut device = GpuSession::new(gpu, spec).unwrap();
+    let (mut device, _) = gpu_session(gpu, spec, 0.0).unwrap();
     let mut losses = Vec::new();
     for _ in 0..20 {
         device.step();
-        losses.push(block_on(device.mlp().evaluate()).unwrap().0.loss);
+        losses.push(block_on(device.backend().mlp().evaluate()).unwrap().0.loss);
     }
     let cpu_losses = &cpu.history().train_loss[1..];
     let loss_error = relative(&losses, cpu_losses);
-    let theta: Vec<f64> = block_on(device.mlp().request_parameters().floats())
+    let theta: Vec<f64> = block_on(device.backend().mlp().request_parameters().floats())
         .unwrap()
         .iter()
         .map(|&v| f64::from(v))
@@ -182,18 +182,18 @@ fn evaluation_and_decision_regions_match_the_cpu() {
     let gpu = gpu();
     let spec = spec(257, "standard", r#"{"name": "adam", "lr": 0.01}"#, 800);
     let mut cpu = Session::new(&spec, 0.0).unwrap();
-    let mut device = GpuSession::new(&gpu, &spec).unwrap();
+    let (mut device, _) = gpu_session(&gpu, &spec, 0.0).unwrap();
     for _ in 0..10 {
         device.step();
     }
     cpu.advance(10, &|| 0.0);
-    let (train, test) = block_on(device.mlp().evaluate()).unwrap();
+    let (train, test) = block_on(device.backend().mlp().evaluate()).unwrap();
     let h = cpu.history();
     assert!((train.loss - h.train_loss[10]).abs() / h.train_loss[10] < TOLERANCE);
     assert!((test.loss - h.test_loss[10]).abs() / h.test_loss[10] < TOLERANCE);
     assert!((train.accuracy - h.train_accuracy[10]).abs() <= 2.0 / 800.0);
     assert!((test.accuracy - h.test_accuracy[10]).abs() <= 2.0 / 200.0);
-    let regions = block_on(device.mlp().request_grid(200).finish()).unwrap();
+    let regions = block_on(device.backend().mlp().request_grid(200).finish()).unwrap();
     let mlp = Mlp::new(spec.architecture);
     let reference = decision_grid(&mlp, cpu.theta(), 200, &mut Workspace::default());
     let differing = regions

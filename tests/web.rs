@@ -219,7 +219,7 @@ fn training_service_trains_and_reports_snapshots() {
 #[wasm_bindgen_test]
 async fn ten_gpu_steps_match_the_cpu() {
     use descent::experiment::classifier::{ClassifierSpec, Session};
-    use descent::gpu::{Gpu, GpuSession};
+    use descent::gpu::{gpu_session, Gpu};
     let gpu = Gpu::new()
         .await
         .expect("a WebGPU adapter (headless Chromium needs --enable-unsafe-webgpu)");
@@ -228,12 +228,18 @@ async fn ten_gpu_steps_match_the_cpu() {
             "optimizer": {"name": "adam", "lr": 0.01}, "iterations": 10, "log_every": 1, "seed": 2}"#,
     )
     .unwrap();
-    let mut device = GpuSession::new(&gpu, &spec).unwrap();
+    let (mut device, _) = gpu_session(&gpu, &spec, 0.0).unwrap();
     for _ in 0..10 {
         device.step();
     }
-    let (train, _) = device.mlp().evaluate().await.unwrap();
-    let theta = device.mlp().request_parameters().floats().await.unwrap();
+    let (train, _) = device.backend().mlp().evaluate().await.unwrap();
+    let theta = device
+        .backend()
+        .mlp()
+        .request_parameters()
+        .floats()
+        .await
+        .unwrap();
     let mut cpu = Session::new(&spec, 0.0).unwrap();
     cpu.advance(10, &|| 0.0);
     let cpu_loss = cpu.history().train_loss[10];

@@ -17,7 +17,7 @@ mod readback;
 mod session;
 
 pub use mlp::{EvalRequest, GpuEval, GpuMlp, GridRequest, StateRequest};
-pub use session::{gpu_optimizers, GpuSession};
+pub use session::{gpu_optimizers, gpu_session, GpuBackend, GpuSession};
 #[cfg(not(target_arch = "wasm32"))]
 pub use session::{train, train_until};
 

@@ -1,13 +1,17 @@
-//! A classifier spec trained on the GPU the way the CPU session trains it:
-//! the same initial parameters, the same mini-batch stream, the same
-//! schedule and log entries; the update in `f32` on the device. The
-//! registry says which optimizers the GPU runs and with what hyperparameters.
+//! The GPU backend of the classifier's training loop: the same initial
+//! parameters, mini-batch stream, schedule and log entries as the CPU, the
+//! update in `f32` on the device with the rule the optimizer's registry
+//! entry gives. Every answer comes back through `map_async`.
 
-use super::{Gpu, GpuError, GpuEval, GpuMlp};
+use super::{Gpu, GpuError, GpuMlp};
 use crate::data::PeaksData;
-use crate::experiment::classifier::{BatchStream, ClassifierSpec, LogEntry};
+use crate::experiment::classifier::{
+    Backend, BatchStream, ClassifierSpec, DecisionGrid, Measures, Parameters, PendingLog, Reply,
+    Trainer,
+};
 use crate::nn::mlp::Mlp;
 use crate::optim::registry::OPTIMIZERS;
+use crate::optim::StepInfo;
 
 /// The optimizers a GPU backend runs, from the registry.
 pub fn gpu_optimizers() -> Vec<&'static str> {
@@ -18,110 +22,105 @@ pub fn gpu_optimizers() -> Vec<&'static str> {
         .collect()
 }
 
-/// Training on the GPU: steps are queued without waiting; results are read
-/// back on request.
-pub struct GpuSession {
-    spec: ClassifierSpec,
+/// The network on the device: steps are queued without waiting.
+pub struct GpuBackend {
     mlp: GpuMlp,
-    stream: BatchStream,
-    iteration: usize,
+    diverged: bool,
 }
 
-impl GpuSession {
-    /// Sets up `spec` on `gpu`, or says why the GPU cannot train it (an
-    /// optimizer the registry gives no GPU rule, more than one hidden layer,
-    /// a network too large for the device).
-    pub fn new(gpu: &Gpu, spec: &ClassifierSpec) -> Result<Self, GpuError> {
-        let rule = spec.optimizer.entry.gpu.ok_or_else(|| {
-            GpuError(format!(
-                "{} runs on the CPU only (the GPU runs {})",
-                spec.optimizer_name(),
-                gpu_optimizers().join(", ")
-            ))
-        })?;
-        let data = PeaksData::generate(spec.data.0, spec.data.1, spec.data.2);
-        let theta = Mlp::new(spec.architecture).init(spec.init, spec.seed);
-        let stream = BatchStream::new(spec, data.train.len());
-        let mlp = GpuMlp::new(
-            gpu,
-            spec.architecture,
-            &theta,
-            &data.train,
-            &data.test,
-            stream.size().unwrap_or(data.train.len()),
-            rule(&spec.optimizer.values),
-        )?;
-        Ok(Self {
-            spec: spec.clone(),
-            mlp,
-            stream,
-            iteration: 0,
-        })
-    }
-
+impl GpuBackend {
     /// The network on the device.
     pub fn mlp(&self) -> &GpuMlp {
         &self.mlp
     }
 
-    /// The spec being trained.
-    pub fn spec(&self) -> &ClassifierSpec {
-        &self.spec
-    }
-
-    /// Iterations queued so far.
-    pub fn iteration(&self) -> usize {
-        self.iteration
-    }
-
-    /// Whether every iteration has been queued.
-    pub fn finished(&self) -> bool {
-        self.iteration >= self.spec.iterations
-    }
-
-    /// Whether the spec logs after the iteration just queued.
-    pub fn log_due(&self) -> bool {
-        self.spec.log_due(self.iteration)
-    }
-
-    /// Queues one iteration (nothing if finished).
-    pub fn step(&mut self) {
-        if self.finished() {
-            return;
-        }
-        let lr = self.spec.lr(self.iteration);
-        let rows = self.stream.next_rows();
-        self.mlp.step(rows, lr);
-        self.iteration += 1;
-    }
-
-    /// The log entry of iteration `iteration` from the evaluations read back
-    /// (the GPU computes no gradient norm: NaN).
-    pub fn log_entry(
-        &self,
-        iteration: usize,
-        (train, test): (GpuEval, GpuEval),
-        wall_ms: f64,
-    ) -> LogEntry {
-        LogEntry {
-            iteration,
-            epoch: self.spec.epoch(iteration),
-            train: (train.loss, train.accuracy),
-            test: (test.loss, test.accuracy),
-            grad_norm: f64::NAN,
-            step: match iteration {
-                0 => f64::NAN,
-                t => self.spec.lr(t - 1),
-            },
-            wall_ms,
-            cg_iterations: None,
-        }
+    /// Records that parameters read back were no longer finite.
+    pub fn mark_diverged(&mut self) {
+        self.diverged = true;
     }
 }
 
+impl Backend for GpuBackend {
+    fn step(&mut self, stream: &mut BatchStream, lr: f64) -> StepInfo {
+        self.mlp.step(stream.next_rows(), lr);
+        StepInfo::with_lr(lr)
+    }
+
+    fn diverged(&self) -> bool {
+        self.diverged
+    }
+
+    fn measure(&mut self) -> Reply<Measures> {
+        let request = self.mlp.request_evaluation();
+        Reply::Later(Box::pin(async move {
+            let (train, test) = request.finish().await.map_err(|e| e.0)?;
+            Ok(Measures {
+                train: (train.loss, train.accuracy),
+                test: (test.loss, test.accuracy),
+                grad_norm: f64::NAN,
+            })
+        }))
+    }
+
+    fn checkpoint(&mut self) -> Reply<Parameters> {
+        let theta = self.mlp.request_parameters();
+        let state = self.mlp.request_state();
+        Reply::Later(Box::pin(async move {
+            let theta = theta.floats().await.map_err(|e| e.0)?;
+            let state = state.finish().await.map_err(|e| e.0)?;
+            Ok((theta.iter().map(|&v| f64::from(v)).collect(), Some(state)))
+        }))
+    }
+
+    fn grid(&mut self, size: usize) -> Reply<DecisionGrid> {
+        let request = self.mlp.request_grid(size);
+        Reply::Later(Box::pin(async move {
+            let classes = request.finish().await.map_err(|e| e.0)?;
+            Ok(DecisionGrid { size, classes })
+        }))
+    }
+}
+
+/// Training on the GPU: the one loop over the GPU backend.
+pub type GpuSession = Trainer<GpuBackend>;
+
+/// Sets `spec` up on `gpu` and returns the loop with its first log request,
+/// or says why the GPU cannot train it (an optimizer the registry gives no
+/// GPU rule, more than one hidden layer, a network too large for the device).
+pub fn gpu_session(
+    gpu: &Gpu,
+    spec: &ClassifierSpec,
+    now: f64,
+) -> Result<(GpuSession, PendingLog), GpuError> {
+    let rule = spec.optimizer.entry.gpu.ok_or_else(|| {
+        GpuError(format!(
+            "{} runs on the CPU only (the GPU runs {})",
+            spec.optimizer_name(),
+            gpu_optimizers().join(", ")
+        ))
+    })?;
+    let data = PeaksData::generate(spec.data.0, spec.data.1, spec.data.2);
+    let theta = Mlp::new(spec.architecture).init(spec.init, spec.seed);
+    let samples = data.train.len();
+    let mlp = GpuMlp::new(
+        gpu,
+        spec.architecture,
+        &theta,
+        &data.train,
+        &data.test,
+        spec.batch().unwrap_or(samples),
+        rule(&spec.optimizer.values),
+    )?;
+    let backend = GpuBackend {
+        mlp,
+        diverged: false,
+    };
+    Ok(Trainer::new(spec, backend, samples, now))
+}
+
 /// Trains `spec` on `gpu` for `iterations` iterations (at most the spec's),
-/// waiting for each log (native only), and returns the checkpoint a run
-/// continues from: the parameters, the optimizer's state and the log.
+/// waiting for each log (native only); returns the loop and the checkpoint
+/// a run continues from: the parameters, the optimizer's state and the log.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn train_until(
     gpu: &Gpu,
@@ -129,29 +128,26 @@ pub fn train_until(
     iterations: usize,
     clock: &dyn Fn() -> f64,
 ) -> Result<(GpuSession, crate::experiment::classifier::Checkpoint), GpuError> {
-    use crate::experiment::classifier::{Checkpoint, TrainingHistory};
-    let started = clock();
-    let mut session = GpuSession::new(gpu, spec)?;
-    let mut history = TrainingHistory::default();
-    let mut log = |session: &GpuSession| -> Result<(), GpuError> {
-        let evals = pollster::block_on(session.mlp().evaluate())?;
-        history.push(session.log_entry(session.iteration(), evals, clock() - started));
-        Ok(())
-    };
-    log(&session)?;
-    while !session.finished() && session.iteration() < iterations {
-        session.step();
-        if session.log_due() {
-            log(&session)?;
+    use pollster::block_on;
+    let (mut session, first) = gpu_session(gpu, spec, clock())?;
+    let mut pending = Some(first);
+    loop {
+        if let Some(log) = pending.take() {
+            let measures = block_on(log.measures.resolve()).map_err(GpuError)?;
+            session.record(log.iteration, &log.info, measures, clock());
         }
+        if session.finished() || session.iteration() >= iterations {
+            break;
+        }
+        pending = session.step();
     }
-    let theta = pollster::block_on(session.mlp().request_parameters().floats())?;
-    let state = pollster::block_on(session.mlp().request_state().finish())?;
-    let checkpoint = Checkpoint {
+    let (theta, state) =
+        block_on(session.backend_mut().checkpoint().resolve()).map_err(GpuError)?;
+    let checkpoint = crate::experiment::classifier::Checkpoint {
         iteration: session.iteration(),
-        theta: theta.iter().map(|&v| f64::from(v)).collect(),
-        state: Some(state),
-        history,
+        theta,
+        state,
+        history: session.history().clone(),
     };
     Ok((session, checkpoint))
 }
@@ -164,17 +160,15 @@ pub fn train(
     spec: &ClassifierSpec,
     clock: &dyn Fn() -> f64,
 ) -> Result<crate::experiment::classifier::Training, GpuError> {
-    use crate::experiment::classifier::{DecisionGrid, Training, GRID_SIZE};
-    let (session, checkpoint) = train_until(gpu, spec, spec.iterations, clock)?;
-    let classes = pollster::block_on(session.mlp().request_grid(GRID_SIZE).finish())?;
+    use crate::experiment::classifier::{Training, GRID_SIZE};
+    let (mut session, checkpoint) = train_until(gpu, spec, spec.iterations, clock)?;
+    let grid =
+        pollster::block_on(session.backend_mut().grid(GRID_SIZE).resolve()).map_err(GpuError)?;
     Ok(Training {
         optimizer: spec.optimizer_name().to_string(),
         parameters: checkpoint.theta.len(),
         history: checkpoint.history,
-        grid: DecisionGrid {
-            size: GRID_SIZE,
-            classes,
-        },
+        grid,
         theta: checkpoint.theta,
     })
 }

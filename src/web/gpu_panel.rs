@@ -1,8 +1,10 @@
-//! A classifier panel trained on the GPU from the page. Steps are queued a few
-//! per frame, never more than [`MAX_IN_FLIGHT`] unfinished, so the queue
-//! cannot run away from a slow device; the log (with the parameters, kept for
-//! a fallback to the CPU) and the decision regions are read back
-//! asynchronously and arrive as events, so nothing waits on the GPU.
+//! A classifier panel trained on the GPU from the page: the classifier's one
+//! training loop over the GPU backend. Steps are queued a few per frame,
+//! never more than [`MAX_IN_FLIGHT`] unfinished, so the queue cannot run
+//! away from a slow device; each log's measures and checkpoint (parameters
+//! with the optimizer's state, kept for a fallback to the CPU) and the
+//! decision regions are resolved asynchronously and arrive as events, so
+//! nothing waits on the GPU.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,10 +14,10 @@ use std::sync::Arc;
 use super::dom::now;
 use super::trainer::Snapshot;
 use crate::experiment::classifier::{
-    Checkpoint, ClassifierSpec, DecisionGrid, TrainingHistory, GRID_SIZE,
+    Backend, Checkpoint, ClassifierSpec, DecisionGrid, Measures, PendingLog, GRID_SIZE,
 };
-use crate::gpu::{Gpu, GpuError, GpuEval, GpuSession};
-use crate::optim::RuleState;
+use crate::gpu::{gpu_session, Gpu, GpuError, GpuSession};
+use crate::optim::{RuleState, StepInfo};
 
 /// Steps queued but not yet run, at most.
 const MAX_IN_FLIGHT: usize = 3;
@@ -26,16 +28,17 @@ const GRID_INTERVAL_MS: f64 = 250.0;
 enum Event {
     Log {
         iteration: usize,
-        evals: (GpuEval, GpuEval),
+        info: StepInfo,
+        measures: Measures,
     },
-    Parameters {
+    Checkpoint {
         iteration: usize,
-        theta: Vec<f32>,
-        state: RuleState,
+        theta: Vec<f64>,
+        state: Option<RuleState>,
     },
     Grid {
         iteration: usize,
-        classes: Vec<u8>,
+        grid: DecisionGrid,
     },
     Failed(GpuError),
 }
@@ -49,40 +52,34 @@ pub struct GpuPanel {
     grid_pending: bool,
     grid_iteration: Option<usize>,
     last_grid: f64,
-    started: f64,
-    history: TrainingHistory,
-    /// The last parameters and optimizer state read back, and their iteration.
-    parameters: Option<(usize, Vec<f32>, RuleState)>,
+    /// The last checkpoint read back: its iteration, parameters and optimizer state.
+    checkpoint: Option<(usize, Vec<f64>, Option<RuleState>)>,
     failure: Option<GpuError>,
-    /// Whether parameters read back were no longer finite (training stops).
-    diverged: bool,
 }
 
 impl GpuPanel {
     /// Sets `spec` up on `gpu` and asks for its first log and regions.
     pub fn new(gpu: &Gpu, spec: &ClassifierSpec) -> Result<Self, GpuError> {
+        let (session, first) = gpu_session(gpu, spec, now())?;
         let mut panel = Self {
-            session: GpuSession::new(gpu, spec)?,
+            session,
             events: Rc::new(RefCell::new(Vec::new())),
             in_flight: Arc::new(AtomicUsize::new(0)),
             pending_logs: 0,
             grid_pending: false,
             grid_iteration: None,
             last_grid: f64::NEG_INFINITY,
-            started: now(),
-            history: TrainingHistory::default(),
-            parameters: None,
+            checkpoint: None,
             failure: None,
-            diverged: false,
         };
-        panel.request_log();
+        panel.request_log(first);
         panel.request_grid();
         Ok(panel)
     }
 
     /// Whether every iteration has run (or training diverged) and been logged.
     pub fn finished(&self) -> bool {
-        (self.session.finished() || self.diverged) && self.pending_logs == 0
+        self.session.finished() && self.pending_logs == 0
     }
 
     /// Why the GPU failed this panel, if it did.
@@ -95,50 +92,53 @@ impl GpuPanel {
     pub fn advance(&mut self, gpu: &Gpu, budget_ms: f64) {
         let until = now() + budget_ms;
         while !self.session.finished()
-            && !self.diverged
             && self.in_flight.load(Ordering::Relaxed) < MAX_IN_FLIGHT
             && now() < until
         {
-            self.session.step();
+            let log = self.session.step();
             self.in_flight.fetch_add(1, Ordering::Relaxed);
             let in_flight = Arc::clone(&self.in_flight);
             gpu.queue.on_submitted_work_done(move || {
                 in_flight.fetch_sub(1, Ordering::Relaxed);
             });
-            if self.session.log_due() {
-                self.request_log();
+            if let Some(log) = log {
+                self.request_log(log);
             }
         }
         let grid_behind = self.grid_iteration != Some(self.session.iteration());
-        let stopped = self.session.finished() || self.diverged;
+        let stopped = self.session.finished();
         if grid_behind && (stopped || now() - self.last_grid >= GRID_INTERVAL_MS) {
             self.request_grid();
         }
     }
 
-    fn request_log(&mut self) {
-        let iteration = self.session.iteration();
-        let evaluation = self.session.mlp().request_evaluation();
-        let parameters = self.session.mlp().request_parameters();
-        let state = self.session.mlp().request_state();
+    /// Resolves a log's measures and, with them, a checkpoint.
+    fn request_log(&mut self, log: PendingLog) {
+        let PendingLog {
+            iteration,
+            info,
+            measures,
+        } = log;
+        let checkpoint = self.session.backend_mut().checkpoint();
         self.pending_logs += 1;
         let events = Rc::clone(&self.events);
         wasm_bindgen_futures::spawn_local(async move {
-            let log = evaluation
-                .finish()
+            let log = measures.resolve().await.map(|measures| Event::Log {
+                iteration,
+                info,
+                measures,
+            });
+            let checkpoint = checkpoint
+                .resolve()
                 .await
-                .map(|evals| Event::Log { iteration, evals });
-            let theta = match (parameters.floats().await, state.finish().await) {
-                (Ok(theta), Ok(state)) => Ok(Event::Parameters {
+                .map(|(theta, state)| Event::Checkpoint {
                     iteration,
                     theta,
                     state,
-                }),
-                (Err(e), _) | (_, Err(e)) => Err(e),
-            };
+                });
             let mut events = events.borrow_mut();
-            for event in [log, theta] {
-                events.push(event.unwrap_or_else(Event::Failed));
+            for event in [log, checkpoint] {
+                events.push(event.unwrap_or_else(|e| Event::Failed(GpuError(e))));
             }
         });
     }
@@ -150,16 +150,16 @@ impl GpuPanel {
         self.grid_pending = true;
         self.last_grid = now();
         let iteration = self.session.iteration();
-        let request = self.session.mlp().request_grid(GRID_SIZE);
+        let request = self.session.backend_mut().grid(GRID_SIZE);
         let events = Rc::clone(&self.events);
         wasm_bindgen_futures::spawn_local(async move {
             let event = request
-                .finish()
+                .resolve()
                 .await
-                .map(|classes| Event::Grid { iteration, classes });
+                .map(|grid| Event::Grid { iteration, grid });
             events
                 .borrow_mut()
-                .push(event.unwrap_or_else(Event::Failed));
+                .push(event.unwrap_or_else(|e| Event::Failed(GpuError(e))));
         });
     }
 
@@ -168,34 +168,32 @@ impl GpuPanel {
     pub fn take_events(&mut self) -> (Option<DecisionGrid>, bool) {
         let events = std::mem::take(&mut *self.events.borrow_mut());
         let changed = !events.is_empty();
-        let mut grid = None;
+        let mut fresh = None;
         for event in events {
             match event {
-                Event::Log { iteration, evals } => {
+                Event::Log {
+                    iteration,
+                    info,
+                    measures,
+                } => {
                     self.pending_logs = self.pending_logs.saturating_sub(1);
-                    let entry = self
-                        .session
-                        .log_entry(iteration, evals, now() - self.started);
-                    self.history.push(entry);
+                    self.session.record(iteration, &info, measures, now());
                 }
-                Event::Parameters {
+                Event::Checkpoint {
                     iteration,
                     theta,
                     state,
                 } => {
                     if theta.iter().all(|v| v.is_finite()) {
-                        self.parameters = Some((iteration, theta, state));
+                        self.checkpoint = Some((iteration, theta, state));
                     } else {
-                        self.diverged = true;
+                        self.session.backend_mut().mark_diverged();
                     }
                 }
-                Event::Grid { iteration, classes } => {
+                Event::Grid { iteration, grid } => {
                     self.grid_pending = false;
                     self.grid_iteration = Some(iteration);
-                    grid = Some(DecisionGrid {
-                        size: GRID_SIZE,
-                        classes,
-                    });
+                    fresh = Some(grid);
                 }
                 Event::Failed(error) => {
                     self.pending_logs = self.pending_logs.saturating_sub(1);
@@ -204,32 +202,33 @@ impl GpuPanel {
                 }
             }
         }
-        (grid, changed)
+        (fresh, changed)
     }
 
     /// The panel's state as the drawing code takes it.
     pub fn snapshot(&self, panel: usize, generation: u32) -> Snapshot {
+        let history = self.session.history();
         Snapshot {
             panel,
             generation,
-            iteration: self.history.iteration.last().copied().unwrap_or(0),
+            iteration: history.iteration.last().copied().unwrap_or(0),
             finished: self.finished(),
-            history: self.history.clone(),
+            history: history.clone(),
             grid: None,
             error: None,
         }
     }
 
-    /// Where the CPU should continue from: the last parameters and
-    /// optimizer state read back, and the log up to them.
+    /// Where the CPU should continue from: the last checkpoint read back
+    /// (parameters and optimizer state) and the log up to it.
     pub fn resume(&self) -> Option<Checkpoint> {
-        let (iteration, theta, state) = self.parameters.as_ref()?;
-        let mut history = self.history.clone();
+        let (iteration, theta, state) = self.checkpoint.as_ref()?;
+        let mut history = self.session.history().clone();
         history.truncate_after(*iteration);
         Some(Checkpoint {
             iteration: *iteration,
-            theta: theta.iter().map(|&v| f64::from(v)).collect(),
-            state: Some(state.clone()),
+            theta: theta.clone(),
+            state: state.clone(),
             history,
         })
     }

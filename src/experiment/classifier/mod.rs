@@ -1,14 +1,16 @@
 //! The classifier experiment: the peaks network trained by any registry
-//! optimizer whose needs it meets. [`spec`] reads what to train; one
-//! mini-batch [`stream`], schedule and log serve every backend; the CPU
-//! [`session`] is the reference and the GPU (`crate::gpu`) a second backend
-//! that continues on the CPU, state and all, if its device is lost.
+//! optimizer whose needs it meets. [`spec`] reads what to train; one loop,
+//! the [`trainer`], owns the mini-batch [`stream`], the schedule and the log
+//! for every backend; the CPU ([`session`]) is the reference and the GPU
+//! (`crate::gpu`) a second backend whose runs continue on the CPU, state and
+//! all, if its device is lost.
 
 pub mod device;
 pub mod history;
 pub mod session;
 pub mod spec;
 pub mod stream;
+pub mod trainer;
 
 pub use history::{
     decision_grid, grid_points, Checkpoint, DecisionGrid, LogEntry, Training, TrainingHistory,
@@ -17,6 +19,7 @@ pub use history::{
 pub use session::{train, Session};
 pub use spec::{ClassifierSpec, MODEL_PARAMS};
 pub use stream::BatchStream;
+pub use trainer::{Backend, Measures, Parameters, PendingLog, Reply, Trainer};
 
 impl ClassifierSpec {
     /// The mini-batch size its optimizer sees: `None` for a full-batch
