@@ -7,7 +7,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
 use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -17,7 +16,7 @@ use super::gpu_panel::GpuPanel;
 use super::gpu_probe::{probe_gpu, GpuState};
 use super::net_panel::{build_panel, panel_title, rebuild_method, refresh_panel};
 use super::trainer::{ClassifierWorker, Request, Snapshot};
-use super::transport::{failure, failure_reason, spawn_worker, Transport, WorkerHandle};
+use super::transport::{failure, failure_reason, Transport, Workers};
 use super::{canvas, dom};
 use crate::data::{Dataset, PeaksData};
 use crate::experiment::classifier::device::Adapter;
@@ -72,12 +71,15 @@ impl ClassifierMode {
     /// if one starts.
     pub fn new(document: &Document, container: Element) -> Result<Self, JsValue> {
         let inbox = Rc::new(RefCell::new(Vec::new()));
-        let transport = spawn_worker(document, &inbox).unwrap_or_else(|reason| {
-            web_sys::console::warn_1(&JsValue::from_str(&format!(
-                "training on the page: {reason}"
-            )));
-            Transport::Page(ClassifierWorker::new())
-        });
+        let transport = Workers::new(document, &inbox).map_or_else(
+            |reason| {
+                web_sys::console::warn_1(&JsValue::from_str(&format!(
+                    "training on the page: {reason}"
+                )));
+                Transport::Page(ClassifierWorker::new())
+            },
+            Transport::Workers,
+        );
         let mode = Self {
             document: document.clone(),
             container,
@@ -99,8 +101,9 @@ impl ClassifierMode {
     /// The adapter in use, for the page's badge and tests.
     fn describe_backend(&self) -> String {
         let cpu = match &self.transport {
-            Transport::Worker(_) => "CPU in a Web Worker",
-            Transport::Page(_) => "CPU on the page",
+            Transport::Workers(w) if w.started() == 1 => "CPU in a Web Worker".to_string(),
+            Transport::Workers(w) => format!("CPU in {} Web Workers", w.started()),
+            Transport::Page(_) => "CPU on the page".to_string(),
         };
         match &*self.gpu.borrow() {
             GpuState::Probing => format!("{cpu} · looking for WebGPU…"),
@@ -129,13 +132,13 @@ impl ClassifierMode {
 
     fn send(&mut self, request: Request) {
         match &mut self.transport {
-            Transport::Worker(WorkerHandle { worker, .. }) => {
-                let message = request
-                    .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-                    .map_err(|e| JsValue::from_str(&e.to_string()))
-                    .and_then(|m| worker.post_message(&m));
-                if let Err(err) = message {
+            Transport::Workers(workers) => {
+                let before = workers.started();
+                if let Err(err) = workers.send(&request) {
                     self.inbox.borrow_mut().push(failure(&err));
+                }
+                if workers.started() != before {
+                    self.show_backend();
                 }
             }
             Transport::Page(service) => service.handle(request),
@@ -144,8 +147,8 @@ impl ClassifierMode {
 
     /// The worker failed: train on the page from now on, starting over.
     fn fall_back(&mut self, reason: &str) {
-        if let Transport::Worker(WorkerHandle { worker, .. }) = &self.transport {
-            worker.terminate();
+        if let Transport::Workers(workers) = &self.transport {
+            workers.terminate();
         }
         dom::report_error(
             &self.document,

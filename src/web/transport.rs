@@ -1,5 +1,7 @@
-//! Where classifier training runs: a Web Worker loading this same module,
-//! or the page itself when no worker starts; and the messages between them.
+//! Where classifier training runs: one Web Worker per panel (up to the
+//! machine's cores), each loading this same module, so side-by-side panels
+//! train in parallel and no panel starves another; or the page itself when
+//! no worker starts; and the messages between them.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,7 +10,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::trainer::ClassifierWorker;
+use super::trainer::{ClassifierWorker, Request};
+use crate::scene::panel::MAX_PANELS;
 
 /// A training worker and the handlers that must live as long as it does.
 pub struct WorkerHandle {
@@ -20,18 +23,109 @@ pub struct WorkerHandle {
 
 /// Where training runs.
 pub enum Transport {
-    /// A Web Worker.
-    Worker(WorkerHandle),
+    /// Web Workers, one per panel.
+    Workers(Workers),
     /// The page itself, a slice per animation frame.
     Page(ClassifierWorker),
 }
 
-/// Starts the training worker, loading this same module (its URLs are the
+/// The training workers: panel `i` trains in worker `i mod n`, with `n` the
+/// browser's count of logical cores (at most one per panel), each started
+/// when its first panel does.
+pub struct Workers {
+    document: Document,
+    inbox: Rc<RefCell<Vec<JsValue>>>,
+    slots: Vec<Option<WorkerHandle>>,
+    playing: bool,
+}
+
+impl Workers {
+    /// The pool, with its first worker started (so a page that cannot start
+    /// workers finds out at once).
+    pub fn new(document: &Document, inbox: &Rc<RefCell<Vec<JsValue>>>) -> Result<Self, String> {
+        let cores = web_sys::window()
+            .map(|w| w.navigator().hardware_concurrency())
+            .filter(|c| c.is_finite() && *c >= 1.0)
+            .map_or(1, |c| c as usize);
+        let mut workers = Self {
+            document: document.clone(),
+            inbox: Rc::clone(inbox),
+            slots: (0..cores.clamp(1, MAX_PANELS)).map(|_| None).collect(),
+            playing: false,
+        };
+        workers.slots[0] = Some(spawn_worker(document, inbox)?);
+        Ok(workers)
+    }
+
+    /// Workers started so far.
+    pub fn started(&self) -> usize {
+        self.slots.iter().flatten().count()
+    }
+
+    /// The worker panel `panel` trains in, started if need be.
+    fn worker_for(&mut self, panel: usize) -> Result<&Worker, JsValue> {
+        let index = panel % self.slots.len();
+        if self.slots[index].is_none() {
+            let handle =
+                spawn_worker(&self.document, &self.inbox).map_err(|e| JsValue::from_str(&e))?;
+            post(
+                &handle.worker,
+                &Request::Play {
+                    playing: self.playing,
+                },
+            )?;
+            self.slots[index] = Some(handle);
+        }
+        self.slots[index]
+            .as_ref()
+            .map(|h| &h.worker)
+            .ok_or_else(|| JsValue::from_str("no worker"))
+    }
+
+    /// Sends `request` where it belongs: a panel's to its worker, the rest to all.
+    pub fn send(&mut self, request: &Request) -> Result<(), JsValue> {
+        match request {
+            Request::Start { panel, .. } | Request::Stop { panel } => {
+                let worker = self.worker_for(*panel)?;
+                post(worker, request)
+            }
+            Request::Play { playing } => {
+                self.playing = *playing;
+                self.broadcast(request)
+            }
+            Request::Truncate { .. } => self.broadcast(request),
+        }
+    }
+
+    fn broadcast(&self, request: &Request) -> Result<(), JsValue> {
+        for handle in self.slots.iter().flatten() {
+            post(&handle.worker, request)?;
+        }
+        Ok(())
+    }
+
+    /// Stops every worker.
+    pub fn terminate(&self) {
+        for handle in self.slots.iter().flatten() {
+            handle.worker.terminate();
+        }
+    }
+}
+
+/// Posts `request` to `worker` as a plain object.
+fn post(worker: &Worker, request: &Request) -> Result<(), JsValue> {
+    let message =
+        serde::Serialize::serialize(request, &serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    worker.post_message(&message)
+}
+
+/// Starts a training worker, loading this same module (its URLs are the
 /// ones the page's own loader names) and forwarding its messages to `inbox`.
-pub fn spawn_worker(
+fn spawn_worker(
     document: &Document,
     inbox: &Rc<RefCell<Vec<JsValue>>>,
-) -> Result<Transport, String> {
+) -> Result<WorkerHandle, String> {
     let href = |selector: &str| {
         document
             .query_selector(selector)
@@ -73,11 +167,11 @@ pub fn spawn_worker(
             .map_err(|e| describe(&e))?;
     }
     worker.post_message(&load).map_err(|e| describe(&e))?;
-    Ok(Transport::Worker(WorkerHandle {
+    Ok(WorkerHandle {
         worker,
         _on_message: on_message,
         _on_error: on_error,
-    }))
+    })
 }
 
 /// The message `{ kind: "failed", reason }`, as the worker script posts it.

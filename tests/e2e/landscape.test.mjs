@@ -454,11 +454,11 @@ test('peaks classifier: panels train side by side without freezing the page', as
       .observe({ type: 'longtask' });
   });
   await page.click('#net-play');
-  await page.waitForFunction(() => /iteration 35 /.test(document.querySelector('#net1-readout').textContent), null, { timeout: 60000 });
+  await page.waitForFunction(() => /iteration 35 /.test(document.querySelector('#net1-readout').textContent));
   const readout = await page.textContent('#net1-readout');
   const train = Number(readout.match(/train ([\d.]+) %/)[1]);
   assert.ok(train > 90, `Gauss–Newton reaches ${readout}`);
-  await page.waitForFunction(() => /iteration 500 /.test(document.querySelector('#net0-readout').textContent), null, { timeout: 60000 });
+  await page.waitForFunction(() => /iteration 500 /.test(document.querySelector('#net0-readout').textContent));
   const longTasks = await page.evaluate(() => window.__longTasks);
   const after = await canvasPixels(page, '#net1-canvas');
   assert.notEqual(after.checksum, before.checksum, 'the decision regions changed');

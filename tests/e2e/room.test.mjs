@@ -217,7 +217,7 @@ test('classifier: every method at widths 8 and 16384 trains or is refused with a
         if (/limits|must|unknown/.test(status)) return `refused: ${status}`;
         if (iteration >= 1 && !/starting/.test(readout)) return `trained to ${iteration}`;
         return false;
-      }, undefined, { timeout: 120000 });
+      });
       outcomes.push(`${method} at ${width}: ${(await outcome.jsonValue()).slice(0, 90)}`);
       assert.deepEqual(errors, [], `${method} at width ${width}`);
     }
