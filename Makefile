@@ -17,7 +17,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-driver mesa-vulkan-drivers
 
-.PHONY: serve test build setup-build setup-test fmt clippy test-native test-wasm test-e2e bench-page
+.PHONY: serve test build setup-build setup-test fmt clippy test-native test-wasm test-e2e bench-page bench-jax
 
 serve: setup-build
 	trunk serve --release --address 127.0.0.1 --port 8080
@@ -61,3 +61,13 @@ test-e2e: build
 # Benchmarks are not tests: steps per second in the page, CPU and GPU (not part of `make test`).
 bench-page: build setup-test
 	node --test tests/e2e/rates.bench.mjs
+
+# The classifier's training against JAX (jit + lax.scan, float64 and float32)
+# on the same jobs, one thread, in one run. JAX goes into a virtual environment
+# outside the repository. A benchmark, not part of `make test`.
+BENCH_VENV := $(HOME)/.cache/descent-bench-venv
+bench-jax:
+	@[ -x $(BENCH_VENV)/bin/python ] || python3 -m venv $(BENCH_VENV)
+	@$(BENCH_VENV)/bin/python -c "import jax" 2>/dev/null || $(BENCH_VENV)/bin/pip install --quiet "jax[cpu]==0.10.2"
+	cargo build --release --bin descent
+	$(BENCH_VENV)/bin/python benches/side_by_side.py

@@ -75,3 +75,11 @@ fn pinned_trajectories_are_reproduced_bit_for_bit() {
         reference_run::expected_bits()
     );
 }
+
+#[test]
+fn the_pinned_classifier_run_is_reproduced_bit_for_bit() {
+    assert_eq!(
+        format!("{:#018x}", reference_run::classifier_digest()),
+        format!("{:#018x}", reference_run::PINNED_CLASSIFIER.1)
+    );
+}

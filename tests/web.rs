@@ -91,6 +91,14 @@ fn the_same_run_gives_the_same_bits_as_natively() {
 }
 
 #[wasm_bindgen_test]
+fn the_pinned_classifier_run_gives_the_same_bits_as_natively() {
+    assert_eq!(
+        format!("{:#018x}", reference_run::classifier_digest()),
+        format!("{:#018x}", reference_run::PINNED_CLASSIFIER.1)
+    );
+}
+
+#[wasm_bindgen_test]
 fn generated_controls_round_trip_their_values() {
     use descent::optim::registry;
     use descent::web::controls;

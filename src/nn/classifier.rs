@@ -26,6 +26,7 @@ pub struct Classifier {
     pub data: Dataset,
     workspace: RefCell<Workspace>,
     batch: RefCell<Dataset>,
+    batch_gradient: RefCell<Vec<f64>>,
     /// The point of the last linearisation and the softmax there (N × 5).
     linearized: RefCell<Option<(Vec<f64>, Vec<f64>)>>,
 }
@@ -38,6 +39,7 @@ impl Classifier {
             data,
             workspace: RefCell::new(Workspace::default()),
             batch: RefCell::new(Dataset::default()),
+            batch_gradient: RefCell::new(Vec::new()),
             linearized: RefCell::new(None),
         }
     }
@@ -56,8 +58,13 @@ impl Objective for Classifier {
 
     fn gradient(&self, theta: &[f64], grad: &mut [f64]) {
         let mut ws = self.workspace.borrow_mut();
-        self.mlp
-            .loss_and_gradient(theta, &self.data.x, &self.data.labels, Some(grad), &mut ws);
+        self.mlp.loss_and_gradient_fast(
+            theta,
+            &self.data.x,
+            &self.data.labels,
+            Some(grad),
+            &mut ws,
+        );
     }
 
     fn hessian(&self, _theta: &[f64]) -> Option<DMatrix<f64>> {
@@ -98,16 +105,17 @@ impl FiniteSum for Classifier {
         batch
             .labels
             .extend(indices.iter().map(|&i| self.data.labels[i]));
-        let mut batch_grad = vec![0.0; grad.len()];
+        let mut batch_grad = self.batch_gradient.borrow_mut();
+        batch_grad.resize(grad.len(), 0.0);
         let mut ws = self.workspace.borrow_mut();
-        self.mlp.loss_and_gradient(
+        self.mlp.loss_and_gradient_fast(
             theta,
             &batch.x,
             &batch.labels,
             Some(&mut batch_grad),
             &mut ws,
         );
-        for (g, b) in grad.iter_mut().zip(batch_grad) {
+        for (g, b) in grad.iter_mut().zip(batch_grad.iter()) {
             *g += b;
         }
     }

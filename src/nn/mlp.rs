@@ -83,6 +83,7 @@ pub struct Mlp {
 pub struct Workspace {
     acts: Vec<Vec<f64>>,
     deltas: Vec<Vec<f64>>,
+    fused: super::fused::FusedScratch,
 }
 
 /// Loss and correct predictions over a batch.
@@ -430,9 +431,29 @@ impl Mlp {
         ws.deltas.get(l + 1).map_or(&[], Vec::as_slice)
     }
 
-    /// Loss and accuracy over a whole data set.
+    /// Loss and accuracy over a whole data set (the fast path).
     pub fn evaluate(&self, theta: &[f64], data: &Dataset, ws: &mut Workspace) -> Eval {
-        self.loss_and_gradient(theta, &data.x, &data.labels, None, ws)
+        self.loss_and_gradient_fast(theta, &data.x, &data.labels, None, ws)
+    }
+
+    /// What [`loss_and_gradient`](Self::loss_and_gradient) computes, by the
+    /// fused pass of `fused.rs` for one hidden layer (equal to it within
+    /// rounding, the same bits on every machine) and by the reference
+    /// otherwise. Training uses this; Jacobians and curvature use the
+    /// reference's stored activations.
+    pub fn loss_and_gradient_fast(
+        &self,
+        theta: &[f64],
+        inputs: &[[f64; 2]],
+        labels: &[usize],
+        grad: Option<&mut [f64]>,
+        ws: &mut Workspace,
+    ) -> Eval {
+        if super::fused::applies(self) {
+            super::fused::loss_and_gradient(self, theta, inputs, labels, grad, &mut ws.fused)
+        } else {
+            self.loss_and_gradient(theta, inputs, labels, grad, ws)
+        }
     }
 
     /// The predicted class of each input.

@@ -4,6 +4,7 @@
 
 pub mod budget;
 pub mod classifier;
+pub mod fused;
 pub mod ggn;
 pub mod mlp;
 

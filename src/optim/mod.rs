@@ -115,6 +115,12 @@ pub trait FirstOrder {
         None
     }
 
+    /// Whether [`momentum_split`](Self::momentum_split) has anything to say
+    /// (so the step keeps the parameters before it only then).
+    fn splits_momentum(&self) -> bool {
+        false
+    }
+
     /// Takes over `state`; see [`Optimizer::load_state`].
     fn load_state(&mut self, _state: &RuleState) -> Result<(), String> {
         Err("this update rule's state cannot be carried over".into())
@@ -140,6 +146,10 @@ impl<R: FirstOrder> GradientMethod<R> {
 impl<R: FirstOrder> Optimizer for GradientMethod<R> {
     fn step(&mut self, x: &mut [f64], oracle: &mut Oracle<'_>, lr: f64) -> StepInfo {
         oracle.stochastic_gradient(x, &mut self.grad);
+        if !self.rule.splits_momentum() {
+            self.rule.update(x, &self.grad, lr);
+            return StepInfo::with_lr(lr);
+        }
         let before = x.to_vec();
         self.rule.update(x, &self.grad, lr);
         StepInfo {

@@ -85,11 +85,19 @@ impl<'a> Oracle<'a> {
         rng: ChaCha8Rng,
         order: Vec<usize>,
     ) -> Self {
-        let mut oracle = Self::new(objective, noise, batch_size, rng);
-        if order.len() == oracle.order.len() {
-            oracle.order = order;
+        let samples = objective.finite_sum().map_or(0, |f| f.samples());
+        if order.len() != samples {
+            return Self::new(objective, noise, batch_size, rng);
         }
-        oracle
+        Self {
+            objective,
+            noise,
+            batch_size: batch_size.filter(|&b| b < samples),
+            rng,
+            order,
+            batch: Vec::new(),
+            evaluations: Evaluations::default(),
+        }
     }
 
     /// The random stream and batch order, to resume later.

@@ -34,6 +34,10 @@ impl Sgd {
 }
 
 impl FirstOrder for Sgd {
+    fn splits_momentum(&self) -> bool {
+        self.momentum != 0.0
+    }
+
     fn load_state(&mut self, state: &RuleState) -> Result<(), String> {
         self.updates = state.step;
         self.buffer = match state.step {

@@ -160,6 +160,11 @@ test('classifier: Gauss–Newton at width 8192 is refused at once while another 
   const { page, errors } = await openPage(bundle.browser, bundle.server.url, SIZES[0]);
   await page.click('#mode-classifier');
   await page.waitForFunction(() => document.querySelectorAll('.net-canvas').length === 2);
+  // A run too long to finish during the test, however fast the machine, so
+  // "keeps training" can be seen whenever the checks below happen.
+  await page.fill('#net0-iterations', '1000000');
+  await page.dispatchEvent('#net0-iterations', 'change');
+  await page.waitForFunction(() => document.querySelector('#net0-iterations').value === '1000000');
   await page.click('#net-play');
   await page.waitForFunction(() => Number(document.querySelector('#net0-readout').dataset.iteration) >= 10);
   await page.fill('#net1-width', '8192');
