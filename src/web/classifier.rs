@@ -281,7 +281,9 @@ impl ClassifierMode {
             };
             self.show_device(i, gpu.is_some(), note.as_deref());
             if let Some(readout) = self.document.get_element_by_id(&format!("net{i}-readout")) {
-                readout.set_text_content(Some(if gpu.is_some() {
+                readout.set_text_content(Some(if parsed.is_err() {
+                    "not training: this setup is refused (why, below)"
+                } else if gpu.is_some() {
                     "waiting for the GPU…"
                 } else {
                     "starting…"
