@@ -31,7 +31,7 @@ fn the_documented_example_parses_with_every_field() {
         "left-out hyperparameters take defaults"
     );
     assert!(spec.runs[1].optimizer.values.flag("nesterov"));
-    assert_eq!(spec.runs[1].label, "SGD with momentum");
+    assert_eq!(spec.runs[1].label, "SGD");
 }
 
 #[test]

@@ -48,10 +48,11 @@ pub fn cost(storage: Storage, arch: Architecture, samples: usize) -> (f64, f64) 
 }
 
 fn human_bytes(bytes: f64) -> String {
-    if bytes >= 1e9 {
-        format!("{:.1} GB", bytes / 1e9)
+    const MIB: f64 = 1024.0 * 1024.0;
+    if bytes >= 1024.0 * MIB {
+        format!("{:.1} GiB", bytes / (1024.0 * MIB))
     } else {
-        format!("{:.0} MB", bytes / 1e6)
+        format!("{:.0} MiB", bytes / MIB)
     }
 }
 
@@ -133,7 +134,7 @@ mod tests {
         let err = check(&dense, arch(8192), 800).unwrap_err();
         assert_eq!(err.field, "model.width");
         assert!(err.message.contains("p = 65541"), "{}", err.message);
-        assert!(err.message.contains("limits 537 MB"), "{}", err.message);
+        assert!(err.message.contains("limits 512 MiB"), "{}", err.message);
         assert!(
             err.message.contains("\"matrix_free\": true"),
             "{}",

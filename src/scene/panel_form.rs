@@ -63,7 +63,7 @@ fn object_without(value: Option<&Json>, key: &str) -> BTreeMap<String, Json> {
 impl PanelSetup {
     /// The panel that trains the classifier spec `value`, or why there is none.
     pub fn from_spec(value: &Json) -> Result<Self, String> {
-        let spec = ClassifierSpec::from_value(value).map_err(|e| e.to_string())?;
+        let spec = ClassifierSpec::from_value_unbudgeted(value).map_err(|e| e.to_string())?;
         let top = value.as_object().cloned().unwrap_or_default();
         let mut setup = Self {
             width: spec.architecture.width,
@@ -95,7 +95,7 @@ impl PanelSetup {
             let form: PanelForm =
                 serde_json::from_value(with_defaults(value)).map_err(|e| e.to_string())?;
             let setup = PanelSetup::from(form);
-            setup.parsed().map_err(|e| e.to_string())?;
+            ClassifierSpec::from_value_unbudgeted(&setup.to_spec()).map_err(|e| e.to_string())?;
             Ok(setup)
         } else {
             Self::from_spec(&value)
@@ -156,7 +156,9 @@ fn with_defaults(panel: Json) -> Json {
 }
 
 /// The panels an address's JSON names, and what was wrong with the others:
-/// each panel that cannot be read or would not train is left out and named.
+/// each panel that cannot be read is left out and named. A panel that reads
+/// but does not fit its network stays, as it was on the page that wrote
+/// the address, and says why it does not train.
 pub fn salvage_panels(text: &str) -> (Vec<PanelSetup>, Vec<String>) {
     let panels = match serde_json::from_str::<Json>(text) {
         Ok(Json::Object(mut object)) => match object.remove("panels") {
@@ -207,6 +209,17 @@ mod tests {
         assert_eq!(spec.iterations, setup.iterations);
         let read: PanelSetup = serde_json::from_value(written).unwrap();
         assert_eq!(read, setup);
+    }
+
+    #[test]
+    fn a_panel_refused_for_its_size_survives_the_address() {
+        let mut refused = PanelSetup::for_method(registry::KFAC.name, 8192);
+        refused.device = DeviceChoice::Cpu;
+        assert!(refused.parsed().is_err(), "K-FAC does not fit width 8192");
+        let text = json!({"panels": [refused.clone(), PanelSetup::default()]}).to_string();
+        let (setups, problems) = salvage_panels(&text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(setups, vec![refused, PanelSetup::default()]);
     }
 
     #[test]

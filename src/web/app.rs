@@ -118,7 +118,7 @@ impl App {
         let (mut state, problems) = address::read(&text);
         if !problems.is_empty() {
             state.notice = Some(format!(
-                "The address had problems, so defaults were used for those parts: {}",
+                "The address had problems; these parts were left out or set to their defaults: {}",
                 problems.join("; ")
             ));
         } else if notice.is_some() {

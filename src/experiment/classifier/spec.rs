@@ -121,8 +121,19 @@ impl ClassifierSpec {
         Self::from_value(&reader::parse(text)?)
     }
 
-    /// Parses a classifier spec from a JSON value, reporting every bad field.
+    /// Parses a classifier spec from a JSON value, reporting every bad field,
+    /// and refuses one whose optimizer would not fit its network.
     pub fn from_value(value: &Json) -> Result<Self, SpecError> {
+        Self::read(value, true)
+    }
+
+    /// Parses a classifier spec whether or not its optimizer fits its
+    /// network (the page keeps such a panel, saying why it does not train).
+    pub fn from_value_unbudgeted(value: &Json) -> Result<Self, SpecError> {
+        Self::read(value, false)
+    }
+
+    fn read(value: &Json, check_budget: bool) -> Result<Self, SpecError> {
         let mut r = Reader::default();
         let Some(top) = r.object(value, "spec") else {
             return r.finish(None);
@@ -184,7 +195,10 @@ impl ClassifierSpec {
             seed,
             device,
         };
-        if let Err(e) = budget::check(&spec.optimizer, architecture, spec.train_points()) {
+        if let (true, Err(e)) = (
+            check_budget,
+            budget::check(&spec.optimizer, architecture, spec.train_points()),
+        ) {
             r.errors.push(e);
         }
         r.finish(Some(spec))

@@ -33,10 +33,10 @@ pub const GD: OptimizerEntry = OptimizerEntry {
     },
 };
 
-/// SGD with momentum.
+/// SGD.
 pub const SGD: OptimizerEntry = OptimizerEntry {
     name: "sgd",
-    label: "SGD with momentum",
+    label: "SGD",
     family: Family::FirstOrder,
     step_size: StepSize::Curvature,
     params: &[
