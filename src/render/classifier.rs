@@ -163,7 +163,7 @@ pub fn draw_training<DB: DrawingBackend>(
         .x_labels(x_labels)
         .x_label_formatter(&iteration_label)
         .y_labels(3)
-        .label_style(font)
+        .label_style(font.clone())
         .draw()?;
     let xs = || history.iteration.iter().map(|&i| i as f64);
     let curve = |values: &[f64], color: RGBColor| {
@@ -177,6 +177,26 @@ pub fn draw_training<DB: DrawingBackend>(
     };
     losses.draw_series(curve(&history.train_loss, BLUE))?;
     losses.draw_series(curve(&history.test_loss, RED))?;
+    // Values above the axis are named, so a divergence does not read as a plateau.
+    let peak = history
+        .train_loss
+        .iter()
+        .chain(&history.test_loss)
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    if peak > max_loss * 1.05 {
+        let now = history.train_loss.last().copied().unwrap_or(f64::NAN);
+        losses.draw_series(std::iter::once(Text::new(
+            format!(
+                "above the axis: peak {}, now {}",
+                super::number::format_number(peak),
+                super::number::format_number(now)
+            ),
+            (0.02 * last, max_loss * 1.02),
+            font.clone().color(&RED),
+        )))?;
+    }
     accuracy.draw_series(curve(&history.train_accuracy, BLUE))?;
     accuracy.draw_series(curve(&history.test_accuracy, RED))?;
     Ok(())
