@@ -45,6 +45,20 @@ impl Classifier {
     }
 }
 
+impl Classifier {
+    /// The training points `indices`, gathered into the reused batch buffer.
+    fn gather(&self, indices: &[usize]) -> std::cell::RefMut<'_, Dataset> {
+        let mut batch = self.batch.borrow_mut();
+        batch.x.clear();
+        batch.labels.clear();
+        batch.x.extend(indices.iter().map(|&i| self.data.x[i]));
+        batch
+            .labels
+            .extend(indices.iter().map(|&i| self.data.labels[i]));
+        batch
+    }
+}
+
 impl Objective for Classifier {
     fn dim(&self) -> usize {
         self.mlp.param_count()
@@ -98,13 +112,7 @@ impl FiniteSum for Classifier {
     }
 
     fn add_batch_gradient(&self, indices: &[usize], theta: &[f64], grad: &mut [f64]) {
-        let mut batch = self.batch.borrow_mut();
-        batch.x.clear();
-        batch.labels.clear();
-        batch.x.extend(indices.iter().map(|&i| self.data.x[i]));
-        batch
-            .labels
-            .extend(indices.iter().map(|&i| self.data.labels[i]));
+        let batch = self.gather(indices);
         let mut batch_grad = self.batch_gradient.borrow_mut();
         batch_grad.resize(grad.len(), 0.0);
         let mut ws = self.workspace.borrow_mut();
@@ -180,13 +188,7 @@ impl LayerStructure for Classifier {
     /// (with a 1 for the bias) and the per-sample gradients δ of its
     /// pre-activations, N times those of the batch's mean loss.
     fn layer_pass(&self, theta: &[f64], indices: &[usize]) -> LayerPass {
-        let mut batch = self.batch.borrow_mut();
-        batch.x.clear();
-        batch.labels.clear();
-        batch.x.extend(indices.iter().map(|&i| self.data.x[i]));
-        batch
-            .labels
-            .extend(indices.iter().map(|&i| self.data.labels[i]));
+        let batch = self.gather(indices);
         let mut gradient = vec![0.0; theta.len()];
         let mut ws = self.workspace.borrow_mut();
         let eval = self.mlp.loss_and_gradient(

@@ -78,6 +78,14 @@ pub fn loss_and_gradient(
     if let Some(g) = grad.as_deref_mut() {
         g.fill(0.0);
     }
+    // The first layer's bias and weights for the lane chunk starting at `at`.
+    let first_layer_lanes = |at: usize| {
+        (
+            &b1[at..at + LANES],
+            &w0[at..at + LANES],
+            &w1[at..at + LANES],
+        )
+    };
     let chunks = m / LANES;
     let tail = chunks * LANES;
     let mut loss = 0.0;
@@ -89,11 +97,7 @@ pub fn loss_and_gradient(
         let mut z = [0.0; LANES];
         for k in 0..chunks {
             let at = k * LANES;
-            let (b, u, v) = (
-                &b1[at..at + LANES],
-                &w0[at..at + LANES],
-                &w1[at..at + LANES],
-            );
+            let (b, u, v) = first_layer_lanes(at);
             for (r, x) in block.iter().enumerate() {
                 hidden(*x, b, u, v, &mut z);
                 for (c, acc) in partial[r].iter_mut().enumerate() {
@@ -154,11 +158,7 @@ pub fn loss_and_gradient(
         let g2t = &mut scratch.g2t;
         for k in 0..chunks {
             let at = k * LANES;
-            let (b, u, v) = (
-                &b1[at..at + LANES],
-                &w0[at..at + LANES],
-                &w1[at..at + LANES],
-            );
+            let (b, u, v) = first_layer_lanes(at);
             let mut s0 = [0.0; LANES];
             let mut s1 = [0.0; LANES];
             let mut sb = [0.0; LANES];
