@@ -25,6 +25,7 @@ pub struct Classifier {
     /// The training data.
     pub data: Dataset,
     workspace: RefCell<Workspace>,
+    ggn_scratch: RefCell<ggn::Scratch>,
     batch: RefCell<Dataset>,
     batch_gradient: RefCell<Vec<f64>>,
     /// The point of the last linearisation and the softmax there (N × 5).
@@ -38,6 +39,7 @@ impl Classifier {
             mlp,
             data,
             workspace: RefCell::new(Workspace::default()),
+            ggn_scratch: RefCell::new(ggn::Scratch::default()),
             batch: RefCell::new(Dataset::default()),
             batch_gradient: RefCell::new(Vec::new()),
             linearized: RefCell::new(None),
@@ -173,13 +175,19 @@ impl GaussNewtonProducts for Classifier {
     }
 
     fn dense(&self, theta: &[f64], matrix: CurvatureMatrix) -> Curvature {
-        ggn::dense(
-            &self.mlp,
-            theta,
-            &self.data,
-            matrix == CurvatureMatrix::EmpiricalFisher,
-            &mut self.workspace.borrow_mut(),
-        )
+        let mut ws = self.workspace.borrow_mut();
+        match matrix {
+            CurvatureMatrix::GaussNewton => ggn::by_layers(
+                &self.mlp,
+                theta,
+                &self.data,
+                &mut ws,
+                &mut self.ggn_scratch.borrow_mut(),
+            ),
+            CurvatureMatrix::EmpiricalFisher => {
+                ggn::dense(&self.mlp, theta, &self.data, true, &mut ws)
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 
 use nalgebra::DMatrix;
 
+use super::real::Precision;
 use crate::data::{Dataset, CLASSES};
 use crate::random::{self, ChaCha8Rng};
 
@@ -74,6 +75,8 @@ pub struct Mlp {
     pub logit_scale: f64,
     /// Whether the output layer is fixed (mean-field).
     pub frozen_output: bool,
+    /// The arithmetic of the fused loss and gradient (one hidden layer).
+    pub precision: Precision,
     arch: Architecture,
     params: usize,
 }
@@ -83,7 +86,7 @@ pub struct Mlp {
 pub struct Workspace {
     acts: Vec<Vec<f64>>,
     deltas: Vec<Vec<f64>>,
-    fused: super::fused::FusedScratch,
+    fused: super::fused::Scratch,
 }
 
 /// Loss and correct predictions over a batch.
@@ -126,7 +129,13 @@ impl Mlp {
             frozen_output,
             arch,
             params: offset,
+            precision: Precision::F64,
         }
+    }
+
+    /// The same network computing its fused loss and gradient in `precision`.
+    pub fn with_precision(self, precision: Precision) -> Self {
+        Self { precision, ..self }
     }
 
     /// The number of parameters p.
@@ -450,7 +459,20 @@ impl Mlp {
         ws: &mut Workspace,
     ) -> Eval {
         if super::fused::applies(self) {
-            super::fused::loss_and_gradient(self, theta, inputs, labels, grad, &mut ws.fused)
+            let scratch = &mut ws.fused;
+            match self.precision {
+                Precision::F64 => super::fused::loss_and_gradient::<f64, { super::fused::LANES }>(
+                    self,
+                    theta,
+                    inputs,
+                    labels,
+                    grad,
+                    &mut scratch.double,
+                ),
+                Precision::F32 => {
+                    super::fused::loss_and_gradient_f32(self, theta, inputs, labels, grad, scratch)
+                }
+            }
         } else {
             self.loss_and_gradient(theta, inputs, labels, grad, ws)
         }

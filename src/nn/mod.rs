@@ -7,6 +7,8 @@ pub mod classifier;
 pub mod fused;
 pub mod ggn;
 pub mod mlp;
+pub mod real;
 
 pub use classifier::Classifier;
 pub use mlp::{Architecture, Init, Mlp, Parametrization, Workspace};
+pub use real::Precision;

@@ -242,15 +242,19 @@ pub fn boundary_step(
         .fold(0.0, f64::max)
         .max(f64::MIN_POSITIVE);
     let floor = 1e-12 * scale;
-    let solve = |lambda: f64| -> Option<(DVector<f64>, f64)> {
-        let mut shifted = ggn.clone();
+    // One n × n buffer for every factorisation (a failed one consumes it).
+    let mut buffer = None;
+    let mut solve = |lambda: f64| -> Option<(DVector<f64>, f64)> {
+        let mut shifted = buffer.take().unwrap_or_else(|| ggn.clone());
+        shifted.copy_from(ggn);
         for i in 0..n {
             shifted[(i, i)] += lambda;
         }
         let chol = shifted.cholesky()?;
         let s = -chol.solve(g);
-        // ‖L⁻¹s‖², for the derivative of ‖s(λ)‖.
-        let q = chol.l().solve_lower_triangular(&s)?;
+        // ‖L⁻¹s‖², for the derivative of ‖s(λ)‖ (the solve reads L's triangle only).
+        let q = chol.l_dirty().solve_lower_triangular(&s)?;
+        buffer = Some(chol.unpack_dirty());
         Some((s, q.norm_squared()))
     };
     // The smallest shift that factorises: ε, or more if rounding made G indefinite.

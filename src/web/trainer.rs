@@ -14,8 +14,11 @@ use crate::experiment::classifier::{
     Checkpoint, ClassifierSpec, DecisionGrid, Session, TrainingHistory,
 };
 
-/// Milliseconds between decision-region snapshots of a training panel.
+/// Milliseconds between decision-region snapshots of a training panel, at least.
 const GRID_INTERVAL_MS: f64 = 250.0;
+/// While training, the regions may take this share of a panel's time, at most
+/// (a wide network's grid costs as much as many steps).
+const GRID_SHARE: f64 = 0.1;
 /// Above this many parameters the regions are computed on a coarser grid.
 const WIDE_PARAMETERS: usize = 20_000;
 
@@ -77,9 +80,11 @@ struct Job {
     session: Result<Session, String>,
     /// History entries already reported, or `None` before the first snapshot.
     reported: Option<usize>,
-    /// History entries when the regions were last computed, and when.
+    /// History entries when the regions were last computed, when, and how
+    /// long that took (ms).
     grid_logged: Option<usize>,
     last_grid: f64,
+    grid_cost: f64,
     /// The iteration last reported, and when (ms): a panel that trains
     /// between log entries still reports its progress every [`PROGRESS_MS`].
     reported_iteration: usize,
@@ -129,7 +134,8 @@ impl Job {
             && (self.grid_logged.is_none()
                 || finished
                 || !playing
-                || clock - self.last_grid >= GRID_INTERVAL_MS);
+                || clock - self.last_grid
+                    >= GRID_INTERVAL_MS.max(self.grid_cost * (1.0 - GRID_SHARE) / GRID_SHARE));
         if self.reported == Some(logged) && !grid_due && !progress {
             return None;
         }
@@ -139,12 +145,15 @@ impl Job {
             Ok(session) => {
                 let grid = grid_due.then(|| {
                     self.grid_logged = Some(logged);
-                    self.last_grid = clock;
-                    session.grid(if session.theta().len() > WIDE_PARAMETERS {
+                    let start = now();
+                    let grid = session.grid(if session.theta().len() > WIDE_PARAMETERS {
                         60
                     } else {
                         200
-                    })
+                    });
+                    self.last_grid = now();
+                    self.grid_cost = self.last_grid - start;
+                    grid
                 });
                 self.reported_iteration = session.iteration();
                 (session.iteration(), session.history().clone(), grid)
@@ -260,6 +269,7 @@ impl ClassifierWorker {
                     reported: None,
                     grid_logged: None,
                     last_grid: f64::NEG_INFINITY,
+                    grid_cost: 0.0,
                     reported_iteration: 0,
                     last_report: f64::NEG_INFINITY,
                 });

@@ -84,3 +84,45 @@ test('steps per second in the page, CPU and GPU, widths 32 to 16384', async () =
   }
   console.log(`full-batch Adam in the page, 800 points:\n${rates.join('\n')}`);
 });
+
+test("the lecture's rows in the page: Gauss–Newton at width 32, SGD at width 8192", async () => {
+  const lines = [];
+  // Gauss–Newton, width 32: the whole 35-iteration run, from play to its last log.
+  const gaussNewton = {
+    width: 32, optimizer: 'gauss-newton-tr', batch_size: 800, iterations: 35, model: { init: 'xavier' },
+  };
+  {
+    const { page, errors } = await openPage(plain, address([gaussNewton]));
+    await waitForIteration(page, 0, 0);
+    await page.click('#net-play');
+    await waitForIteration(page, 0, 35, 600000);
+    const { wallMs } = await readout(page, 0);
+    const accuracy = await page.$eval('#net0-readout', (e) => Number(e.dataset.testAccuracy));
+    lines.push(`Gauss–Newton, width 32, 35 iterations: ${(wallMs / 1000).toFixed(2)} s, test ${(100 * accuracy).toFixed(2)} %`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  // SGD, width 8192, batch 100: the rate over a minute, and the lecture's 12,000 iterations at that rate.
+  const sgd = {
+    width: 8192, optimizer: 'sgd', params: { lr: 0.3 }, batch_size: 100, iterations: 12000,
+    model: { init: 'pytorch' }, device: 'cpu',
+  };
+  {
+    const { page, errors } = await openPage(plain, address([sgd]));
+    await waitForIteration(page, 0, 0);
+    await page.click('#net-play');
+    await waitForIteration(page, 0, 1, 120000);
+    const first = await readout(page, 0);
+    await page.waitForFunction(
+      (ms) => Number(document.querySelector('#net0-readout').dataset.wallMs) > ms,
+      first.wallMs + 60000,
+      { timeout: 600000 },
+    );
+    const last = await readout(page, 0);
+    const rate = (last.iteration - first.iteration) / ((last.wallMs - first.wallMs) / 1000);
+    lines.push(`SGD, width 8192, batch 100 (CPU): ${rate.toFixed(1)} steps/s; 12,000 iterations would take ${(12000 / rate / 60).toFixed(1)} min`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  console.log(`the lecture's rows in the page:\n${lines.join('\n')}`);
+});

@@ -42,28 +42,53 @@ pub fn expected_bits() -> Vec<[u64; 2]> {
     PINNED.iter().map(|(_, bits)| *bits).collect()
 }
 
-/// A classifier run through the fused kernels (width 37: lane chunks and a
-/// tail; mini-batches; momentum), pinned by a digest of every final
-/// parameter's bits: the same on every machine and in the browser.
-pub const PINNED_CLASSIFIER: (&str, u64) = (
-    r#"{"data": {"seed": 3, "points": 300}, "model": {"width": 37, "init": "pytorch"},
-        "optimizer": {"name": "sgd", "lr": 0.2, "momentum": 0.9}, "iterations": 30,
-        "batch_size": 50, "log_every": 30, "seed": 5}"#,
-    0x88e389d5a88a2763,
-);
+/// Classifier runs through the fused kernels (width 37: lane chunks and a
+/// tail; mini-batches; momentum), in `f64` and in `f32`, each pinned by a
+/// digest of every final parameter's bits: the same on every machine and in
+/// the browser.
+pub const PINNED_CLASSIFIERS: [(&str, u64); 2] = [
+    (
+        r#"{"data": {"seed": 3, "points": 300}, "model": {"width": 37, "init": "pytorch"},
+            "optimizer": {"name": "sgd", "lr": 0.2, "momentum": 0.9}, "iterations": 30,
+            "batch_size": 50, "log_every": 30, "seed": 5}"#,
+        0x88e389d5a88a2763,
+    ),
+    (
+        r#"{"data": {"seed": 3, "points": 300},
+            "model": {"width": 37, "init": "pytorch", "precision": "f32"},
+            "optimizer": {"name": "sgd", "lr": 0.2, "momentum": 0.9}, "iterations": 30,
+            "batch_size": 50, "log_every": 30, "seed": 5}"#,
+        0x94240c48db82e1d9,
+    ),
+];
 
-/// The FNV-1a digest of the bits of the pinned classifier run's final parameters.
-pub fn classifier_digest() -> u64 {
-    let spec = descent::experiment::classifier::ClassifierSpec::from_json(PINNED_CLASSIFIER.0)
-        .expect("the pinned spec is valid");
-    let training = descent::experiment::classifier::train(&spec, &|| 0.0).expect("it trains");
-    training
-        .theta
+/// The FNV-1a digest of the bits of each pinned classifier run's final parameters.
+pub fn classifier_digests() -> Vec<String> {
+    PINNED_CLASSIFIERS
         .iter()
-        .fold(0xcbf29ce484222325u64, |hash, v| {
-            v.to_bits()
-                .to_le_bytes()
+        .map(|(text, _)| {
+            let spec = descent::experiment::classifier::ClassifierSpec::from_json(text)
+                .expect("the pinned spec is valid");
+            let training =
+                descent::experiment::classifier::train(&spec, &|| 0.0).expect("it trains");
+            let digest = training
+                .theta
                 .iter()
-                .fold(hash, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
+                .fold(0xcbf29ce484222325u64, |hash, v| {
+                    v.to_bits()
+                        .to_le_bytes()
+                        .iter()
+                        .fold(hash, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
+                });
+            format!("{digest:#018x}")
         })
+        .collect()
+}
+
+/// The pinned digests.
+pub fn expected_classifier_digests() -> Vec<String> {
+    PINNED_CLASSIFIERS
+        .iter()
+        .map(|(_, digest)| format!("{digest:#018x}"))
+        .collect()
 }

@@ -76,7 +76,7 @@ impl Session {
     /// iteration 0; `now` is the caller's clock in milliseconds.
     pub fn new(spec: &ClassifierSpec, now: f64) -> Result<Self, SpecError> {
         let data = PeaksData::generate(spec.data.0, spec.data.1, spec.data.2);
-        let mlp = Mlp::new(spec.architecture);
+        let mlp = Mlp::new(spec.architecture).with_precision(spec.precision);
         let theta = mlp.init(spec.init, spec.seed);
         let optimizer = spec
             .optimizer

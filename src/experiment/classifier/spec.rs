@@ -14,7 +14,7 @@ use super::device::DeviceChoice;
 use crate::error::SpecError;
 use crate::experiment::reader::{self, Reader};
 use crate::nn::budget;
-use crate::nn::{Architecture, Init, Parametrization};
+use crate::nn::{Architecture, Init, Parametrization, Precision};
 use crate::optim::registry::{self, Configured, CLASSIFIER_VIEWS};
 use crate::optim::schedule::Schedule;
 use crate::param::{ParamSpec, ParamValues};
@@ -62,6 +62,12 @@ pub const MODEL_PARAMS: &[ParamSpec] = &[
         &["standard", "ntk", "mean-field"],
         "scaling with width",
     ),
+    ParamSpec::choice(
+        "precision",
+        "f64",
+        &["f64", "f32"],
+        "arithmetic of the loss and gradient (f32: one hidden layer)",
+    ),
     ParamSpec::log(
         "output_scale",
         "σ_out",
@@ -96,6 +102,8 @@ pub struct ClassifierSpec {
     pub data: (u64, usize, f64),
     /// The network.
     pub architecture: Architecture,
+    /// The arithmetic of its loss and gradient on the CPU.
+    pub precision: Precision,
     /// Its initialisation.
     pub init: Init,
     /// The optimizer: its registry entry and hyperparameters.
@@ -179,6 +187,16 @@ impl ClassifierSpec {
             return r.finish(None);
         };
         let architecture = architecture(&model);
+        let precision = Precision::named(model.choice("precision")).unwrap_or_default();
+        if precision == Precision::F32 && architecture.depth > 1 {
+            r.error(
+                "model.precision",
+                format!(
+                    "\"f32\" runs the one-hidden-layer kernel: depth must be 1, got {}",
+                    architecture.depth
+                ),
+            );
+        }
         let spec = Self {
             data: (
                 data.count("seed") as u64,
@@ -186,6 +204,7 @@ impl ClassifierSpec {
                 data.number("train_fraction"),
             ),
             architecture,
+            precision,
             init: init(model.choice("init")),
             schedule: optimizer.schedule.map_or(Schedule::Constant, |s| s.0),
             optimizer: optimizer.configured,
