@@ -102,12 +102,13 @@ test("the lecture's rows in the page: Gauss–Newton at width 32, SGD at width 8
     assert.deepEqual(errors, []);
     await page.close();
   }
-  // SGD, width 8192, batch 100: the rate over a minute, and the lecture's 12,000 iterations at that rate.
-  const sgd = {
-    width: 8192, optimizer: 'sgd', params: { lr: 0.3 }, batch_size: 100, iterations: 12000,
-    model: { init: 'pytorch' }, device: 'cpu',
-  };
-  {
+  // SGD, width 8192, batch 100, in f64 and f32: the rate over a minute, and
+  // the lecture's 12,000 iterations at that rate.
+  for (const precision of ['f64', 'f32']) {
+    const sgd = {
+      width: 8192, optimizer: 'sgd', params: { lr: 0.3 }, batch_size: 100, iterations: 12000,
+      model: { init: 'pytorch', precision }, device: 'cpu',
+    };
     const { page, errors } = await openPage(plain, address([sgd]));
     await waitForIteration(page, 0, 0);
     await page.click('#net-play');
@@ -120,7 +121,7 @@ test("the lecture's rows in the page: Gauss–Newton at width 32, SGD at width 8
     );
     const last = await readout(page, 0);
     const rate = (last.iteration - first.iteration) / ((last.wallMs - first.wallMs) / 1000);
-    lines.push(`SGD, width 8192, batch 100 (CPU): ${rate.toFixed(1)} steps/s; 12,000 iterations would take ${(12000 / rate / 60).toFixed(1)} min`);
+    lines.push(`SGD, width 8192, batch 100 (CPU, ${precision}): ${rate.toFixed(1)} steps/s; 12,000 iterations would take ${(12000 / rate / 60).toFixed(1)} min`);
     assert.deepEqual(errors, []);
     await page.close();
   }
