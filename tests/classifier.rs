@@ -187,3 +187,37 @@ fn every_registry_optimizer_the_classifier_meets_trains_it_and_the_others_are_re
         }
     }
 }
+
+/// The confusion matrices logged with each entry: their diagonal share is
+/// the accuracy the log reports, they count every point once, and the
+/// deeper network's reference pass counts the same way as the fused one.
+#[test]
+fn the_confusion_matrices_agree_with_the_logged_accuracies() {
+    use descent::experiment::classifier::{train, ClassifierSpec};
+    for model in [r#"{"width": 32}"#, r#"{"width": 12, "depth": 2}"#] {
+        let spec = ClassifierSpec::from_json(&format!(
+            r#"{{"model": {model}, "optimizer": {{"name": "adam", "lr": 0.01}},
+                "iterations": 200, "batch_size": 100, "log_every": 50, "seed": 4}}"#
+        ))
+        .unwrap();
+        let history = train(&spec, &|| 0.0).unwrap().history;
+        let confusion = history
+            .confusion
+            .expect("the CPU counts the confusion matrices");
+        assert_eq!(confusion.train.total() as usize, spec.train_points());
+        assert_eq!(
+            confusion.test.total() as usize,
+            spec.data.1 - spec.train_points()
+        );
+        assert_eq!(
+            confusion.train.accuracy(),
+            *history.train_accuracy.last().unwrap()
+        );
+        assert_eq!(
+            confusion.test.accuracy(),
+            *history.test_accuracy.last().unwrap()
+        );
+        let recall = confusion.train.per_class_accuracy();
+        assert!(recall.iter().all(|r| (0.0..=1.0).contains(r)), "{recall:?}");
+    }
+}

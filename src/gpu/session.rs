@@ -58,6 +58,7 @@ impl Backend for GpuBackend {
                 train: (train.loss, train.accuracy),
                 test: (test.loss, test.accuracy),
                 grad_norm: f64::NAN,
+                confusion: None,
             })
         }))
     }

@@ -15,6 +15,7 @@
 //! on every machine and in WebAssembly, with or without SIMD. The kernel is
 //! written over [`Real`]: `f64`, or `f32` where a spec asks for it.
 
+use super::confusion::Confusion;
 use super::mlp::{Eval, Mlp};
 use super::real::Real;
 use crate::data::CLASSES;
@@ -144,6 +145,7 @@ pub fn loss_and_gradient<T: Real, const L: usize>(
     let tail = chunks * L;
     let mut loss = T::ZERO;
     let mut correct = 0usize;
+    let mut confusion = Confusion::default();
     for (block, block_labels) in inputs.chunks(ROWS).zip(labels.chunks(ROWS)) {
         let rows = block.len();
         // Sweep 1: the logits, with L partial sums per row and class.
@@ -199,6 +201,7 @@ pub fn loss_and_gradient<T: Real, const L: usize>(
             }
             loss += max + sum.ln() - logits[label];
             correct += usize::from(argmax == label);
+            confusion.count(label, argmax);
             for c in 0..CLASSES {
                 let d = e[c] / (sum * n) - if c == label { T::ONE / n } else { T::ZERO };
                 delta[r][c] = d * scale;
@@ -287,6 +290,7 @@ pub fn loss_and_gradient<T: Real, const L: usize>(
     Eval {
         loss: (loss / n).to_f64(),
         accuracy: correct as f64 / n.to_f64(),
+        confusion,
     }
 }
 

@@ -7,6 +7,7 @@
 
 use nalgebra::DMatrix;
 
+use super::confusion::Confusion;
 use super::real::Precision;
 use crate::data::{Dataset, CLASSES};
 use crate::random::{self, ChaCha8Rng};
@@ -96,6 +97,8 @@ pub struct Eval {
     pub loss: f64,
     /// Fraction of points classified correctly.
     pub accuracy: f64,
+    /// Points by true and predicted class (the prediction is the first largest logit).
+    pub confusion: Confusion,
 }
 
 impl Mlp {
@@ -271,6 +274,7 @@ impl Mlp {
         let last = self.layers.len();
         let mut loss = 0.0;
         let mut correct = 0usize;
+        let mut confusion = Confusion::default();
         let mut dlogits = std::mem::take(&mut ws.deltas);
         dlogits.resize(last + 1, Vec::new());
         let top = &mut dlogits[last];
@@ -300,6 +304,7 @@ impl Mlp {
             }
             loss += max + libm::log(sum) - row[label];
             correct += usize::from(argmax == label);
+            confusion.count(label, argmax);
             // ∂(mean CE)/∂logit = (softmax − one-hot)/N.
             let scale = 1.0 / (sum * n);
             for dk in d.iter_mut() {
@@ -314,6 +319,7 @@ impl Mlp {
         Eval {
             loss: loss / n,
             accuracy: correct as f64 / n,
+            confusion,
         }
     }
 

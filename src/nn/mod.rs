@@ -4,11 +4,13 @@
 
 pub mod budget;
 pub mod classifier;
+pub mod confusion;
 pub mod fused;
 pub mod ggn;
 pub mod mlp;
 pub mod real;
 
 pub use classifier::Classifier;
+pub use confusion::{Confusion, Confusions};
 pub use mlp::{Architecture, Init, Mlp, Parametrization, Workspace};
 pub use real::Precision;

@@ -8,6 +8,7 @@
 pub mod chart;
 pub mod classifier;
 pub mod color;
+pub mod confusion;
 pub mod curves;
 pub mod figure;
 pub mod guides;

@@ -11,6 +11,7 @@ use super::canvas;
 use super::classifier::ClassifierMode;
 use super::controls::format_number;
 use crate::render::classifier::{draw_training, region_pixels, regions_rect};
+use crate::render::confusion;
 
 impl ClassifierMode {
     /// Draws panel `i`'s decision regions, points and curves, and its readout.
@@ -77,6 +78,15 @@ impl ClassifierMode {
         }
         if snapshot.finished && !h.train_loss[last].is_finite() {
             text.push_str(" · diverged: the loss is no longer finite, training stopped");
+        }
+        if let Some(tables) = document.get_element_by_id(&format!("net{i}-confusion")) {
+            let html = match &h.confusion {
+                Some(confusions) => confusion::html(confusions),
+                None => "not counted on the GPU: only loss and accuracy come back from it".into(),
+            };
+            if tables.inner_html() != html {
+                tables.set_inner_html(&html);
+            }
         }
         if let Some(readout) = document.get_element_by_id(&format!("net{i}-readout")) {
             readout.set_text_content(Some(&text));

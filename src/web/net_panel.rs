@@ -111,6 +111,17 @@ pub fn build_panel(d: &Document, i: usize, setup: &PanelSetup) -> Result<Element
     status.set_id(&id("status"));
     status.set_class_name("net-status");
     panel.append_child(&status)?;
+    let confusion = d.create_element("details")?;
+    confusion.set_class_name("net-confusion");
+    confusion.set_id(&id("confusion-box"));
+    let summary = d.create_element("summary")?;
+    summary.set_text_content(Some("confusion matrices and per-class accuracy"));
+    confusion.append_child(&summary)?;
+    let tables = d.create_element("div")?;
+    tables.set_id(&id("confusion"));
+    tables.set_text_content(Some("counted at the first log entry"));
+    confusion.append_child(&tables)?;
+    panel.append_child(&confusion)?;
     let more = d.create_element("details")?;
     more.set_class_name("net-more");
     let summary = d.create_element("summary")?;

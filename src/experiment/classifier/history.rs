@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::nn::{Mlp, Workspace};
+use crate::nn::{Confusions, Mlp, Workspace};
 use crate::optim::RuleState;
 
 /// The record of one training run.
@@ -31,10 +31,14 @@ pub struct TrainingHistory {
     /// Conjugate-gradient iterations of the logged step (matrix-free methods).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cg_iterations: Vec<usize>,
+    /// The confusion matrices at the last entry (absent where the backend
+    /// does not count them: the GPU).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confusion: Option<Box<Confusions>>,
 }
 
 /// One log entry.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogEntry {
     /// Iterations taken.
     pub iteration: usize,
@@ -52,6 +56,8 @@ pub struct LogEntry {
     pub wall_ms: f64,
     /// Conjugate-gradient iterations of the last step, for matrix-free methods.
     pub cg_iterations: Option<usize>,
+    /// The confusion matrices, where the backend counts them.
+    pub confusion: Option<Box<Confusions>>,
 }
 
 impl TrainingHistory {
@@ -69,10 +75,12 @@ impl TrainingHistory {
         if let Some(cg) = entry.cg_iterations {
             self.cg_iterations.push(cg);
         }
+        self.confusion = entry.confusion;
     }
 
     /// Keeps the entries up to and including iteration `last`.
     pub fn truncate_after(&mut self, last: usize) {
+        let before = self.iteration.len();
         let keep = self.iteration.iter().take_while(|&&i| i <= last).count();
         self.iteration.truncate(keep);
         for column in [
@@ -88,6 +96,10 @@ impl TrainingHistory {
             column.truncate(keep);
         }
         self.cg_iterations.truncate(keep);
+        // The counts belong to the last entry; an earlier one's are not kept.
+        if keep < before {
+            self.confusion = None;
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use super::trainer::{Backend, Measures, Parameters, PendingLog, Reply, Trainer};
 use super::ClassifierSpec;
 use crate::data::{Dataset, PeaksData};
 use crate::error::SpecError;
-use crate::nn::{Classifier, Mlp, Workspace};
+use crate::nn::{Classifier, Confusions, Mlp, Workspace};
 use crate::optim::{Noise, Optimizer, Oracle, StepInfo};
 use crate::problem::Objective;
 
@@ -48,6 +48,10 @@ impl Backend for Cpu {
             train: (train.loss, train.accuracy),
             test: (test.loss, test.accuracy),
             grad_norm: self.grad.iter().map(|g| g * g).sum::<f64>().sqrt(),
+            confusion: Some(Box::new(Confusions {
+                train: train.confusion,
+                test: test.confusion,
+            })),
         })
     }
 

@@ -12,6 +12,7 @@ use std::pin::Pin;
 use super::history::{DecisionGrid, LogEntry, TrainingHistory};
 use super::stream::BatchStream;
 use super::ClassifierSpec;
+use crate::nn::Confusions;
 use crate::optim::{RuleState, StepInfo};
 
 /// An answer a backend gives now, or later.
@@ -41,7 +42,7 @@ impl<T> Reply<T> {
 }
 
 /// What a log entry measures at the current parameters.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Measures {
     /// Loss and accuracy on the training set.
     pub train: (f64, f64),
@@ -49,6 +50,8 @@ pub struct Measures {
     pub test: (f64, f64),
     /// Full-batch gradient norm (NaN where the backend does not compute it).
     pub grad_norm: f64,
+    /// The confusion matrices, where the backend counts them.
+    pub confusion: Option<Box<Confusions>>,
 }
 
 /// The parameters and the optimizer's state.
@@ -169,6 +172,7 @@ impl<B: Backend> Trainer<B> {
             step: info.radius.unwrap_or(info.lr),
             wall_ms: now - self.started,
             cg_iterations: info.cg_iterations,
+            confusion: measures.confusion,
         });
     }
 

@@ -1,0 +1,42 @@
+// Inside the network: the views that show why the classifier's methods behave
+// as they do (confusion matrices and per-class accuracy so far), at a
+// 1280×720 projector, with screenshots.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveBundle, openPage, OUTPUT_DIR } from './browser.mjs';
+
+const bundle = serveBundle();
+const PROJECTOR = { width: 1280, height: 720 };
+
+test('classifier: each panel shows its confusion matrices, whose diagonal is the accuracy it reports', async () => {
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url, PROJECTOR);
+  await page.click('#mode-classifier');
+  await page.waitForFunction(() => document.querySelectorAll('.net-canvas').length === 2);
+  await page.click('#net-play');
+  // The Gauss–Newton panel's 35 iterations end; its last log entry has the counts.
+  await page.waitForFunction(() => Number(document.querySelector('#net1-readout').dataset.iteration) >= 35);
+  await page.waitForFunction(() => document.querySelectorAll('#net1-confusion table.confusion').length === 2);
+  await page.click('#net1-confusion-box summary');
+  const tables = await page.$$eval('#net1-confusion table.confusion', (all) => all.map((table) => {
+    const rows = [...table.querySelectorAll('tr')].slice(1)
+      .map((tr) => [...tr.querySelectorAll('td')].slice(0, 5).map((td) => Number(td.textContent)));
+    return { split: table.dataset.split, caption: table.caption.textContent, rows };
+  }));
+  assert.deepEqual(tables.map((t) => t.split), ['train', 'test']);
+  const reported = await page.$eval('#net1-readout', (e) => Number(e.dataset.testAccuracy));
+  for (const { split, caption, rows } of tables) {
+    const total = rows.flat().reduce((a, b) => a + b, 0);
+    const diagonal = rows.reduce((sum, row, k) => sum + row[k], 0);
+    assert.equal(total, split === 'train' ? 800 : 200, `${split}: ${caption}`);
+    assert.match(caption, new RegExp(`${(100 * diagonal / total).toFixed(1)} % of ${total}`));
+    if (split === 'test') {
+      assert.ok(Math.abs(diagonal / total - reported) < 1e-12, `${diagonal}/${total} against ${reported}`);
+    }
+  }
+  await page.locator('#net1-confusion').scrollIntoViewIfNeeded();
+  const box = await page.locator('#net1-confusion').boundingBox();
+  assert.ok(box && box.y >= 0 && box.y + box.height <= PROJECTOR.height + 1, `confusion tables at ${JSON.stringify(box)}`);
+  await page.screenshot({ path: `${OUTPUT_DIR}inside-confusion-1280.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
