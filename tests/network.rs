@@ -368,3 +368,70 @@ fn f32_is_refused_for_deeper_networks_with_the_reason() {
         "{error}"
     );
 }
+
+/// The exact Hessian-vector product agrees with central differences of the
+/// gradient and is symmetric (uᵀHv = vᵀHu), for every depth and parametrisation.
+#[test]
+fn hessian_vector_products_match_differences_of_the_gradient() {
+    use descent::nn::hessian::hessian_times;
+    let data = PeaksData::generate(5, 60, 0.8);
+    for arch in architectures() {
+        let mlp = Mlp::new(arch);
+        let theta = mlp.init(Init::PyTorch, 7);
+        let p = theta.len();
+        let classifier = Classifier::new(mlp.clone(), data.train.clone());
+        let mut ws = Workspace::default();
+        // A frozen output layer is not a direction of the trained parameters.
+        let trained = |i: usize| !(mlp.frozen_output && i >= mlp.layers.last().unwrap().w);
+        let direction = |a: usize, b: usize, c: f64, d: f64| -> Vec<f64> {
+            (0..p)
+                .map(|i| {
+                    if trained(i) {
+                        ((i * a % b) as f64 - c) / d
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        };
+        let (v, u) = (direction(29, 13, 6.0, 9.0), direction(17, 7, 3.0, 5.0));
+        let hv = hessian_times(&mlp, &theta, &data.train, &v, &mut ws);
+        let hu = hessian_times(&mlp, &theta, &data.train, &u, &mut ws);
+        let eps = 1e-6;
+        let shifted = |sign: f64| {
+            let point: Vec<f64> = theta
+                .iter()
+                .zip(&v)
+                .map(|(t, d)| t + sign * eps * d)
+                .collect();
+            let mut g = vec![0.0; p];
+            classifier.gradient(&point, &mut g);
+            g
+        };
+        let (plus, minus) = (shifted(1.0), shifted(-1.0));
+        let numeric: Vec<f64> = plus
+            .iter()
+            .zip(&minus)
+            .map(|(a, b)| (a - b) / (2.0 * eps))
+            .collect();
+        let norm = numeric.iter().map(|x| x * x).sum::<f64>().sqrt();
+        let gap = hv
+            .iter()
+            .zip(&numeric)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        assert!(
+            gap <= 1e-6 * norm.max(1e-3),
+            "{arch:?}: ‖Hv − FD‖ = {gap:e} of {norm:e}"
+        );
+        let (uhv, vhu): (f64, f64) = (
+            u.iter().zip(&hv).map(|(a, b)| a * b).sum(),
+            v.iter().zip(&hu).map(|(a, b)| a * b).sum(),
+        );
+        assert!(
+            (uhv - vhu).abs() <= 1e-12 * uhv.abs().max(1.0),
+            "{arch:?}: {uhv} vs {vhu}"
+        );
+    }
+}

@@ -7,8 +7,10 @@ pub mod classifier;
 pub mod confusion;
 pub mod fused;
 pub mod ggn;
+pub mod hessian;
 pub mod mlp;
 pub mod real;
+pub mod spectrum;
 
 pub use classifier::Classifier;
 pub use confusion::{Confusion, Confusions};

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::nn::spectrum::SpectrumEntry;
 use crate::nn::{Confusions, Mlp, Workspace};
 use crate::optim::RuleState;
 
@@ -35,6 +36,10 @@ pub struct TrainingHistory {
     /// does not count them: the GPU).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confusion: Option<Box<Confusions>>,
+    /// The top of the Hessian's and the Gauss–Newton matrix's spectra, at
+    /// the entries the spec asked for (`spectrum_every`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spectrum: Vec<SpectrumEntry>,
 }
 
 /// One log entry.
@@ -96,6 +101,7 @@ impl TrainingHistory {
             column.truncate(keep);
         }
         self.cg_iterations.truncate(keep);
+        self.spectrum.retain(|entry| entry.iteration <= last);
         // The counts belong to the last entry; an earlier one's are not kept.
         if keep < before {
             self.confusion = None;

@@ -49,4 +49,9 @@ impl ClassifierSpec {
     pub fn log_due(&self, t: usize) -> bool {
         t % self.log_every == 0 || t == self.iterations
     }
+
+    /// Whether the log entry after iteration `t` carries the top of the spectra.
+    pub fn spectrum_due(&self, t: usize) -> bool {
+        self.spectrum_every > 0 && (t % self.spectrum_every == 0 || t == self.iterations)
+    }
 }

@@ -10,9 +10,13 @@ use super::trainer::{Backend, Measures, Parameters, PendingLog, Reply, Trainer};
 use super::ClassifierSpec;
 use crate::data::{Dataset, PeaksData};
 use crate::error::SpecError;
+use crate::nn::spectrum::top_of_spectra;
 use crate::nn::{Classifier, Confusions, Mlp, Workspace};
 use crate::optim::{Noise, Optimizer, Oracle, StepInfo};
 use crate::problem::Objective;
+
+/// Eigenvalues logged from the top of each spectrum.
+pub const SPECTRUM_TOP: usize = 3;
 
 /// The network, its data and its optimizer, in this process.
 pub struct Cpu {
@@ -105,6 +109,17 @@ impl Session {
     fn record(&mut self, log: PendingLog, now: f64) {
         if let Some(measures) = log.measures.now() {
             self.trainer.record(log.iteration, &log.info, measures, now);
+        }
+        if self.trainer.spec().spectrum_due(log.iteration) {
+            let cpu = self.trainer.backend_mut();
+            let entry = top_of_spectra(
+                &cpu.classifier,
+                &cpu.theta,
+                SPECTRUM_TOP,
+                log.iteration,
+                &mut cpu.ws,
+            );
+            self.trainer.record_spectrum(entry);
         }
     }
 

@@ -85,6 +85,7 @@ const TOP_KEYS: &[&str] = &[
     "iterations",
     "batch_size",
     "log_every",
+    "spectrum_every",
     "seed",
     "device",
 ];
@@ -116,6 +117,9 @@ pub struct ClassifierSpec {
     pub batch_size: Option<usize>,
     /// Log every this many iterations.
     pub log_every: usize,
+    /// Log the top of the Hessian's and the Gauss–Newton matrix's spectra
+    /// every this many iterations (0: never; a multiple of `log_every`).
+    pub spectrum_every: usize,
     /// Seed of the initialisation and the mini-batches.
     pub seed: u64,
     /// Where it may train: the page decides `auto` by the adapter and the
@@ -167,6 +171,21 @@ impl ClassifierSpec {
             .get("batch_size")
             .map(|v| r.count(Some(v), "batch_size", 1, u32::MAX as u64, 1) as usize);
         let log_every = r.count(top.get("log_every"), "log_every", 1, 10_000_000, 50) as usize;
+        let spectrum_every = r.count(
+            top.get("spectrum_every"),
+            "spectrum_every",
+            0,
+            10_000_000,
+            0,
+        ) as usize;
+        if spectrum_every % log_every != 0 {
+            r.error(
+                "spectrum_every",
+                format!(
+                    "the spectrum is computed at log entries: {spectrum_every} must be 0 or a multiple of log_every ({log_every})"
+                ),
+            );
+        }
         let seed = r.count(top.get("seed"), "seed", 0, u64::MAX, 0);
         let device = match top.get("device") {
             None => DeviceChoice::Auto,
@@ -211,6 +230,7 @@ impl ClassifierSpec {
             iterations,
             batch_size,
             log_every,
+            spectrum_every,
             seed,
             device,
         };

@@ -12,6 +12,7 @@ use std::pin::Pin;
 use super::history::{DecisionGrid, LogEntry, TrainingHistory};
 use super::stream::BatchStream;
 use super::ClassifierSpec;
+use crate::nn::spectrum::SpectrumEntry;
 use crate::nn::Confusions;
 use crate::optim::{RuleState, StepInfo};
 
@@ -174,6 +175,11 @@ impl<B: Backend> Trainer<B> {
             cg_iterations: info.cg_iterations,
             confusion: measures.confusion,
         });
+    }
+
+    /// Adds the top of the spectra to the log (backends that compute them).
+    pub fn record_spectrum(&mut self, entry: SpectrumEntry) {
+        self.history.spectrum.push(entry);
     }
 
     /// Continues after `iteration` iterations with the log `history` (a run
