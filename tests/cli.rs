@@ -381,3 +381,98 @@ fn a_classifier_scene_address_trains_unchanged_in_descent_train() {
         }
     }
 }
+
+/// `descent plot --view slice|spectrum`: a scene's runs on one loss slice (its
+/// data as JSON, the figure as PNG and SVG) and the top of the spectrum over
+/// training; bad options are named.
+#[test]
+fn plot_draws_the_views_inside_the_network() {
+    let dir = std::env::temp_dir().join(format!("descent-inside-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scene = r#"{"title": "t", "caption": "c", "claims": [], "panels": [
+        {"width": 8, "optimizer": "sgd", "params": {"lr": 0.3}, "batch_size": 100, "iterations": 60},
+        {"width": 8, "optimizer": "adam", "params": {"lr": 0.02}, "batch_size": 800, "iterations": 40}]}"#;
+    let scene_file = dir.join("scene.json");
+    std::fs::write(&scene_file, scene).unwrap();
+    let scene_path = scene_file.to_str().unwrap();
+    let data = dir.join("slice.json");
+    let output = descent(
+        &[
+            "plot",
+            scene_path,
+            "--view",
+            "slice",
+            "--directions",
+            "initial-to-reference",
+            "--reference",
+            "2",
+            "--out",
+            data.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let view: Value = serde_json::from_str(&std::fs::read_to_string(&data).unwrap()).unwrap();
+    assert_eq!(view["slice"]["losses"].as_array().unwrap().len(), 41 * 41);
+    let paths = view["paths"].as_array().unwrap();
+    assert_eq!(paths.len(), 2);
+    // The reference run starts at α = −1 and ends at the centre, on the plane.
+    let points = paths[1]["points"].as_array().unwrap();
+    let (first, last) = (&points[0], points.last().unwrap());
+    assert!(
+        (first["alpha"].as_f64().unwrap() + 1.0).abs() < 1e-9,
+        "{first}"
+    );
+    assert!(
+        last["alpha"].as_f64().unwrap().abs() < 1e-9 && last["off_plane"].as_f64().unwrap() < 1e-9
+    );
+    assert_eq!(view["profile"].as_array().unwrap().len(), 61);
+    for (view, file) in [
+        ("slice", "slice.png"),
+        ("slice", "slice.svg"),
+        ("spectrum", "spectrum.png"),
+    ] {
+        let out = dir.join(file);
+        let output = descent(
+            &[
+                "plot",
+                scene_path,
+                "--view",
+                view,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(
+            output.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            std::fs::metadata(&out).unwrap().len() > 1000,
+            "{file} is empty"
+        );
+    }
+    let output = descent(
+        &[
+            "plot",
+            scene_path,
+            "--view",
+            "slice",
+            "--directions",
+            "sideways",
+            "--out",
+            "x.png",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("--directions: 'sideways' is not one of filter-normalised"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

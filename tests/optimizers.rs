@@ -329,3 +329,48 @@ fn registry_requirements_match_the_problems() {
         }
     }
 }
+
+/// The edge of stability the spectrum view draws is where the fixed-step
+/// iteration turns from converging to diverging on a quadratic whose
+/// largest curvature is κ = 10: just below it converges, just above diverges.
+#[test]
+fn the_stability_edge_separates_convergence_from_divergence() {
+    use descent::experiment::landscape::run::run_spec;
+    use descent::experiment::landscape::spec::Spec;
+    use descent::optim::registry::Configured;
+    use std::collections::BTreeMap;
+    for params in [
+        r#"{"optimizer": "gd"}"#,
+        r#"{"optimizer": "sgd", "momentum": 0.9}"#,
+        r#"{"optimizer": "sgd", "momentum": 0.5, "nesterov": true}"#,
+        r#"{"optimizer": "sgd", "momentum": 0.6, "dampening": 0.3}"#,
+    ] {
+        let mut run: BTreeMap<String, serde_json::Value> = serde_json::from_str(params).unwrap();
+        let name = run.remove("optimizer").unwrap();
+        run.insert("lr".into(), serde_json::json!(1.0));
+        let configured = Configured::new(name.as_str().unwrap(), &run, "run").unwrap();
+        // With lr = 1 the edge is the largest stable curvature times 1.
+        let edge = configured
+            .stability_edge()
+            .expect("a fixed-step method has an edge");
+        for (factor, converges) in [(0.97, true), (1.03, false)] {
+            let lr = factor * edge / 10.0;
+            let mut spec_run = serde_json::Map::from_iter(run.clone());
+            spec_run.insert("optimizer".into(), name.clone());
+            spec_run.insert("lr".into(), serde_json::json!(lr));
+            let spec = serde_json::json!({
+                "problem": {"name": "quadratic", "kappa": 10.0, "angle": 0.0},
+                "start": [1.0, 1.0], "steps": 3000, "runs": [spec_run]});
+            let outcome = run_spec(&Spec::from_value(&spec).unwrap()).unwrap();
+            let last = outcome.runs[0].history.points.last().unwrap().clone();
+            let distance = last.iter().map(|v| v * v).sum::<f64>().sqrt();
+            assert_eq!(
+                distance < 1e-3,
+                converges,
+                "{params} at {factor}·edge: ended {distance:e} from the minimum"
+            );
+        }
+    }
+    let adam = Configured::new("adam", &BTreeMap::new(), "run").unwrap();
+    assert_eq!(adam.stability_edge(), None);
+}

@@ -7,15 +7,19 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use descent::data::PeaksData;
 use descent::experiment::classifier::device::DeviceChoice;
-use descent::experiment::classifier::{train, ClassifierSpec, Training};
+use descent::experiment::classifier::inside::{slice_view, SliceRequest, SliceView};
+use descent::experiment::classifier::{train, ClassifierSpec, Training, TrainingHistory};
 use descent::experiment::landscape::run::{run_spec, Outcome};
 use descent::experiment::landscape::spec::Spec;
+use descent::nn::slice::Directions;
 use descent::optim::registry::OPTIMIZERS;
 use descent::optim::schedule::SCHEDULES;
 use descent::param::{ParamSpec, Value};
 use descent::problem::registry::PROBLEMS;
 use descent::render::classifier::draw_training;
 use descent::render::figure::draw_outcome;
+use descent::render::inside::{draw_slice, draw_spectrum};
+use descent::scene::network::NetworkScene;
 use plotters::prelude::*;
 
 /// Descent: optimization algorithms for machine learning, from the command line.
@@ -63,7 +67,33 @@ enum Command {
         /// Height in pixels.
         #[arg(long, default_value_t = 800)]
         height: u32,
+        /// For classifier specs and scenes: the decision regions and curves,
+        /// the loss slice with every run's path, or the top of the curvature
+        /// spectrum over training. With `--out view.json`, the view's data.
+        #[arg(long, value_enum, default_value_t = View::Regions)]
+        view: View,
+        /// The slice's directions: filter-normalised, gauss-newton, hessian
+        /// or initial-to-reference.
+        #[arg(long, default_value = "filter-normalised")]
+        directions: String,
+        /// Half the slice's side, in units of its directions.
+        #[arg(long, default_value_t = 1.0)]
+        extent: f64,
+        /// The run (panel, from 1) whose final parameters centre the slice.
+        #[arg(long, default_value_t = 1)]
+        reference: usize,
     },
+}
+
+/// What `descent plot` draws for a classifier.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum View {
+    /// Decision regions, points, loss and accuracy curves.
+    Regions,
+    /// The loss on a plane through a run's final parameters, with every run's path.
+    Slice,
+    /// The largest Hessian and Gauss–Newton eigenvalues over training.
+    Spectrum,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -87,8 +117,15 @@ fn main() -> ExitCode {
             out,
             width,
             height,
+            view,
+            directions,
+            extent,
+            reference,
         } => read_text(&spec)
-            .and_then(|text| figure(&text))
+            .and_then(|text| {
+                let request = slice_request(&directions, extent, reference)?;
+                figure(&text, view, &request)
+            })
             .and_then(|figure| plot(&figure, &out, (width, height))),
     };
     match result {
@@ -167,27 +204,87 @@ fn print_outcome(outcome: &Outcome, format: Format) -> Result<(), String> {
     }
 }
 
-/// What `descent plot` draws: an experiment's landscape and paths, or a
-/// trained classifier's regions and curves.
+/// What `descent plot` draws: an experiment's landscape and paths, a
+/// trained classifier's regions and curves, or a view inside the network.
 enum Figure {
     Landscape(Outcome),
     Classifier(Box<(Training, PeaksData)>),
+    Slice(Box<SliceView>),
+    Spectrum(Box<(TrainingHistory, Option<f64>)>),
 }
 
-fn figure(text: &str) -> Result<Figure, String> {
+fn slice_request(directions: &str, extent: f64, reference: usize) -> Result<SliceRequest, String> {
+    let directions = Directions::named(directions).ok_or_else(|| {
+        let names: Vec<&str> = Directions::ALL.iter().map(|(n, _)| *n).collect();
+        format!(
+            "--directions: '{directions}' is not one of {}",
+            names.join(", ")
+        )
+    })?;
+    if !(extent.is_finite() && extent > 0.0 && extent <= 100.0) {
+        return Err(format!("--extent: must be in (0, 100], got {extent}"));
+    }
+    let reference = reference
+        .checked_sub(1)
+        .ok_or("--reference: runs are numbered from 1")?;
+    Ok(SliceRequest {
+        directions,
+        extent,
+        reference,
+        ..SliceRequest::default()
+    })
+}
+
+/// The classifier specs of a spec file: one spec, or a scene's panels.
+fn classifier_specs(value: &serde_json::Value) -> Result<Vec<ClassifierSpec>, String> {
+    if value.get("panels").is_some() {
+        let scene = NetworkScene::from_json(&value.to_string()).map_err(|e| explain(&e))?;
+        scene
+            .panels
+            .iter()
+            .map(|panel| panel.parsed().map_err(|e| explain(&e)))
+            .collect()
+    } else {
+        Ok(vec![
+            ClassifierSpec::from_value(value).map_err(|e| explain(&e))?
+        ])
+    }
+}
+
+fn figure(text: &str, view: View, request: &SliceRequest) -> Result<Figure, String> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("the spec is not valid JSON: {e}"))?;
-    if value.get("model").is_some() {
-        let spec = ClassifierSpec::from_value(&value).map_err(|e| explain(&e))?;
-        let training = train(&spec, &|| 0.0).map_err(|e| explain(&e))?;
-        let (seed, points, fraction) = spec.data;
-        let data = PeaksData::generate(seed, points, fraction);
-        Ok(Figure::Classifier(Box::new((training, data))))
-    } else {
+    let classifier = value.get("model").is_some() || value.get("panels").is_some();
+    if !classifier {
+        if view != View::Regions {
+            return Err("--view slice and spectrum are for classifier specs and scenes".into());
+        }
         let spec = Spec::from_value(&value).map_err(|e| explain(&e))?;
-        run_spec(&spec)
+        return run_spec(&spec)
             .map(Figure::Landscape)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string());
+    }
+    let specs = classifier_specs(&value)?;
+    match view {
+        View::Slice => slice_view(&specs, request).map(|v| Figure::Slice(Box::new(v))),
+        View::Spectrum => {
+            let mut spec = specs[request.reference.min(specs.len() - 1)].clone();
+            if spec.spectrum_every == 0 {
+                // About forty spectra over the run, at log entries.
+                let entries = spec.iterations.div_ceil(spec.log_every).max(1);
+                spec.spectrum_every = spec.log_every * entries.div_ceil(40);
+            }
+            let training = train(&spec, &|| 0.0).map_err(|e| explain(&e))?;
+            let edge = spec.optimizer.stability_edge();
+            Ok(Figure::Spectrum(Box::new((training.history, edge))))
+        }
+        View::Regions => {
+            let spec = &specs[request.reference.min(specs.len() - 1)];
+            let training = train(spec, &|| 0.0).map_err(|e| explain(&e))?;
+            let (seed, points, fraction) = spec.data;
+            let data = PeaksData::generate(seed, points, fraction);
+            Ok(Figure::Classifier(Box::new((training, data))))
+        }
     }
 }
 
@@ -209,6 +306,8 @@ fn draw<DB: DrawingBackend>(
                 scale,
             )
         }
+        Figure::Slice(view) => draw_slice(root, view, scale),
+        Figure::Spectrum(boxed) => draw_spectrum(root, &boxed.0, boxed.1, scale),
     };
     result.map_err(|e| e.to_string())?;
     root.present().map_err(|e| e.to_string())
@@ -218,7 +317,20 @@ fn plot(figure: &Figure, out: &Path, size: (u32, u32)) -> Result<(), String> {
     let failed = |e: String| format!("cannot draw '{}': {e}", out.display());
     match out.extension().and_then(|e| e.to_str()) {
         Some("svg") => {
+            register_font();
             draw(&SVGBackend::new(out, size).into_drawing_area(), figure, 1.0).map_err(failed)
+        }
+        Some("json") => {
+            let data = match figure {
+                Figure::Slice(view) => serde_json::to_string(view),
+                Figure::Spectrum(boxed) => serde_json::to_string(&boxed.0.spectrum),
+                Figure::Classifier(boxed) => serde_json::to_string(&boxed.0),
+                Figure::Landscape(_) => {
+                    return Err("'descent run' prints a landscape run's data".into())
+                }
+            };
+            let text = data.map_err(|e| e.to_string())?;
+            std::fs::write(out, text).map_err(|e| failed(e.to_string()))
         }
         Some("png") => {
             register_font();
@@ -226,7 +338,7 @@ fn plot(figure: &Figure, out: &Path, size: (u32, u32)) -> Result<(), String> {
             draw(&root, figure, f64::from(size.0) / 1200.0).map_err(failed)
         }
         _ => Err(format!(
-            "'{}': the output must end in .svg or .png",
+            "'{}': the output must end in .svg, .png or .json",
             out.display()
         )),
     }

@@ -10,6 +10,7 @@ pub mod ggn;
 pub mod hessian;
 pub mod mlp;
 pub mod real;
+pub mod slice;
 pub mod spectrum;
 
 pub use classifier::Classifier;

@@ -26,6 +26,20 @@ pub fn lanczos_top(
     steps: usize,
     seed: u64,
 ) -> Vec<f64> {
+    lanczos(times, p, count, steps, seed)
+        .into_iter()
+        .map(|(value, _)| value)
+        .collect()
+}
+
+/// The `count` leading Ritz pairs (value, unit vector) of [`lanczos_top`].
+pub fn lanczos(
+    times: &mut dyn FnMut(&[f64]) -> Vec<f64>,
+    p: usize,
+    count: usize,
+    steps: usize,
+    seed: u64,
+) -> Vec<(f64, Vec<f64>)> {
     let steps = steps.min(p).max(1);
     let mut rng = random::stream(seed, 1 << 43);
     let mut q: Vec<f64> = (0..p).map(|_| random::standard_normal(&mut rng)).collect();
@@ -58,10 +72,21 @@ pub fn lanczos_top(
         1 => beta[i.min(j)],
         _ => 0.0,
     });
-    largest(
-        SymmetricEigen::new(tridiagonal).eigenvalues.as_slice(),
-        count,
-    )
+    let eigen = SymmetricEigen::new(tridiagonal);
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| eigen.eigenvalues[b].total_cmp(&eigen.eigenvalues[a]));
+    order
+        .into_iter()
+        .take(count)
+        .map(|k| {
+            let mut vector = vec![0.0; p];
+            for (j, b) in basis.iter().enumerate() {
+                let y = eigen.eigenvectors[(j, k)];
+                vector.iter_mut().zip(b).for_each(|(v, bj)| *v += y * bj);
+            }
+            (eigen.eigenvalues[k], vector)
+        })
+        .collect()
 }
 
 /// The eigenvalue of largest magnitude of `times`, by power iteration until

@@ -12,6 +12,7 @@ pub mod confusion;
 pub mod curves;
 pub mod figure;
 pub mod guides;
+pub mod inside;
 pub mod landscape;
 pub mod legend;
 pub mod mathml;

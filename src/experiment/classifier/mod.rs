@@ -7,6 +7,7 @@
 
 pub mod device;
 pub mod history;
+pub mod inside;
 pub mod session;
 pub mod spec;
 pub mod stream;

@@ -389,6 +389,30 @@ impl Configured {
         self.entry.has_lr().then(|| self.values.number("lr"))
     }
 
+    /// The sharpness (largest Hessian eigenvalue) above which this method's
+    /// fixed-step iteration diverges on a quadratic, the edge of stability:
+    /// 2/α for gradient descent, (2 + 2μ)/((1 − τ)α) with heavy-ball momentum
+    /// μ and dampening τ, 2(1 + μ)/((1 + 2μ)(1 − τ)α) with Nesterov's. None
+    /// for methods without one fixed step (line searches, adaptive methods).
+    pub fn stability_edge(&self) -> Option<f64> {
+        let lr = self.lr().filter(|&lr| lr > 0.0)?;
+        if self.entry.name == first_order::GD.name {
+            return (self.values.choice("line_search") == "none").then_some(2.0 / lr);
+        }
+        if self.entry.name != first_order::SGD.name {
+            return None;
+        }
+        let mu = self.values.number("momentum");
+        let step = (1.0 - self.values.number("dampening")) * lr;
+        (step > 0.0).then(|| {
+            if self.values.flag("nesterov") {
+                2.0 * (1.0 + mu) / ((1.0 + 2.0 * mu) * step)
+            } else {
+                (2.0 + 2.0 * mu) / step
+            }
+        })
+    }
+
     /// A fresh optimizer for `dim` parameters; `scope` prefixes field names in errors.
     pub fn build(&self, dim: usize, scope: &str) -> Result<Box<dyn Optimizer>, FieldError> {
         (self.entry.build)(&self.values, dim)

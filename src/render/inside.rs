@@ -1,0 +1,314 @@
+//! Views inside the network on any plotters backend: the loss slice with
+//! every run's projected path (the same heatmap and contours as the 2D
+//! landscapes), each path's distance from the plane, the profile along the
+//! line from the initial to the final parameters, and the top of the
+//! curvature spectrum over training with the 2/η line.
+
+use std::borrow::Cow;
+
+use nalgebra::DMatrix;
+use plotters::coord::Shift;
+use plotters::element::BitMapElement;
+use plotters::prelude::*;
+
+use super::chart::{draw_color_bar, draw_overlay, PathStyle, PathView, Theme};
+use super::figure::run_color;
+use super::landscape;
+use super::view::{Layout, Margins};
+use crate::experiment::classifier::inside::SliceView;
+use crate::experiment::classifier::TrainingHistory;
+use crate::nn::slice::LossSlice;
+use crate::problem::{Objective, Window};
+
+/// A sampled slice as a function of (α, β): bilinear between grid points,
+/// so the landscape renderer draws it at any resolution.
+pub struct SliceSurface<'a>(pub &'a LossSlice);
+
+impl SliceSurface<'_> {
+    /// The grid cell holding coordinate `v` and the position within it.
+    fn cell(&self, v: f64) -> (usize, f64) {
+        let s = self.0;
+        let at = (v + s.extent) / (2.0 * s.extent) * (s.size - 1) as f64;
+        let i = (at.floor().max(0.0) as usize).min(s.size - 2);
+        (i, (at - i as f64).clamp(0.0, 1.0))
+    }
+}
+
+impl Objective for SliceSurface<'_> {
+    fn dim(&self) -> usize {
+        2
+    }
+
+    fn value(&self, x: &[f64]) -> f64 {
+        let ((i, u), (j, v)) = (self.cell(x[0]), self.cell(x[1]));
+        let s = self.0;
+        (1.0 - v) * ((1.0 - u) * s.at(i, j) + u * s.at(i + 1, j))
+            + v * ((1.0 - u) * s.at(i, j + 1) + u * s.at(i + 1, j + 1))
+    }
+
+    fn gradient(&self, x: &[f64], grad: &mut [f64]) {
+        let ((i, u), (j, v)) = (self.cell(x[0]), self.cell(x[1]));
+        let s = self.0;
+        let step = 2.0 * s.extent / (s.size - 1) as f64;
+        grad[0] = ((1.0 - v) * (s.at(i + 1, j) - s.at(i, j))
+            + v * (s.at(i + 1, j + 1) - s.at(i, j + 1)))
+            / step;
+        grad[1] = ((1.0 - u) * (s.at(i, j + 1) - s.at(i, j))
+            + u * (s.at(i + 1, j + 1) - s.at(i + 1, j)))
+            / step;
+    }
+
+    fn hessian(&self, _x: &[f64]) -> Option<DMatrix<f64>> {
+        None
+    }
+}
+
+/// The slice with the paths (left), and each path's distance from the plane
+/// above the profile (right).
+pub fn draw_slice<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    view: &SliceView,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let (width, height) = root.dim_in_pixel();
+    let (left, right) = root.split_horizontally((width * 3 / 5).min(height + 110));
+    let e = view.slice.extent;
+    let window = Window {
+        x_min: -e,
+        x_max: e,
+        y_min: -e,
+        y_max: e,
+    };
+    let margins = Margins {
+        top: 30.0,
+        ..Margins::default()
+    };
+    let layout = Layout::fit(left.dim_in_pixel(), &window, &margins, scale);
+    let image = landscape::render(
+        &SliceSurface(&view.slice),
+        &layout.view,
+        layout.plot.width,
+        layout.plot.height,
+        scale as f32,
+    );
+    let rgb: Vec<u8> = image
+        .rgba
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    if let Some(element) = BitMapElement::with_owned_buffer(
+        (layout.plot.left as i32, layout.plot.top as i32),
+        (image.width, image.height),
+        rgb,
+    ) {
+        left.draw(&element)?;
+    }
+    let font = ("sans-serif", 13.0 * scale).into_font();
+    left.draw(&Text::new(
+        format!(
+            "training loss on the plane through run {}'s final parameters (α, β: {})",
+            view.reference + 1,
+            directions_caption(view)
+        ),
+        ((8.0 * scale) as i32, (8.0 * scale) as i32),
+        font.clone(),
+    ))?;
+    let points: Vec<Vec<Vec<f64>>> = view
+        .paths
+        .iter()
+        .map(|p| p.points.iter().map(|q| vec![q.alpha, q.beta]).collect())
+        .collect();
+    let paths: Vec<PathView<'_>> = view
+        .paths
+        .iter()
+        .zip(&points)
+        .enumerate()
+        .map(|(i, (path, points))| PathView {
+            points: Cow::Borrowed(points.as_slice()),
+            shown: points.len(),
+            color: run_color(i),
+            diverged: false,
+            label: Some(path.optimizer.as_str()),
+            style: PathStyle::Iterate,
+            radius: None,
+            ahead: false,
+        })
+        .collect();
+    draw_color_bar(&left, &layout, &image.scale, &Theme::LIGHT)?;
+    draw_overlay(&left, &layout, &[], &paths, &Theme::LIGHT)?;
+    let (top, bottom) = right.split_vertically(height / 2);
+    let series: Vec<(String, Vec<(f64, f64)>)> = view
+        .paths
+        .iter()
+        .map(|p| {
+            let points = p
+                .iterations
+                .iter()
+                .zip(&p.points)
+                .map(|(&t, q)| (t as f64, q.off_plane))
+                .collect();
+            (p.optimizer.clone(), points)
+        })
+        .collect();
+    line_chart(
+        &top,
+        "distance from the plane ‖θ − projection‖ (what the picture hides)",
+        "iteration",
+        &series,
+        &(0..series.len()).map(chart_color).collect::<Vec<_>>(),
+        None,
+        scale,
+    )?;
+    let profile = vec![(
+        format!("run {}", view.reference + 1),
+        view.profile.iter().map(|p| (p[0], p[1])).collect(),
+    )];
+    line_chart(
+        &bottom,
+        "loss along (1 − t)·initial + t·final",
+        "t (0: initial, 1: final)",
+        &profile,
+        &[chart_color(view.reference)],
+        None,
+        scale,
+    )
+}
+
+/// The top of both spectra over training, with the optimizer's edge of
+/// stability (2/η for gradient descent) dashed when it has one.
+pub fn draw_spectrum<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    history: &TrainingHistory,
+    edge: Option<f64>,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let column = |pick: fn(&crate::nn::spectrum::SpectrumEntry) -> &Vec<f64>, k: usize| {
+        history
+            .spectrum
+            .iter()
+            .filter_map(|e| pick(e).get(k).map(|&v| (e.iteration as f64, v)))
+            .collect::<Vec<_>>()
+    };
+    let mut series = vec![
+        ("λ₁(H), Hessian".to_string(), column(|e| &e.hessian, 0)),
+        (
+            "λ₁(G), Gauss–Newton".to_string(),
+            column(|e| &e.gauss_newton, 0),
+        ),
+    ];
+    for (k, name) in [(1, "λ₂(H)"), (2, "λ₃(H)")] {
+        series.push((name.to_string(), column(|e| &e.hessian, k)));
+    }
+    line_chart(
+        root,
+        if edge.is_some() {
+            "top of the curvature spectrum (dashed: the edge of stability, 2/η for gradient descent)"
+        } else {
+            "top of the curvature spectrum"
+        },
+        "iteration",
+        &series,
+        &[BLUE, RED, RGBColor(90, 90, 90), RGBColor(160, 160, 160)],
+        edge,
+        scale,
+    )
+}
+
+/// Run `i`'s colour on a white chart (the slice's white run turns grey).
+fn chart_color(i: usize) -> RGBColor {
+    match run_color(i) {
+        RGBColor(255, 255, 255) => RGBColor(110, 110, 110),
+        color => color,
+    }
+}
+
+fn directions_caption(view: &SliceView) -> &'static str {
+    use crate::nn::slice::Directions;
+    match view.directions {
+        Directions::FilterNormalised => "filter-normalised random directions",
+        Directions::GaussNewton => "top two Gauss–Newton eigenvectors",
+        Directions::Hessian => "top two Hessian eigenvectors",
+        Directions::InitialToReference => "initial → final, and a random direction",
+    }
+}
+
+/// Lines with a legend; `level` adds a dashed horizontal line.
+fn line_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    caption: &str,
+    x_label: &str,
+    series: &[(String, Vec<(f64, f64)>)],
+    colors: &[RGBColor],
+    level: Option<f64>,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let finite = || {
+        series
+            .iter()
+            .flat_map(|(_, s)| s.iter())
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+    };
+    let (x_min, x_max) = finite().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, _)| {
+        (a.min(*x), b.max(*x))
+    });
+    let (mut y_min, mut y_max) = finite()
+        .map(|(_, y)| *y)
+        .chain(level)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+            (a.min(y), b.max(y))
+        });
+    if !x_min.is_finite() || !y_min.is_finite() {
+        return Ok(());
+    }
+    let pad = 0.05 * (y_max - y_min).max(1e-9);
+    (y_min, y_max) = (y_min.min(0.0) - pad, y_max + pad);
+    let x_max = if x_max > x_min { x_max } else { x_min + 1.0 };
+    let px = |v: f64| (v * scale).round() as u32;
+    let font = ("sans-serif", 12.0 * scale).into_font();
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, font.clone())
+        .margin(px(8.0))
+        .margin_right(px(16.0))
+        .x_label_area_size(px(30.0))
+        .y_label_area_size(px(52.0))
+        .build_cartesian_2d(x_min..x_max, y_min..y_max)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .x_labels(5)
+        .y_labels(5)
+        .label_style(font.clone())
+        .draw()?;
+    let stroke = (2.0 * scale).max(1.0) as u32;
+    for (i, (name, points)) in series.iter().enumerate() {
+        let color = colors[i % colors.len()];
+        chart
+            .draw_series(LineSeries::new(
+                points
+                    .iter()
+                    .copied()
+                    .filter(|(x, y)| x.is_finite() && y.is_finite()),
+                color.stroke_width(stroke),
+            ))?
+            .label(name.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(stroke))
+            });
+    }
+    if let Some(level) = level {
+        chart.draw_series(DashedLineSeries::new(
+            [(x_min, level), (x_max, level)],
+            px(6.0),
+            px(4.0),
+            BLACK.stroke_width(stroke),
+        ))?;
+    }
+    chart
+        .configure_series_labels()
+        .label_font(font)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+}
