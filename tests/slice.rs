@@ -60,8 +60,8 @@ fn a_projected_point_reports_its_exact_distance_from_the_plane() {
     let (b1, b2) = (dot(&plane.d1, &e), dot(&plane.d2, &e));
     let det = g11 * g22 - g12 * g12;
     let (x, y) = ((g22 * b1 - g12 * b2) / det, (g11 * b2 - g12 * b1) / det);
-    for i in 0..p {
-        e[i] -= x * plane.d1[i] + y * plane.d2[i];
+    for ((ei, a), b) in e.iter_mut().zip(&plane.d1).zip(&plane.d2) {
+        *ei -= x * a + y * b;
     }
     let distance = dot(&e, &e).sqrt();
     let theta: Vec<f64> = plane
