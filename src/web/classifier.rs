@@ -350,7 +350,7 @@ impl ClassifierMode {
             panel: i,
             generation: self.generation,
             spec,
-            resume,
+            resume: resume.map(Box::new),
         });
         self.send(Request::Play {
             playing: self.playing,

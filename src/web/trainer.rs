@@ -36,7 +36,7 @@ pub enum Request {
         spec: Json,
         /// Where to continue from (a GPU run falling back to the CPU).
         #[serde(default)]
-        resume: Option<Checkpoint>,
+        resume: Option<Box<Checkpoint>>,
     },
     /// Stop training panel `panel` here (it trains elsewhere now).
     Stop {
@@ -257,7 +257,7 @@ impl ClassifierWorker {
                     .map_err(|e| e.to_string())
                     .and_then(|mut session| {
                         if let Some(checkpoint) = resume {
-                            session.resume(checkpoint).map_err(|why| {
+                            session.resume(*checkpoint).map_err(|why| {
                                 format!("cannot continue the GPU's run on the CPU: {why}")
                             })?;
                         }
