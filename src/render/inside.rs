@@ -72,7 +72,13 @@ pub fn draw_slice<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
     let (width, height) = root.dim_in_pixel();
-    let (left, right) = root.split_horizontally((width * 3 / 5).min(height + 110));
+    // Wide areas put the charts beside the slice, narrow ones below it.
+    let side_by_side = width * 10 >= height * 15;
+    let (left, right) = if side_by_side {
+        root.split_horizontally((width * 3 / 5).min(height + 110))
+    } else {
+        root.split_vertically((height * 3 / 5).min(width))
+    };
     let e = view.slice.extent;
     let window = Window {
         x_min: -e,
@@ -104,10 +110,16 @@ pub fn draw_slice<DB: DrawingBackend>(
     ) {
         left.draw(&element)?;
     }
-    let font = ("sans-serif", 13.0 * scale).into_font();
+    let font = ("sans-serif", 12.0 * scale).into_font();
+    let left_out = if view.left_out.is_empty() {
+        String::new()
+    } else {
+        let runs: Vec<String> = view.left_out.iter().map(|i| (i + 1).to_string()).collect();
+        format!("; run {} left out: another network", runs.join(", "))
+    };
     left.draw(&Text::new(
         format!(
-            "training loss on the plane through run {}'s final parameters (α, β: {})",
+            "loss around run {}'s end · {}{left_out}",
             view.reference + 1,
             directions_caption(view)
         ),
@@ -119,17 +131,22 @@ pub fn draw_slice<DB: DrawingBackend>(
         .iter()
         .map(|p| p.points.iter().map(|q| vec![q.alpha, q.beta]).collect())
         .collect();
+    let labels: Vec<String> = view
+        .paths
+        .iter()
+        .map(|p| format!("{} · {}", p.run + 1, p.optimizer))
+        .collect();
     let paths: Vec<PathView<'_>> = view
         .paths
         .iter()
         .zip(&points)
-        .enumerate()
-        .map(|(i, (path, points))| PathView {
+        .zip(&labels)
+        .map(|((path, points), label)| PathView {
             points: Cow::Borrowed(points.as_slice()),
             shown: points.len(),
-            color: run_color(i),
+            color: run_color(path.run),
             diverged: false,
-            label: Some(path.optimizer.as_str()),
+            label: Some(label.as_str()),
             style: PathStyle::Iterate,
             radius: None,
             ahead: false,
@@ -137,7 +154,12 @@ pub fn draw_slice<DB: DrawingBackend>(
         .collect();
     draw_color_bar(&left, &layout, &image.scale, &Theme::LIGHT)?;
     draw_overlay(&left, &layout, &[], &paths, &Theme::LIGHT)?;
-    let (top, bottom) = right.split_vertically(height / 2);
+    let (right_width, right_height) = right.dim_in_pixel();
+    let (top, bottom) = if side_by_side {
+        right.split_vertically(right_height / 2)
+    } else {
+        right.split_horizontally(right_width / 2)
+    };
     let series: Vec<(String, Vec<(f64, f64)>)> = view
         .paths
         .iter()
@@ -148,15 +170,19 @@ pub fn draw_slice<DB: DrawingBackend>(
                 .zip(&p.points)
                 .map(|(&t, q)| (t as f64, q.off_plane))
                 .collect();
-            (p.optimizer.clone(), points)
+            (format!("{} · {}", p.run + 1, p.optimizer), points)
         })
         .collect();
     line_chart(
         &top,
-        "distance from the plane ‖θ − projection‖ (what the picture hides)",
+        "distance from the plane (what the slice hides)",
         "iteration",
         &series,
-        &(0..series.len()).map(chart_color).collect::<Vec<_>>(),
+        &view
+            .paths
+            .iter()
+            .map(|p| chart_color(p.run))
+            .collect::<Vec<_>>(),
         None,
         scale,
     )?;
@@ -204,9 +230,9 @@ pub fn draw_spectrum<DB: DrawingBackend>(
     line_chart(
         root,
         if edge.is_some() {
-            "top of the curvature spectrum (dashed: the edge of stability, 2/η for gradient descent)"
+            "top eigenvalues over training (dashed: edge of stability, 2/η for GD)"
         } else {
-            "top of the curvature spectrum"
+            "top eigenvalues of H and G over training"
         },
         "iteration",
         &series,
@@ -227,10 +253,10 @@ fn chart_color(i: usize) -> RGBColor {
 fn directions_caption(view: &SliceView) -> &'static str {
     use crate::nn::slice::Directions;
     match view.directions {
-        Directions::FilterNormalised => "filter-normalised random directions",
-        Directions::GaussNewton => "top two Gauss–Newton eigenvectors",
-        Directions::Hessian => "top two Hessian eigenvectors",
-        Directions::InitialToReference => "initial → final, and a random direction",
+        Directions::FilterNormalised => "random filter-normalised α, β",
+        Directions::GaussNewton => "α, β: top Gauss–Newton eigenvectors",
+        Directions::Hessian => "α, β: top Hessian eigenvectors",
+        Directions::InitialToReference => "α: initial → final, β: random",
     }
 }
 
@@ -308,7 +334,7 @@ fn line_chart<DB: DrawingBackend>(
     chart
         .configure_series_labels()
         .label_font(font)
-        .background_style(WHITE.mix(0.85))
+        .background_style(WHITE.mix(0.6))
         .border_style(BLACK)
         .draw()
 }

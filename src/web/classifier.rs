@@ -14,6 +14,7 @@ use web_sys::{Document, Element, HtmlCanvasElement, ImageData};
 
 use super::gpu_panel::GpuPanel;
 use super::gpu_probe::{probe_gpu, GpuState};
+use super::inside_view::{inside_message, InsideView};
 use super::net_panel::{build_panel, panel_title, rebuild_method, refresh_panel};
 use super::trainer::{ClassifierWorker, Request, Snapshot};
 use super::transport::{failure, failure_reason, Transport, Workers};
@@ -64,6 +65,8 @@ pub struct ClassifierMode {
     probing: bool,
     /// Set by the device's lost callback, with the reason.
     gpu_lost: Arc<Mutex<Option<String>>>,
+    /// The view inside the network, shown in place of the panels.
+    pub(super) inside: InsideView,
 }
 
 impl ClassifierMode {
@@ -80,7 +83,14 @@ impl ClassifierMode {
             },
             Transport::Workers,
         );
+        let inside = InsideView::new(
+            document,
+            &document
+                .get_element_by_id("classifier-mode")
+                .ok_or_else(|| JsValue::from_str("the page has no classifier mode"))?,
+        )?;
         let mode = Self {
+            inside,
             document: document.clone(),
             container,
             panels: Vec::new(),
@@ -130,7 +140,7 @@ impl ClassifierMode {
         self.send(Request::Play { playing });
     }
 
-    fn send(&mut self, request: Request) {
+    pub(super) fn send(&mut self, request: Request) {
         match &mut self.transport {
             Transport::Workers(workers) => {
                 let before = workers.started();
@@ -377,14 +387,24 @@ impl ClassifierMode {
                 .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
                 .is_some_and(|c| canvas::fit_to_display(&c).2)
         });
-        let redraw_all = self.dirty || resized;
-        self.dirty = false;
-        for i in 0..self.panels.len() {
+        // Hidden behind the view inside the network, the panels wait (their
+        // canvases have no size); closing it redraws them all.
+        let hidden = self.inside.is_open();
+        let redraw_all = !hidden && (self.dirty || resized);
+        if !hidden {
+            self.dirty = false;
+        }
+        for i in (0..self.panels.len()).filter(|_| !hidden) {
             if redraw_all || self.panels[i].changed {
                 self.panels[i].changed = false;
                 self.draw(i)?;
             }
         }
+        let presenting = self
+            .document
+            .body()
+            .is_some_and(|b| b.class_list().contains("presenting"));
+        self.inside.draw(presenting)?;
         let all_finished = self
             .panels
             .iter()
@@ -459,6 +479,10 @@ impl ClassifierMode {
     fn receive(&mut self, message: JsValue) {
         if let Some(reason) = failure_reason(&message) {
             self.fall_back(&reason);
+            return;
+        }
+        if let Some(answer) = inside_message(&message) {
+            self.inside.receive(answer);
             return;
         }
         let snapshot: Snapshot = match serde_wasm_bindgen::from_value(message) {

@@ -23,6 +23,9 @@ mod export;
 mod gpu_panel;
 #[cfg(target_arch = "wasm32")]
 mod gpu_probe;
+pub mod inside_job;
+#[cfg(target_arch = "wasm32")]
+mod inside_view;
 #[cfg(target_arch = "wasm32")]
 mod keyboard;
 #[cfg(target_arch = "wasm32")]

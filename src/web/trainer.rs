@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
 
 use super::dom::now;
+use super::inside_job::InsideJob;
 use crate::experiment::classifier::{
     Checkpoint, ClassifierSpec, DecisionGrid, Session, TrainingHistory,
 };
@@ -52,6 +53,19 @@ pub enum Request {
     Play {
         /// Whether to train.
         playing: bool,
+    },
+    /// Compute the view inside the network for the panels' specs.
+    Inside {
+        /// Tells this request's answers from earlier ones'.
+        generation: u32,
+        /// Every panel's classifier spec.
+        specs: Vec<Json>,
+        /// How the slice's directions are chosen (a `Directions` name).
+        directions: String,
+        /// Half the slice's side, in units of the directions.
+        extent: f64,
+        /// The panel whose final parameters centre the slice (0-based).
+        reference: usize,
     },
 }
 
@@ -178,6 +192,7 @@ impl Job {
 pub struct ClassifierWorker {
     jobs: Vec<Option<Job>>,
     playing: bool,
+    inside: Option<Box<InsideJob>>,
 }
 
 #[wasm_bindgen]
@@ -202,10 +217,12 @@ impl ClassifierWorker {
 
     /// Whether calling [`work`](Self::work) would do anything.
     pub fn busy(&self) -> bool {
-        self.jobs
-            .iter()
-            .flatten()
-            .any(|job| job.owes() || (self.playing && !job.finished()))
+        self.inside.is_some()
+            || self
+                .jobs
+                .iter()
+                .flatten()
+                .any(|job| job.owes() || (self.playing && !job.finished()))
     }
 
     /// Trains the unfinished panels for about `budget_ms` in all (while
@@ -230,12 +247,22 @@ impl ClassifierWorker {
             }
         }
         let (clock, playing) = (now(), self.playing);
-        self.jobs
+        let mut messages: Vec<JsValue> = self
+            .jobs
             .iter_mut()
             .enumerate()
             .filter_map(|(panel, job)| job.as_mut()?.snapshot(panel, clock, playing))
             .filter_map(|snapshot| serde_wasm_bindgen::to_value(&snapshot).ok())
-            .collect()
+            .collect();
+        if let Some(job) = &mut self.inside {
+            if let Some(message) = job.advance() {
+                messages.extend(serde_wasm_bindgen::to_value(&message).ok());
+            }
+            if job.done() {
+                self.inside = None;
+            }
+        }
+        messages
     }
 }
 
@@ -281,6 +308,21 @@ impl ClassifierWorker {
             }
             Request::Truncate { panels } => self.jobs.truncate(panels),
             Request::Play { playing } => self.playing = playing,
+            Request::Inside {
+                generation,
+                specs,
+                directions,
+                extent,
+                reference,
+            } => {
+                self.inside = Some(Box::new(InsideJob::new(
+                    generation,
+                    &specs,
+                    &directions,
+                    extent,
+                    reference,
+                )));
+            }
         }
     }
 }

@@ -36,6 +36,9 @@ pub struct Workers {
     document: Document,
     inbox: Rc<RefCell<Vec<JsValue>>>,
     slots: Vec<Option<WorkerHandle>>,
+    /// The worker of the view inside the network (it re-trains panels, so
+    /// it has its own and no panel waits for it).
+    inside: Option<WorkerHandle>,
     playing: bool,
 }
 
@@ -51,6 +54,7 @@ impl Workers {
             document: document.clone(),
             inbox: Rc::clone(inbox),
             slots: (0..cores.clamp(1, MAX_PANELS)).map(|_| None).collect(),
+            inside: None,
             playing: false,
         };
         workers.slots[0] = Some(spawn_worker(document, inbox)?);
@@ -94,6 +98,15 @@ impl Workers {
                 self.broadcast(request)
             }
             Request::Truncate { .. } => self.broadcast(request),
+            Request::Inside { .. } => {
+                if self.inside.is_none() {
+                    let handle = spawn_worker(&self.document, &self.inbox)
+                        .map_err(|e| JsValue::from_str(&e))?;
+                    self.inside = Some(handle);
+                }
+                let worker = self.inside.as_ref().map(|h| &h.worker);
+                worker.map_or(Ok(()), |w| post(w, request))
+            }
         }
     }
 
@@ -106,7 +119,7 @@ impl Workers {
 
     /// Stops every worker.
     pub fn terminate(&self) {
-        for handle in self.slots.iter().flatten() {
+        for handle in self.slots.iter().flatten().chain(&self.inside) {
             handle.worker.terminate();
         }
     }

@@ -105,7 +105,9 @@ pub fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
             }
         })?;
     }
-    let buttons: [(&str, Handler); 14] = [
+    let buttons: [(&str, Handler); 16] = [
+        ("net-inside", |app, _| app.classifier.toggle_inside()),
+        ("inside-compute", |app, _| app.classifier.compute_inside()),
         ("toggle-controls", |app, _| {
             app.toggle_body_class("controls-open")
         }),

@@ -40,3 +40,40 @@ test('classifier: each panel shows its confusion matrices, whose diagonal is the
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+for (const size of [PROJECTOR, { width: 1920, height: 1080 }]) {
+  test(`classifier: the view inside the network puts both panels on one loss slice, with the spectrum (${size.width}×${size.height})`, async () => {
+    const { page, errors } = await openPage(bundle.browser, bundle.server.url, size);
+    await page.click('#mode-classifier');
+    await page.waitForFunction(() => document.querySelectorAll('.net-canvas').length === 2);
+    const started = Date.now();
+    await page.click('#net-inside');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('#inside').dataset.state));
+    console.log(`inside view at ${size.width}×${size.height}: ${Date.now() - started} ms from the click to the 41 × 41 slice (re-training both panels included)`);
+    assert.equal(await page.getAttribute('#inside', 'data-state'), 'done', await page.textContent('#inside-status'));
+    assert.match(await page.textContent('#inside-status'), /41 × 41/);
+    assert.equal(await page.isVisible('#net-panels'), false);
+    for (const id of ['#inside-slice', '#inside-spectrum']) {
+      const box = await page.locator(id).boundingBox();
+      assert.ok(box && box.height >= 110 && box.y + box.height <= size.height + 1, `${id} at ${JSON.stringify(box)}`);
+      // Drawn: many distinct colours, not a blank canvas.
+      const colours = await page.$eval(id, (c) => {
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set();
+        for (let i = 0; i < data.length; i += 4 * 97) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+        return seen.size;
+      });
+      assert.ok(colours > 20, `${id} has ${colours} colours`);
+    }
+    await page.screenshot({ path: `${OUTPUT_DIR}inside-slice-${size.width}.png` });
+    // Centred on the Gauss–Newton panel with its own curvature's directions.
+    await page.selectOption('#inside-reference', '2');
+    await page.selectOption('#inside-directions', 'gauss-newton');
+    await page.click('#inside-compute');
+    await page.waitForFunction(() => document.querySelector('#inside').dataset.state === 'done');
+    await page.click('#net-inside');
+    assert.equal(await page.isVisible('#net-panels'), true);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

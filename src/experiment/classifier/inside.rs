@@ -4,10 +4,10 @@
 //! it, and the loss along the line from the reference's initial to its
 //! final parameters.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::session::Session;
-use super::ClassifierSpec;
+use super::{ClassifierSpec, TrainingHistory};
 use crate::data::PeaksData;
 use crate::nn::slice::{plane, profile, sample, Directions, LossSlice, Projection};
 use crate::nn::{Classifier, Mlp};
@@ -43,8 +43,10 @@ impl Default for SliceRequest {
 }
 
 /// One run's path on the plane.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PathOnPlane {
+    /// Which run (0-based, in the order given).
+    pub run: usize,
     /// The run's optimizer, as the registry labels it.
     pub optimizer: String,
     /// The logged iterations.
@@ -54,7 +56,7 @@ pub struct PathOnPlane {
 }
 
 /// The slice, the paths on it and the reference's profile.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SliceView {
     /// How the directions were chosen.
     pub directions: Directions,
@@ -62,52 +64,87 @@ pub struct SliceView {
     pub reference: usize,
     /// The training loss on the grid.
     pub slice: LossSlice,
-    /// Every run's path.
+    /// The path of every run on the reference's network and data.
     pub paths: Vec<PathOnPlane>,
+    /// The runs left out (0-based): another network or data set has another loss.
+    pub left_out: Vec<usize>,
     /// (t, loss) along (1 − t)·initial + t·final of the reference run.
     pub profile: Vec<[f64; 2]>,
 }
 
-/// Trains every run (keeping its parameters at each log entry) and puts
-/// them on one slice through the reference's final parameters. The runs
-/// must share the network's shape and the data (one loss for all).
-pub fn slice_view(specs: &[ClassifierSpec], request: &SliceRequest) -> Result<SliceView, String> {
-    let reference = specs.get(request.reference).ok_or_else(|| {
+/// Runs trained with their parameters kept at every log entry.
+pub struct RecordedRuns {
+    reference: usize,
+    reference_spec: ClassifierSpec,
+    runs: Vec<Path>,
+    left_out: Vec<usize>,
+    /// The reference run's log (with the top of its spectra when asked for).
+    pub reference_history: TrainingHistory,
+}
+
+/// Trains every run on the reference's network and data (keeping its
+/// parameters at each log entry; the others are left out), the reference
+/// with its spectra every `spectrum_every` iterations (0: as its spec says).
+pub fn record_runs(
+    specs: &[ClassifierSpec],
+    reference: usize,
+    spectrum_every: usize,
+) -> Result<RecordedRuns, String> {
+    let reference_spec = specs.get(reference).ok_or_else(|| {
         format!(
             "reference: run {} does not exist (there are {})",
-            request.reference + 1,
+            reference + 1,
             specs.len()
         )
     })?;
-    let parameters = Mlp::new(reference.architecture).param_count();
-    for (i, spec) in specs.iter().enumerate() {
-        if spec.architecture != reference.architecture || spec.data != reference.data {
-            return Err(format!(
-                "run {} has another network or data set than the reference (run {}): one slice shows one loss",
-                i + 1,
-                request.reference + 1
-            ));
-        }
-        let entries = spec.iterations / spec.log_every + 2;
-        let bytes = entries * parameters * 8 * specs.len();
-        if bytes > PATH_BUDGET {
-            return Err(format!(
-                "run {}: its parameters at {entries} log entries take {} MiB with the other runs' (limit {} MiB): log less often",
-                i + 1,
-                bytes >> 20,
-                PATH_BUDGET >> 20
-            ));
-        }
+    let parameters = Mlp::new(reference_spec.architecture).param_count();
+    let same = |spec: &ClassifierSpec| {
+        spec.architecture == reference_spec.architecture && spec.data == reference_spec.data
+    };
+    let kept: Vec<usize> = (0..specs.len()).filter(|&i| same(&specs[i])).collect();
+    let entries: usize = kept
+        .iter()
+        .map(|&i| specs[i].iterations / specs[i].log_every + 2)
+        .sum();
+    let bytes = entries * parameters * 8;
+    if bytes > PATH_BUDGET {
+        return Err(format!(
+            "the runs' parameters at {entries} log entries take {} MiB (limit {} MiB): log less often or use fewer runs",
+            bytes >> 20,
+            PATH_BUDGET >> 20
+        ));
     }
-    let mut runs = Vec::with_capacity(specs.len());
-    for spec in specs {
-        runs.push(path_of(spec)?);
+    let mut runs = Vec::with_capacity(kept.len());
+    let mut reference_history = TrainingHistory::default();
+    for &i in &kept {
+        let mut spec = specs[i].clone();
+        if i == reference && spectrum_every > 0 {
+            spec.spectrum_every = spectrum_every;
+        }
+        let (path, history) = path_of(i, &spec)?;
+        if i == reference {
+            reference_history = history;
+        }
+        runs.push(path);
     }
+    Ok(RecordedRuns {
+        reference: kept.iter().position(|&i| i == reference).unwrap_or(0),
+        reference_spec: reference_spec.clone(),
+        runs,
+        left_out: (0..specs.len()).filter(|i| !kept.contains(i)).collect(),
+        reference_history,
+    })
+}
+
+/// The slice through the reference's final parameters with every recorded
+/// run on it; `request.size` sets the grid (a coarse one first, then fine).
+pub fn view_of(recorded: &RecordedRuns, request: &SliceRequest) -> SliceView {
+    let reference = &recorded.reference_spec;
     let (seed, points, fraction) = reference.data;
     let data = PeaksData::generate(seed, points, fraction);
     let mlp = Mlp::new(reference.architecture).with_precision(reference.precision);
     let classifier = Classifier::new(mlp, data.train);
-    let (_, reference_path) = &runs[request.reference];
+    let (_, _, reference_path) = &recorded.runs[recorded.reference];
     let initial = &reference_path[0].1;
     let center = &reference_path[reference_path.len() - 1].1;
     let plane = plane(
@@ -118,32 +155,42 @@ pub fn slice_view(specs: &[ClassifierSpec], request: &SliceRequest) -> Result<Sl
         request.seed,
     );
     let slice = sample(&classifier, &plane, request.extent, request.size);
-    let paths = runs
+    let paths = recorded
+        .runs
         .iter()
-        .map(|(optimizer, path)| PathOnPlane {
+        .map(|(run, optimizer, path)| PathOnPlane {
+            run: *run,
             optimizer: optimizer.clone(),
             iterations: path.iter().map(|(t, _)| *t).collect(),
             points: path.iter().map(|(_, theta)| plane.project(theta)).collect(),
         })
         .collect();
-    Ok(SliceView {
+    SliceView {
         directions: request.directions,
         reference: request.reference,
         slice,
         paths,
+        left_out: recorded.left_out.clone(),
         profile: profile(&classifier, initial, center, 61),
-    })
+    }
 }
 
-/// A run's optimizer name and its parameters at every log entry.
-type Path = (String, Vec<(usize, Vec<f64>)>);
+/// Trains every run and puts those on the reference's network and data on
+/// one slice through the reference's final parameters.
+pub fn slice_view(specs: &[ClassifierSpec], request: &SliceRequest) -> Result<SliceView, String> {
+    Ok(view_of(&record_runs(specs, request.reference, 0)?, request))
+}
 
-fn path_of(spec: &ClassifierSpec) -> Result<Path, String> {
+/// A run's number, optimizer label and parameters at every log entry.
+type Path = (usize, String, Vec<(usize, Vec<f64>)>);
+
+fn path_of(run: usize, spec: &ClassifierSpec) -> Result<(Path, TrainingHistory), String> {
     let mut session = Session::new(spec, 0.0).map_err(|e| e.to_string())?;
     let mut path = vec![(0, session.theta().to_vec())];
     while !session.finished() {
         session.advance(spec.log_every, &|| 0.0);
         path.push((session.iteration(), session.theta().to_vec()));
     }
-    Ok((spec.optimizer.entry.label.to_string(), path))
+    let history = session.history().clone();
+    Ok(((run, spec.optimizer.entry.label.to_string(), path), history))
 }
