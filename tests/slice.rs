@@ -135,3 +135,44 @@ fn each_kind_of_direction_is_what_it_says() {
     let at_one = ends.iter().find(|[t, _]| (*t - 1.0).abs() < 1e-12).unwrap();
     assert!((at_one[1] - classifier.value(&theta)).abs() < 1e-12);
 }
+
+/// The page's job: the coarse slice first, then the fine one, then nothing;
+/// a network too wide to re-train in the page, or a bad option, is refused
+/// with the reason.
+#[test]
+fn the_page_job_posts_a_coarse_then_a_fine_slice_or_says_why_not() {
+    use descent::web::inside_job::{InsideJob, COARSE_SIZE, FINE_SIZE};
+    let spec = serde_json::json!({"data": {"points": 200}, "model": {"width": 8},
+        "optimizer": {"name": "sgd", "lr": 0.3}, "iterations": 40, "batch_size": 50, "log_every": 10});
+    let wide = serde_json::json!({"model": {"width": 8192}, "iterations": 10});
+    let mut job = InsideJob::new(7, &[spec.clone(), wide.clone()], "hessian", 0.5, 0);
+    let coarse = job.advance(&|| 0.0).expect("a coarse slice");
+    assert!(coarse.coarse && coarse.error.is_none() && coarse.generation == 7);
+    let view = coarse.view.as_ref().unwrap();
+    assert_eq!(view.slice.size, COARSE_SIZE);
+    assert_eq!(view.left_out, [1], "the wide panel is another network");
+    assert_eq!(coarse.spectrum.last().unwrap().iteration, 40);
+    assert!(coarse.edge.is_some());
+    let fine = job.advance(&|| 0.0).expect("the fine slice");
+    assert!(!fine.coarse);
+    assert_eq!(fine.view.unwrap().slice.size, FINE_SIZE);
+    assert!(job.done() && job.advance(&|| 0.0).is_none());
+    for (specs, directions, reference, expected) in [
+        (vec![wide], "hessian", 0, "up to 20000"),
+        (
+            vec![spec.clone()],
+            "sideways",
+            0,
+            "'sideways' is not a kind of direction",
+        ),
+        (vec![spec], "hessian", 3, "panel 4 does not exist"),
+    ] {
+        let mut job = InsideJob::new(1, &specs, directions, 1.0, reference);
+        let answer = job.advance(&|| 0.0).unwrap();
+        assert!(
+            answer.error.as_deref().unwrap_or("").contains(expected),
+            "{answer:?}"
+        );
+        assert!(job.done());
+    }
+}

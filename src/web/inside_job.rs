@@ -39,6 +39,9 @@ pub struct InsideMessage {
     pub edge: Option<f64>,
     /// Why there is no view.
     pub error: Option<String>,
+    /// Milliseconds the slice, its paths and the profile took to compute
+    /// (not the training before them).
+    pub slice_ms: f64,
 }
 
 /// One request's work, a stage per call.
@@ -71,8 +74,9 @@ impl InsideJob {
         self.done
     }
 
-    /// The next stage: the runs and the coarse slice, then the fine slice.
-    pub fn advance(&mut self) -> Option<InsideMessage> {
+    /// The next stage: the runs and the coarse slice, then the fine slice;
+    /// `clock` gives milliseconds.
+    pub fn advance(&mut self, clock: &dyn Fn() -> f64) -> Option<InsideMessage> {
         if self.done {
             return None;
         }
@@ -98,9 +102,13 @@ impl InsideJob {
         }
         let size = if coarse { COARSE_SIZE } else { FINE_SIZE };
         let recorded = self.recorded.as_ref()?;
+        let started = clock();
         let view = view_of(recorded, &SliceRequest { size, ..*request });
+        let slice_ms = clock() - started;
         self.done = !coarse;
-        Some(self.message(coarse, Some(view), None))
+        let mut message = self.message(coarse, Some(view), None);
+        message.slice_ms = slice_ms;
+        Some(message)
     }
 
     fn message(
@@ -124,6 +132,7 @@ impl InsideJob {
             spectrum,
             edge,
             error,
+            slice_ms: 0.0,
         }
     }
 }

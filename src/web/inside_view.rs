@@ -127,6 +127,9 @@ impl InsideView {
                 },
             )
             .ok();
+        self.section
+            .set_attribute("data-slice-ms", &message.slice_ms.to_string())
+            .ok();
         self.latest = Some(message);
         self.changed = true;
     }

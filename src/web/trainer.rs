@@ -255,7 +255,7 @@ impl ClassifierWorker {
             .filter_map(|snapshot| serde_wasm_bindgen::to_value(&snapshot).ok())
             .collect();
         if let Some(job) = &mut self.inside {
-            if let Some(message) = job.advance() {
+            if let Some(message) = job.advance(&now) {
                 messages.extend(serde_wasm_bindgen::to_value(&message).ok());
             }
             if job.done() {

@@ -127,3 +127,21 @@ test("the lecture's rows in the page: Gauss–Newton at width 32, SGD at width 8
   }
   console.log(`the lecture's rows in the page:\n${lines.join('\n')}`);
 });
+
+test('the view inside the network: a 41 × 41 slice at width 32 in the page', async () => {
+  const { page, errors } = await openPage(plain, server.url);
+  await page.click('#mode-classifier');
+  await page.waitForFunction(() => document.querySelectorAll('.net-canvas').length === 2);
+  const lines = [];
+  for (const directions of ['filter-normalised', 'gauss-newton', 'hessian']) {
+    if (!(await page.isVisible('#inside'))) await page.click('#net-inside');
+    await page.selectOption('#inside-directions', directions);
+    await page.click('#inside-compute');
+    await page.waitForFunction(() => document.querySelector('#inside').dataset.state === 'done', null, { timeout: 600000 });
+    const ms = Number(await page.getAttribute('#inside', 'data-slice-ms'));
+    lines.push(`${directions}: ${ms.toFixed(0)} ms for the 41 × 41 slice, the paths and the profile`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+  console.log(`the view inside the network (width 32, 800 points):\n${lines.join('\n')}`);
+});
