@@ -52,3 +52,10 @@ fn the_width_8192_classifier_scene_makes_its_point() {
     let (_, verdicts) = scene.verify().expect("trains");
     assert_all(CLASSIFIER_SCENES[1].name, &verdicts);
 }
+
+#[test]
+fn the_width_regimes_classifier_scene_makes_its_point() {
+    let scene = NetworkScene::from_json(CLASSIFIER_SCENES[2].text).expect("valid");
+    let (_, verdicts) = scene.verify().expect("trains");
+    assert_all(CLASSIFIER_SCENES[2].name, &verdicts);
+}

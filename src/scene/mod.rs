@@ -91,6 +91,10 @@ pub const CLASSIFIER_SCENES: &[SceneFile] = &[
         name: "width-32-vs-8192",
         text: include_str!("../../presets/classifier/2-width-32-vs-8192.json"),
     },
+    SceneFile {
+        name: "width-regimes",
+        text: include_str!("../../presets/classifier/3-width-regimes.json"),
+    },
 ];
 
 impl Scene {

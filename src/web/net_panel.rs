@@ -159,11 +159,18 @@ pub fn build_panel(d: &Document, i: usize, setup: &PanelSetup) -> Result<Element
 /// A panel's heading: its optimizer's name, width, initialisation, batch and iterations.
 pub fn panel_title(setup: &PanelSetup) -> String {
     let name = method(&setup.optimizer).map_or(setup.optimizer.as_str(), |m| m.label);
-    let init = panel_value(setup, &PanelField::Model("init".into()))
-        .and_then(|(_, v)| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let model = |field: &str| {
+        panel_value(setup, &PanelField::Model(field.into()))
+            .and_then(|(_, v)| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    // The NTK and mean-field parametrisations draw their own weights.
+    let scaling = match model("parametrization").as_str() {
+        "standard" | "" => format!("{} init", model("init")),
+        other => format!("{} parametrisation", other.to_uppercase().replace("MEAN-FIELD", "mean-field")),
+    };
     format!(
-        "{name} · width {} · {init} init · batch {} · {} iterations",
+        "{name} · width {} · {scaling} · batch {} · {} iterations",
         setup.width, setup.batch_size, setup.iterations
     )
 }

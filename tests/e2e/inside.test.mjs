@@ -77,3 +77,33 @@ for (const size of [PROJECTOR, { width: 1920, height: 1080 }]) {
     await page.close();
   });
 }
+
+test('classifier: the regimes scene puts width 32 beside standard, NTK and mean-field at 8192 in one click', async () => {
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url, PROJECTOR);
+  await page.click('#mode-classifier');
+  await page.waitForFunction(() => document.querySelectorAll('.net-canvas').length === 2);
+  const value = await page.$eval('#net-scene', (s) => [...s.options].find((o) => /four networks/.test(o.textContent))?.value);
+  assert.ok(value, 'the scene is in the menu');
+  await page.selectOption('#net-scene', value);
+  await page.waitForFunction(() => document.querySelectorAll('.net-canvas').length === 4);
+  const titles = await page.$$eval('.net-title', (all) => all.map((t) => t.textContent));
+  assert.match(titles[0], /width 32 · pytorch init/);
+  assert.match(titles[1], /width 8192 · pytorch init/);
+  assert.match(titles[2], /width 8192 · NTK parametrisation/);
+  assert.match(titles[3], /width 8192 · mean-field parametrisation/);
+  await page.click('#net-play');
+  await page.waitForFunction(() => [0, 1, 2, 3].every((i) => Number(document.querySelector(`#net${i}-readout`).dataset.iteration) >= 50));
+  // At 1920×1080, presenting, every panel's picture is on screen and large
+  // enough to read (at 1280×720 four panels do not fit yet: the panels scroll).
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.keyboard.press('p');
+  await page.waitForFunction(() => document.body.classList.contains('presenting'));
+  await page.screenshot({ path: `${OUTPUT_DIR}inside-regimes-1920.png` });
+  for (let i = 0; i < 4; i += 1) {
+    const box = await page.locator(`#net${i}-canvas`).boundingBox();
+    assert.ok(box && box.height >= 200 && box.y >= 0 && box.y + box.height <= 1081,
+      `panel ${i + 1}'s picture at ${JSON.stringify(box)}`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
