@@ -167,7 +167,10 @@ pub fn panel_title(setup: &PanelSetup) -> String {
     // The NTK and mean-field parametrisations draw their own weights.
     let scaling = match model("parametrization").as_str() {
         "standard" | "" => format!("{} init", model("init")),
-        other => format!("{} parametrisation", other.to_uppercase().replace("MEAN-FIELD", "mean-field")),
+        other => format!(
+            "{} parametrisation",
+            other.to_uppercase().replace("MEAN-FIELD", "mean-field")
+        ),
     };
     format!(
         "{name} · width {} · {scaling} · batch {} · {} iterations",
