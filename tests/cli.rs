@@ -141,7 +141,9 @@ fn plot_writes_svg_and_png_files() {
         &["plot", spec.to_str().unwrap(), "--out", "figure.gif"],
         None,
     );
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("the output must end in .svg or .png"));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("the output must end in .svg, .png or .json")
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

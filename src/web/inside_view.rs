@@ -13,6 +13,7 @@ use web_sys::{Document, Element, HtmlCanvasElement, HtmlInputElement, HtmlSelect
 
 use super::canvas;
 use super::classifier::ClassifierMode;
+use super::export;
 use super::inside_job::{InsideMessage, COARSE_SIZE, FINE_SIZE};
 use super::runs::{add_option, create};
 use super::trainer::Request;
@@ -68,6 +69,25 @@ impl InsideView {
         compute.set_attribute("type", "button")?;
         compute.set_text_content(Some("Compute"));
         bar.append_child(&compute)?;
+        for (id, text, title) in [
+            (
+                "inside-png",
+                "PNG",
+                "the slice, distances and profile as a picture",
+            ),
+            (
+                "inside-json",
+                "JSON",
+                "the slice, every path on it, the profile and the spectrum as data",
+            ),
+        ] {
+            let button = document.create_element("button")?;
+            button.set_id(id);
+            button.set_attribute("type", "button")?;
+            button.set_attribute("title", title)?;
+            button.set_text_content(Some(text));
+            bar.append_child(&button)?;
+        }
         let status = document.create_element("span")?;
         status.set_id("inside-status");
         status.set_attribute("role", "status")?;
@@ -262,6 +282,37 @@ impl ClassifierMode {
             extent,
             reference,
         });
+    }
+}
+
+impl ClassifierMode {
+    /// Offers the view's data (JSON) or the slice's picture (PNG) as a file.
+    pub(super) fn export_inside(&self, png: bool) {
+        let Some(message) = &self.inside.latest else {
+            return;
+        };
+        let result = if png {
+            self.document
+                .get_element_by_id("inside-slice")
+                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+                .map_or(Ok(()), |c| {
+                    export::png(&self.document, &c, "descent-slice.png")
+                })
+        } else {
+            serde_json::to_string_pretty(message)
+                .map_err(|e| JsValue::from_str(&e.to_string()))
+                .and_then(|text| {
+                    export::text(
+                        &self.document,
+                        "descent-inside.json",
+                        "application/json",
+                        &text,
+                    )
+                })
+        };
+        if let Err(err) = result {
+            web_sys::console::error_1(&err);
+        }
     }
 }
 

@@ -105,8 +105,10 @@ pub fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
             }
         })?;
     }
-    let buttons: [(&str, Handler); 16] = [
+    let buttons: [(&str, Handler); 18] = [
         ("net-inside", |app, _| app.classifier.toggle_inside()),
+        ("inside-png", |app, _| app.classifier.export_inside(true)),
+        ("inside-json", |app, _| app.classifier.export_inside(false)),
         ("inside-compute", |app, _| app.classifier.compute_inside()),
         ("toggle-controls", |app, _| {
             app.toggle_body_class("controls-open")

@@ -66,6 +66,16 @@ for (const size of [PROJECTOR, { width: 1920, height: 1080 }]) {
       assert.ok(colours > 20, `${id} has ${colours} colours`);
     }
     await page.screenshot({ path: `${OUTPUT_DIR}inside-slice-${size.width}.png` });
+    // The view's data and picture download.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#inside-json')]);
+    assert.equal(download.suggestedFilename(), 'descent-inside.json');
+    const { readFileSync } = await import('node:fs');
+    const data = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    assert.equal(data.view.slice.losses.length, 41 * 41);
+    assert.equal(data.view.paths.length, 2);
+    assert.ok(data.spectrum.length > 10 && data.spectrum[0].hessian.length === 3);
+    const [picture] = await Promise.all([page.waitForEvent('download'), page.click('#inside-png')]);
+    assert.equal(picture.suggestedFilename(), 'descent-slice.png');
     // Centred on the Gauss–Newton panel with its own curvature's directions.
     await page.selectOption('#inside-reference', '2');
     await page.selectOption('#inside-directions', 'gauss-newton');
