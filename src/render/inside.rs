@@ -119,7 +119,7 @@ pub fn draw_slice<DB: DrawingBackend>(
     };
     left.draw(&Text::new(
         format!(
-            "loss around run {}'s end · {}{left_out}",
+            "loss around run {}'s end, {}{left_out}",
             view.reference + 1,
             directions_caption(view)
         ),
@@ -164,26 +164,28 @@ pub fn draw_slice<DB: DrawingBackend>(
         .paths
         .iter()
         .map(|p| {
+            // Runs of different lengths on one axis: the share of each run done.
+            let last = p.iterations.last().copied().unwrap_or(1).max(1) as f64;
             let points = p
                 .iterations
                 .iter()
                 .zip(&p.points)
-                .map(|(&t, q)| (t as f64, q.off_plane))
+                .map(|(&t, q)| (t as f64 / last, q.off_plane))
                 .collect();
             (format!("{} · {}", p.run + 1, p.optimizer), points)
         })
         .collect();
+    let colors: Vec<RGBColor> = view.paths.iter().map(|p| chart_color(p.run)).collect();
     line_chart(
         &top,
-        "distance from the plane (what the slice hides)",
-        "iteration",
-        &series,
-        &view
-            .paths
-            .iter()
-            .map(|p| chart_color(p.run))
-            .collect::<Vec<_>>(),
-        None,
+        &Lines {
+            caption: "distance from the plane",
+            x_label: "share of each run's iterations",
+            series: &series,
+            colors: &colors,
+            level: None,
+            legend: Some(SeriesLabelPosition::UpperRight),
+        },
         scale,
     )?;
     let profile = vec![(
@@ -192,11 +194,14 @@ pub fn draw_slice<DB: DrawingBackend>(
     )];
     line_chart(
         &bottom,
-        "loss along (1 − t)·initial + t·final",
-        "t (0: initial, 1: final)",
-        &profile,
-        &[chart_color(view.reference)],
-        None,
+        &Lines {
+            caption: "loss from initial to final",
+            x_label: "t (0: initial, 1: final)",
+            series: &profile,
+            colors: &[chart_color(view.reference)],
+            level: None,
+            legend: None,
+        },
         scale,
     )
 }
@@ -217,27 +222,30 @@ pub fn draw_spectrum<DB: DrawingBackend>(
             .filter_map(|e| pick(e).get(k).map(|&v| (e.iteration as f64, v)))
             .collect::<Vec<_>>()
     };
-    let mut series = vec![
-        ("λ₁(H), Hessian".to_string(), column(|e| &e.hessian, 0)),
+    // The Hessian's λ₁ last, so it stays visible where it meets G's.
+    let series = vec![
+        ("λ₃(H)".to_string(), column(|e| &e.hessian, 2)),
+        ("λ₂(H)".to_string(), column(|e| &e.hessian, 1)),
         (
             "λ₁(G), Gauss–Newton".to_string(),
             column(|e| &e.gauss_newton, 0),
         ),
+        ("λ₁(H), Hessian".to_string(), column(|e| &e.hessian, 0)),
     ];
-    for (k, name) in [(1, "λ₂(H)"), (2, "λ₃(H)")] {
-        series.push((name.to_string(), column(|e| &e.hessian, k)));
-    }
     line_chart(
         root,
-        if edge.is_some() {
-            "top eigenvalues over training (dashed: edge of stability, 2/η for GD)"
-        } else {
-            "top eigenvalues of H and G over training"
+        &Lines {
+            caption: if edge.is_some() {
+                "top eigenvalues (dashed: edge of stability)"
+            } else {
+                "top eigenvalues of H and G"
+            },
+            x_label: "iteration",
+            series: &series,
+            colors: &[RGBColor(160, 160, 160), RGBColor(90, 90, 90), RED, BLUE],
+            level: edge,
+            legend: Some(SeriesLabelPosition::LowerRight),
         },
-        "iteration",
-        &series,
-        &[BLUE, RED, RGBColor(90, 90, 90), RGBColor(160, 160, 160)],
-        edge,
         scale,
     )
 }
@@ -253,23 +261,41 @@ fn chart_color(i: usize) -> RGBColor {
 fn directions_caption(view: &SliceView) -> &'static str {
     use crate::nn::slice::Directions;
     match view.directions {
-        Directions::FilterNormalised => "random filter-normalised α, β",
-        Directions::GaussNewton => "α, β: top Gauss–Newton eigenvectors",
-        Directions::Hessian => "α, β: top Hessian eigenvectors",
-        Directions::InitialToReference => "α: initial → final, β: random",
+        Directions::FilterNormalised => "random directions",
+        Directions::GaussNewton => "top G eigenvectors",
+        Directions::Hessian => "top H eigenvectors",
+        Directions::InitialToReference => "α: initial → final",
     }
 }
 
-/// Lines with a legend; `level` adds a dashed horizontal line.
+/// What a line chart shows.
+struct Lines<'a> {
+    caption: &'a str,
+    x_label: &'a str,
+    /// Named series of (x, y) points, drawn in order.
+    series: &'a [(String, Vec<(f64, f64)>)],
+    /// Their colours, in turn.
+    colors: &'a [RGBColor],
+    /// A dashed horizontal line.
+    level: Option<f64>,
+    /// Where the legend goes (none without).
+    legend: Option<SeriesLabelPosition>,
+}
+
+/// Draws `lines` over `area`, text scaled by `scale`.
 fn line_chart<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    caption: &str,
-    x_label: &str,
-    series: &[(String, Vec<(f64, f64)>)],
-    colors: &[RGBColor],
-    level: Option<f64>,
+    lines: &Lines<'_>,
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let Lines {
+        caption,
+        x_label,
+        series,
+        colors,
+        level,
+        ..
+    } = *lines;
     let finite = || {
         series
             .iter()
@@ -331,10 +357,14 @@ fn line_chart<DB: DrawingBackend>(
             BLACK.stroke_width(stroke),
         ))?;
     }
-    chart
-        .configure_series_labels()
-        .label_font(font)
-        .background_style(WHITE.mix(0.6))
-        .border_style(BLACK)
-        .draw()
+    match &lines.legend {
+        Some(position) => chart
+            .configure_series_labels()
+            .position(position.clone())
+            .label_font(font)
+            .background_style(WHITE.mix(0.6))
+            .border_style(BLACK)
+            .draw(),
+        None => Ok(()),
+    }
 }

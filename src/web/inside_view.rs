@@ -16,6 +16,7 @@ use super::classifier::ClassifierMode;
 use super::export;
 use super::inside_job::{InsideMessage, COARSE_SIZE, FINE_SIZE};
 use super::runs::{add_option, create};
+use super::state::network::method;
 use super::trainer::Request;
 use crate::nn::slice::Directions;
 use crate::render::inside::{draw_slice, draw_spectrum};
@@ -150,8 +151,11 @@ impl InsideView {
         self.section
             .set_attribute("data-slice-ms", &message.slice_ms.to_string())
             .ok();
-        self.latest = Some(message);
-        self.changed = true;
+        // A refused request keeps the last picture on screen.
+        if message.error.is_none() {
+            self.latest = Some(message);
+            self.changed = true;
+        }
     }
 
     /// Redraws what changed (or everything, after a resize).
@@ -235,7 +239,9 @@ impl ClassifierMode {
         select.set_inner_html("");
         for i in 0..self.panels.len() {
             let number = (i + 1).to_string();
-            let label = format!("{number} · {}", self.panels[i].setup.optimizer);
+            let optimizer = &self.panels[i].setup.optimizer;
+            let name = method(optimizer).map_or(optimizer.as_str(), |m| m.label);
+            let label = format!("{number} · {name} · width {}", self.panels[i].setup.width);
             add_option(&self.document, &select, &number, &label).ok();
         }
         if !chosen.is_empty()
@@ -266,8 +272,6 @@ impl ClassifierMode {
         let directions = value("inside-directions");
         let specs = self.panels.iter().map(|p| p.setup.to_spec()).collect();
         self.inside.generation += 1;
-        self.inside.latest = None;
-        self.inside.changed = true;
         self.inside
             .status("training the panels again to record their paths…");
         self.inside
