@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::classifier::Classifier;
 use super::hessian::hessian_times;
 use super::mlp::{Mlp, Workspace};
-use super::spectrum::{lanczos, LANCZOS_STEPS};
+use super::spectrum::{dot, lanczos, LANCZOS_STEPS};
 use crate::problem::{GaussNewtonProducts, Objective};
 use crate::random;
 
@@ -254,8 +254,4 @@ fn scaled(mut v: Vec<f64>, length: f64) -> Vec<f64> {
         v.iter_mut().for_each(|x| *x *= length / norm);
     }
     v
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }

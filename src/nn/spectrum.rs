@@ -183,7 +183,8 @@ fn largest(values: &[f64], count: usize) -> Vec<f64> {
     sorted
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+/// aᵀb.
+pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 

@@ -7,9 +7,11 @@ use plotters::element::BitMapElement;
 use plotters::prelude::*;
 
 use super::chart::{draw_color_bar, draw_overlay, run_paths, PathView, Theme};
+use super::color::ColorScale;
 use super::landscape;
 use super::view::{fit_points, Layout, Margins};
 use crate::experiment::landscape::run::Outcome;
+use crate::problem::Objective;
 
 /// Colours for runs, in order (Tableau 10, legible on viridis).
 pub const PALETTE: [RGBColor; 10] = [
@@ -30,25 +32,19 @@ pub fn run_color(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
 
-/// Draws `outcome` over all of `root`, with sizes scaled by `scale`.
-pub fn draw_outcome<DB: DrawingBackend>(
+/// Draws the heatmap and contours of `objective` into `layout`'s plot area
+/// of `root`; returns the colour scale, for a colour bar.
+pub fn draw_heatmap<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    outcome: &Outcome,
-    scale: f64,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    root.fill(&WHITE)?;
-    let every_point = outcome
-        .runs
-        .iter()
-        .flat_map(|run| run.history.drawn_points());
-    let window = fit_points(&outcome.landscape.window(), every_point);
-    let layout = Layout::fit(root.dim_in_pixel(), &window, &Margins::default(), scale);
+    objective: &dyn Objective,
+    layout: &Layout,
+) -> Result<ColorScale, DrawingAreaErrorKind<DB::ErrorType>> {
     let image = landscape::render(
-        outcome.landscape.as_ref(),
+        objective,
         &layout.view,
         layout.plot.width,
         layout.plot.height,
-        scale as f32,
+        layout.scale as f32,
     );
     let rgb: Vec<u8> = image
         .rgba
@@ -62,13 +58,30 @@ pub fn draw_outcome<DB: DrawingBackend>(
     ) {
         root.draw(&element)?;
     }
+    Ok(image.scale)
+}
+
+/// Draws `outcome` over all of `root`, with sizes scaled by `scale`.
+pub fn draw_outcome<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    outcome: &Outcome,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let every_point = outcome
+        .runs
+        .iter()
+        .flat_map(|run| run.history.drawn_points());
+    let window = fit_points(&outcome.landscape.window(), every_point);
+    let layout = Layout::fit(root.dim_in_pixel(), &window, &Margins::default(), scale);
+    let colors = draw_heatmap(root, outcome.landscape.as_ref(), &layout)?;
     let paths: Vec<PathView<'_>> = outcome
         .runs
         .iter()
         .enumerate()
         .flat_map(|(i, run)| run_paths(run, run_color(i), run.history.points.len(), false, None))
         .collect();
-    draw_color_bar(root, &layout, &image.scale, &Theme::LIGHT)?;
+    draw_color_bar(root, &layout, &colors, &Theme::LIGHT)?;
     draw_overlay(
         root,
         &layout,

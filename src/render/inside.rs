@@ -8,12 +8,10 @@ use std::borrow::Cow;
 
 use nalgebra::DMatrix;
 use plotters::coord::Shift;
-use plotters::element::BitMapElement;
 use plotters::prelude::*;
 
 use super::chart::{draw_color_bar, draw_overlay, PathStyle, PathView, Theme};
-use super::figure::run_color;
-use super::landscape;
+use super::figure::{draw_heatmap, run_color};
 use super::view::{Layout, Margins};
 use crate::experiment::classifier::inside::SliceView;
 use crate::experiment::classifier::TrainingHistory;
@@ -91,25 +89,7 @@ pub fn draw_slice<DB: DrawingBackend>(
         ..Margins::default()
     };
     let layout = Layout::fit(left.dim_in_pixel(), &window, &margins, scale);
-    let image = landscape::render(
-        &SliceSurface(&view.slice),
-        &layout.view,
-        layout.plot.width,
-        layout.plot.height,
-        scale as f32,
-    );
-    let rgb: Vec<u8> = image
-        .rgba
-        .chunks_exact(4)
-        .flat_map(|p| [p[0], p[1], p[2]])
-        .collect();
-    if let Some(element) = BitMapElement::with_owned_buffer(
-        (layout.plot.left as i32, layout.plot.top as i32),
-        (image.width, image.height),
-        rgb,
-    ) {
-        left.draw(&element)?;
-    }
+    let colors = draw_heatmap(&left, &SliceSurface(&view.slice), &layout)?;
     let font = ("sans-serif", 12.0 * scale).into_font();
     let left_out = if view.left_out.is_empty() {
         String::new()
@@ -152,7 +132,7 @@ pub fn draw_slice<DB: DrawingBackend>(
             ahead: false,
         })
         .collect();
-    draw_color_bar(&left, &layout, &image.scale, &Theme::LIGHT)?;
+    draw_color_bar(&left, &layout, &colors, &Theme::LIGHT)?;
     draw_overlay(&left, &layout, &[], &paths, &Theme::LIGHT)?;
     let (right_width, right_height) = right.dim_in_pixel();
     let (top, bottom) = if side_by_side {
