@@ -91,18 +91,32 @@ pub fn draw_slice<DB: DrawingBackend>(
     let layout = Layout::fit(left.dim_in_pixel(), &window, &margins, scale);
     let colors = draw_heatmap(&left, &SliceSurface(&view.slice), &layout)?;
     let font = ("sans-serif", 12.0 * scale).into_font();
-    let left_out = if view.left_out.is_empty() {
-        String::new()
+    let base = format!(
+        "loss around run {}'s end, {}",
+        view.reference + 1,
+        directions_caption(view)
+    );
+    let runs: Vec<String> = view.left_out.iter().map(|i| (i + 1).to_string()).collect();
+    let runs = runs.join(", ");
+    // The longest caption that fits (the page's status line names the runs left out too).
+    let room = i64::from(left.dim_in_pixel().0) - (16.0 * scale) as i64;
+    let fits = |text: &String| {
+        left.estimate_text_size(text, &TextStyle::from(font.clone()))
+            .is_ok_and(|(w, _)| i64::from(w) <= room)
+    };
+    let caption = if runs.is_empty() {
+        base
     } else {
-        let runs: Vec<String> = view.left_out.iter().map(|i| (i + 1).to_string()).collect();
-        format!("; run {} left out: another network", runs.join(", "))
+        [
+            format!("{base}; run {runs} left out: another network"),
+            format!("{base}; not on it: {runs}"),
+        ]
+        .into_iter()
+        .find(fits)
+        .unwrap_or(base)
     };
     left.draw(&Text::new(
-        format!(
-            "loss around run {}'s end, {}{left_out}",
-            view.reference + 1,
-            directions_caption(view)
-        ),
+        caption,
         ((8.0 * scale) as i32, (8.0 * scale) as i32),
         font.clone(),
     ))?;
@@ -310,6 +324,13 @@ fn line_chart<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(x_label)
         .x_labels(5)
+        .x_label_formatter(&|v| {
+            if x_max - x_min >= 10.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            }
+        })
         .y_labels(5)
         .label_style(font.clone())
         .draw()?;

@@ -175,6 +175,9 @@ impl ClassifierMode {
     /// Replaces the panels with `setups` and resets training.
     pub fn render(&mut self, setups: &[PanelSetup]) -> Result<(), JsValue> {
         self.container.set_inner_html("");
+        // The stylesheet arranges the panels by their count (2 × 2 for four).
+        self.container
+            .set_attribute("data-count", &setups.len().to_string())?;
         self.panels.clear();
         for (i, setup) in setups.iter().enumerate() {
             self.container

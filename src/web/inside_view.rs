@@ -135,6 +135,16 @@ impl InsideView {
             ),
             (None, false) => format!("{FINE_SIZE} × {FINE_SIZE} slice"),
         };
+        let text = match message.view.as_ref().map(|v| &v.left_out) {
+            Some(left_out) if !left_out.is_empty() && message.error.is_none() => {
+                let runs: Vec<String> = left_out.iter().map(|i| (i + 1).to_string()).collect();
+                format!(
+                    "{text} · not on it: panel {} (another network: a different width or parametrisation)",
+                    runs.join(", ")
+                )
+            }
+            _ => text,
+        };
         self.status(&text);
         self.section
             .set_attribute(

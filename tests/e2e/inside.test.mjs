@@ -1,6 +1,6 @@
 // Inside the network: the views that show why the classifier's methods behave
-// as they do (confusion matrices and per-class accuracy so far), at a
-// 1280×720 projector, with screenshots.
+// as they do (confusion matrices, the loss slice, the curvature spectrum, the
+// regimes scene), at a 1280×720 projector, with screenshots.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveBundle, openPage, OUTPUT_DIR } from './browser.mjs';
@@ -103,16 +103,26 @@ test('classifier: the regimes scene puts width 32 beside standard, NTK and mean-
   assert.match(titles[3], /width 8192 · mean-field parametrisation/);
   await page.click('#net-play');
   await page.waitForFunction(() => [0, 1, 2, 3].every((i) => Number(document.querySelector(`#net${i}-readout`).dataset.iteration) >= 50));
-  // At 1920×1080, presenting, every panel's picture is on screen and large
-  // enough to read (at 1280×720 four panels do not fit yet: the panels scroll).
-  await page.setViewportSize({ width: 1920, height: 1080 });
+  // Presenting at a 1280×720 projector and at 1920×1080, the four pictures
+  // are 2 × 2 on screen, each large enough to read, with the caption and its
+  // claims in a column beside them.
   await page.keyboard.press('p');
   await page.waitForFunction(() => document.body.classList.contains('presenting'));
-  await page.screenshot({ path: `${OUTPUT_DIR}inside-regimes-1920.png` });
-  for (let i = 0; i < 4; i += 1) {
-    const box = await page.locator(`#net${i}-canvas`).boundingBox();
-    assert.ok(box && box.height >= 200 && box.y >= 0 && box.y + box.height <= 1081,
-      `panel ${i + 1}'s picture at ${JSON.stringify(box)}`);
+  for (const size of [PROJECTOR, { width: 1920, height: 1080 }]) {
+    await page.setViewportSize(size);
+    await page.waitForFunction(({ width }) => document.querySelector('#net0-canvas').getBoundingClientRect().width < width / 2, size);
+    await page.screenshot({ path: `${OUTPUT_DIR}inside-regimes-${size.width}.png` });
+    const boxes = [];
+    for (let i = 0; i < 4; i += 1) {
+      const box = await page.locator(`#net${i}-canvas`).boundingBox();
+      boxes.push(box);
+      assert.ok(box && box.height >= (size.width >= 1920 ? 250 : 130) && box.y >= 0 && box.y + box.height <= size.height + 1
+        && box.x + box.width <= size.width + 1, `panel ${i + 1}'s picture at ${JSON.stringify(box)} (${size.width}×${size.height})`);
+    }
+    assert.ok(Math.abs(boxes[0].y - boxes[1].y) < 2 && boxes[2].y > boxes[0].y + boxes[0].height, '2 × 2');
+    const caption = await page.locator('#caption').boundingBox();
+    assert.ok(caption.x >= boxes[1].x + boxes[1].width && caption.y + caption.height <= size.height + 1,
+      `the caption beside the panels at ${JSON.stringify(caption)}`);
   }
   assert.deepEqual(errors, []);
   await page.close();
