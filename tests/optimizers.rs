@@ -373,4 +373,10 @@ fn the_stability_edge_separates_convergence_from_divergence() {
     }
     let adam = Configured::new("adam", &BTreeMap::new(), "run").unwrap();
     assert_eq!(adam.stability_edge(), None);
+    // A preconditioned method's 2/α bounds λ_max(PH), its step being −αP∇L.
+    let lr = BTreeMap::from([("lr".to_string(), serde_json::json!(0.5))]);
+    for name in ["kfac", "shampoo", "natural-gradient"] {
+        let configured = Configured::new(name, &lr, "run").unwrap();
+        assert_eq!(configured.stability_edge(), Some(4.0), "{name}");
+    }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::classifier::Classifier;
 use super::hessian::hessian_times;
 use super::mlp::Workspace;
+use crate::optim::PreconditionerFactor;
 use crate::problem::GaussNewtonProducts;
 use crate::random;
 
@@ -148,31 +149,49 @@ pub struct SpectrumEntry {
     pub hessian: Vec<f64>,
     /// The largest eigenvalues of its Gauss–Newton matrix, largest first.
     pub gauss_newton: Vec<f64>,
+    /// For a preconditioned method (K-FAC, Shampoo, natural gradient), the
+    /// largest eigenvalues of P H with P its preconditioner as of its last
+    /// step; empty for the others and before the first step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preconditioned_hessian: Vec<f64>,
+    /// Likewise of P G: all 1 where P is exactly G⁻¹, so its spread shows
+    /// how far the method's curvature model is from the Gauss–Newton matrix.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preconditioned_gauss_newton: Vec<f64>,
 }
 
-/// The `count` largest eigenvalues of the Hessian and of the Gauss–Newton
-/// matrix of `classifier`'s training loss at θ (Lanczos, [`LANCZOS_STEPS`]).
+/// The `count` largest eigenvalues of the Hessian H and of the Gauss–Newton
+/// matrix G of `classifier`'s training loss at θ (Lanczos, [`LANCZOS_STEPS`]),
+/// and, given the factor R of an optimizer's preconditioner P = RRᵀ, those of
+/// P H and P G (Lanczos on RᵀHR and RᵀGR, which share their eigenvalues).
 pub fn top_of_spectra(
     classifier: &Classifier,
     theta: &[f64],
     count: usize,
     iteration: usize,
+    preconditioner: Option<&PreconditionerFactor>,
     ws: &mut Workspace,
 ) -> SpectrumEntry {
     let p = theta.len();
-    let hessian = lanczos_top(
-        &mut |v| hessian_times(&classifier.mlp, theta, &classifier.data, v, ws),
-        p,
-        count,
-        LANCZOS_STEPS,
-        1,
-    );
+    let mut hessian_product =
+        |v: &[f64]| hessian_times(&classifier.mlp, theta, &classifier.data, v, ws);
+    let hessian = lanczos_top(&mut hessian_product, p, count, LANCZOS_STEPS, 1);
+    let preconditioned_hessian = preconditioner.map_or_else(Vec::new, |r| {
+        let mut times = |v: &[f64]| r.transpose_times(&hessian_product(&r.times(v)));
+        lanczos_top(&mut times, p, count, LANCZOS_STEPS, 3)
+    });
     classifier.linearize(theta);
     let gauss_newton = lanczos_top(&mut |v| classifier.ggn_times(v), p, count, LANCZOS_STEPS, 2);
+    let preconditioned_gauss_newton = preconditioner.map_or_else(Vec::new, |r| {
+        let mut times = |v: &[f64]| r.transpose_times(&classifier.ggn_times(&r.times(v)));
+        lanczos_top(&mut times, p, count, LANCZOS_STEPS, 4)
+    });
     SpectrumEntry {
         iteration,
         hessian,
         gauss_newton,
+        preconditioned_hessian,
+        preconditioned_gauss_newton,
     }
 }
 

@@ -2,8 +2,9 @@
 //! trained layer with W̄ = [W; b], the step W̄ ← W̄ − α P_in ∇W̄ P_out with
 //! a left factor over the layer's inputs and a right one over its outputs.
 
-use nalgebra::{DMatrix, SymmetricEigen};
+use nalgebra::DMatrix;
 
+use super::preconditioner::{symmetric_power, KroneckerRoot, PreconditionerFactor};
 use super::{Optimizer, Oracle, StepInfo};
 use crate::problem::LayerBatch;
 
@@ -31,13 +32,6 @@ fn damped_inverse(m: &DMatrix<f64>, gamma: f64) -> DMatrix<f64> {
     }
     d.cholesky()
         .map_or_else(|| DMatrix::identity(size, size) / gamma, |c| c.inverse())
-}
-
-/// M^(−1/4) of a symmetric positive-definite matrix, through its eigen-decomposition.
-fn inverse_fourth_root(m: &DMatrix<f64>) -> DMatrix<f64> {
-    let eigen = SymmetricEigen::new(m.clone());
-    let roots = eigen.eigenvalues.map(|v| libm::pow(v.max(1e-300), -0.25));
-    &eigen.eigenvectors * DMatrix::from_diagonal(&roots) * eigen.eigenvectors.transpose()
 }
 
 /// The step both methods share: a forward and backward pass on the next
@@ -73,7 +67,8 @@ fn layerwise_step(
 pub struct Kfac {
     damping: f64,
     decay: f64,
-    factors: Vec<(DMatrix<f64>, DMatrix<f64>)>,
+    /// Per layer: its offset in θ, A and S.
+    factors: Vec<(usize, DMatrix<f64>, DMatrix<f64>)>,
 }
 
 impl Kfac {
@@ -95,16 +90,42 @@ impl Optimizer for Kfac {
             let n = layer.inputs.nrows().max(1) as f64;
             let batch_a = layer.inputs.tr_mul(&layer.inputs) / n;
             let batch_s = layer.errors.tr_mul(&layer.errors) / n;
-            if let Some((a, s)) = factors.get_mut(l) {
+            if let Some((_, a, s)) = factors.get_mut(l) {
                 *a = &*a * decay + batch_a * (1.0 - decay);
                 *s = &*s * decay + batch_s * (1.0 - decay);
             } else {
-                factors.push((batch_a, batch_s));
+                factors.push((layer.offset, batch_a, batch_s));
             }
-            let (a, s) = &factors[l];
+            let (_, a, s) = &factors[l];
             damped_inverse(a, gamma) * gradient * damped_inverse(s, gamma)
         })
     }
+
+    /// R = (A + √λ I)^(−1/2) ⊗ (S + √λ I)^(−1/2) per layer, from the last step's factors.
+    fn preconditioner(&self) -> Option<PreconditionerFactor> {
+        let gamma = self.damping.sqrt();
+        roots(&self.factors, |m| symmetric_power(m, gamma, -0.5))
+    }
+}
+
+/// The Kronecker factor R of per-layer `(offset, left, right)` pairs,
+/// `root` taken of each (None before the first step).
+fn roots(
+    layers: &[(usize, DMatrix<f64>, DMatrix<f64>)],
+    root: impl Fn(&DMatrix<f64>) -> DMatrix<f64>,
+) -> Option<PreconditionerFactor> {
+    (!layers.is_empty()).then(|| {
+        PreconditionerFactor::Kronecker(
+            layers
+                .iter()
+                .map(|(offset, left, right)| KroneckerRoot {
+                    offset: *offset,
+                    left: root(left),
+                    right: root(right),
+                })
+                .collect(),
+        )
+    })
 }
 
 /// Shampoo (Gupta, Koren & Singer, 2018): per layer, L ← L + GGᵀ and
@@ -112,7 +133,8 @@ impl Optimizer for Kfac {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shampoo {
     epsilon: f64,
-    preconditioners: Vec<(DMatrix<f64>, DMatrix<f64>)>,
+    /// Per layer: its offset in θ, L and R.
+    preconditioners: Vec<(usize, DMatrix<f64>, DMatrix<f64>)>,
 }
 
 impl Shampoo {
@@ -131,14 +153,20 @@ impl Optimizer for Shampoo {
         layerwise_step(x, oracle, lr, |l, layer, g| {
             if preconditioners.len() <= l {
                 preconditioners.push((
+                    layer.offset,
                     DMatrix::identity(layer.rows(), layer.rows()) * epsilon,
                     DMatrix::identity(layer.cols(), layer.cols()) * epsilon,
                 ));
             }
-            let (left, right) = &mut preconditioners[l];
+            let (_, left, right) = &mut preconditioners[l];
             *left += &g * g.transpose();
             *right += g.transpose() * &g;
-            inverse_fourth_root(left) * g * inverse_fourth_root(right)
+            symmetric_power(left, 0.0, -0.25) * g * symmetric_power(right, 0.0, -0.25)
         })
+    }
+
+    /// R = L^(−1/8) ⊗ R^(−1/8) per layer.
+    fn preconditioner(&self) -> Option<PreconditionerFactor> {
+        roots(&self.preconditioners, |m| symmetric_power(m, 0.0, -0.125))
     }
 }

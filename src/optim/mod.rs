@@ -20,6 +20,7 @@ pub mod linesearch;
 mod natural_gradient;
 mod newton;
 mod oracle;
+pub mod preconditioner;
 mod quasi_newton;
 pub mod registry;
 pub mod schedule;
@@ -40,6 +41,7 @@ pub use least_squares::{Damping, GaussNewton, LevenbergMarquardt};
 pub use natural_gradient::NaturalGradient;
 pub use newton::{DampedNewton, Newton};
 pub use oracle::{Evaluations, Noise, Oracle};
+pub use preconditioner::PreconditionerFactor;
 pub use quasi_newton::{Bfgs, Lbfgs};
 pub use sgd::Sgd;
 pub use sign::{Lion, SignSgd};
@@ -94,6 +96,13 @@ pub trait Optimizer {
     /// not when the method keeps no such state or the state does not fit.
     fn load_state(&mut self, _state: &RuleState) -> Result<(), String> {
         Err("this optimizer's state cannot be carried over".into())
+    }
+
+    /// A factor of the preconditioner P this method's last step used (its
+    /// step is −α P ∇L), for methods that keep one; None for the others
+    /// and before the first step.
+    fn preconditioner(&self) -> Option<PreconditionerFactor> {
+        None
     }
 }
 

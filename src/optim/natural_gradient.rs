@@ -2,8 +2,9 @@
 //! softmax cross-entropy, the Gauss–Newton matrix) or, as a switch, the
 //! empirical Fisher (1/N) Σ gᵢgᵢᵀ built from per-sample gradients.
 
-use nalgebra::DVector;
+use nalgebra::{DMatrix, DVector};
 
+use super::preconditioner::PreconditionerFactor;
 use super::{Optimizer, Oracle, StepInfo};
 use crate::problem::CurvatureMatrix;
 
@@ -14,6 +15,19 @@ pub struct NaturalGradient {
     pub damping: f64,
     /// Which Fisher: the true one (the Gauss–Newton matrix) or the empirical one.
     pub fisher: CurvatureMatrix,
+    /// The Cholesky factor of the last step's F + λI.
+    pub last_factor: Option<DMatrix<f64>>,
+}
+
+impl NaturalGradient {
+    /// Natural gradient with damping λ and the given Fisher.
+    pub fn new(damping: f64, fisher: CurvatureMatrix) -> Self {
+        Self {
+            damping,
+            fisher,
+            last_factor: None,
+        }
+    }
 }
 
 impl Optimizer for NaturalGradient {
@@ -39,6 +53,14 @@ impl Optimizer for NaturalGradient {
         for (t, d) in x.iter_mut().zip(direction.iter()) {
             *t -= lr * d;
         }
+        self.last_factor = Some(chol.unpack());
         StepInfo::with_lr(lr)
+    }
+
+    /// R = L⁻ᵀ with L the Cholesky factor of the last step's F + λI.
+    fn preconditioner(&self) -> Option<PreconditionerFactor> {
+        self.last_factor
+            .clone()
+            .map(PreconditionerFactor::InverseCholesky)
     }
 }

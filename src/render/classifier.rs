@@ -273,7 +273,11 @@ impl Curves<'_> {
         let total = words.iter().map(|(w, _)| width(w) + gap).sum::<i32>() - gap;
         let mut x = (room - total).max(0) / 2;
         for (word, color) in words {
-            area.draw(&Text::new(*word, (x, px(3.0) as i32), font.clone().color(color)))?;
+            area.draw(&Text::new(
+                *word,
+                (x, px(3.0) as i32),
+                font.clone().color(color),
+            ))?;
             x += width(word) + gap;
         }
         let mut chart = ChartBuilder::on(area)

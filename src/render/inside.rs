@@ -179,6 +179,7 @@ pub fn draw_slice<DB: DrawingBackend>(
             colors: &colors,
             level: None,
             legend: Some(SeriesLabelPosition::UpperRight),
+            log_y: false,
         },
         scale,
     )?;
@@ -195,50 +196,93 @@ pub fn draw_slice<DB: DrawingBackend>(
             colors: &[chart_color(view.reference)],
             level: None,
             legend: None,
+            log_y: false,
         },
         scale,
     )
 }
 
 /// The top of both spectra over training, with the optimizer's edge of
-/// stability (2/η for gradient descent) dashed when it has one.
+/// stability (2/η for gradient descent) dashed when it has one; for a
+/// preconditioned method, the top of P H and P G beside the exact ones (the
+/// edge then bounds λ₁(PH)), on a logarithmic axis when they differ in scale.
 pub fn draw_spectrum<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     history: &TrainingHistory,
     edge: Option<f64>,
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    use crate::nn::spectrum::SpectrumEntry;
     root.fill(&WHITE)?;
-    let column = |pick: fn(&crate::nn::spectrum::SpectrumEntry) -> &Vec<f64>, k: usize| {
+    let column = |pick: fn(&SpectrumEntry) -> &Vec<f64>, k: usize| {
         history
             .spectrum
             .iter()
             .filter_map(|e| pick(e).get(k).map(|&v| (e.iteration as f64, v)))
             .collect::<Vec<_>>()
     };
-    // The Hessian's λ₁ last, so it stays visible where it meets G's.
-    let series = vec![
-        ("λ₃(H)".to_string(), column(|e| &e.hessian, 2)),
-        ("λ₂(H)".to_string(), column(|e| &e.hessian, 1)),
+    let preconditioned = history
+        .spectrum
+        .iter()
+        .any(|e| !e.preconditioned_hessian.is_empty());
+    let (series, colors, caption) = if preconditioned {
         (
-            "λ₁(G), Gauss–Newton".to_string(),
-            column(|e| &e.gauss_newton, 0),
-        ),
-        ("λ₁(H), Hessian".to_string(), column(|e| &e.hessian, 0)),
-    ];
-    line_chart(
-        root,
-        &Lines {
-            caption: if edge.is_some() {
+            vec![
+                ("λ₁(G)".to_string(), column(|e| &e.gauss_newton, 0)),
+                ("λ₁(H)".to_string(), column(|e| &e.hessian, 0)),
+                (
+                    "λ₁(PG), P: the method's".to_string(),
+                    column(|e| &e.preconditioned_gauss_newton, 0),
+                ),
+                (
+                    "λ₁(PH), preconditioned".to_string(),
+                    column(|e| &e.preconditioned_hessian, 0),
+                ),
+            ],
+            vec![RED, BLUE, RGBColor(230, 140, 0), RGBColor(0, 140, 60)],
+            if edge.is_some() {
+                "top eigenvalues, exact and preconditioned (dashed: 2/η)"
+            } else {
+                "top eigenvalues, exact and preconditioned"
+            },
+        )
+    } else {
+        // The Hessian's λ₁ last, so it stays visible where it meets G's.
+        (
+            vec![
+                ("λ₃(H)".to_string(), column(|e| &e.hessian, 2)),
+                ("λ₂(H)".to_string(), column(|e| &e.hessian, 1)),
+                (
+                    "λ₁(G), Gauss–Newton".to_string(),
+                    column(|e| &e.gauss_newton, 0),
+                ),
+                ("λ₁(H), Hessian".to_string(), column(|e| &e.hessian, 0)),
+            ],
+            vec![RGBColor(160, 160, 160), RGBColor(90, 90, 90), RED, BLUE],
+            if edge.is_some() {
                 "top eigenvalues (dashed: edge of stability)"
             } else {
                 "top eigenvalues of H and G"
             },
+        )
+    };
+    let values = || series.iter().flat_map(|(_, s)| s.iter().map(|p| p.1));
+    let (low, high) = values()
+        .chain(edge)
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    line_chart(
+        root,
+        &Lines {
+            caption,
             x_label: "iteration",
             series: &series,
-            colors: &[RGBColor(160, 160, 160), RGBColor(90, 90, 90), RED, BLUE],
+            colors: &colors,
             level: edge,
             legend: Some(SeriesLabelPosition::LowerRight),
+            log_y: low > 0.0 && high > 20.0 * low,
         },
         scale,
     )
@@ -274,6 +318,8 @@ struct Lines<'a> {
     level: Option<f64>,
     /// Where the legend goes (none without).
     legend: Option<SeriesLabelPosition>,
+    /// A logarithmic y axis (every value positive).
+    log_y: bool,
 }
 
 /// Draws `lines` over `area`, text scaled by `scale`.
@@ -287,20 +333,23 @@ fn line_chart<DB: DrawingBackend>(
         x_label,
         series,
         colors,
-        level,
+        log_y,
         ..
     } = *lines;
+    // On a logarithmic axis the chart plots log₁₀ y and labels it with y.
+    let to_axis = |y: f64| if log_y { y.log10() } else { y };
+    let level = lines.level.map(to_axis);
     let finite = || {
         series
             .iter()
-            .flat_map(|(_, s)| s.iter())
+            .flat_map(|(_, s)| s.iter().map(|&(x, y)| (x, to_axis(y))))
             .filter(|(x, y)| x.is_finite() && y.is_finite())
     };
     let (x_min, x_max) = finite().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, _)| {
-        (a.min(*x), b.max(*x))
+        (a.min(x), b.max(x))
     });
     let (mut y_min, mut y_max) = finite()
-        .map(|(_, y)| *y)
+        .map(|(_, y)| y)
         .chain(level)
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
             (a.min(y), b.max(y))
@@ -309,7 +358,8 @@ fn line_chart<DB: DrawingBackend>(
         return Ok(());
     }
     let pad = 0.05 * (y_max - y_min).max(1e-9);
-    (y_min, y_max) = (y_min.min(0.0) - pad, y_max + pad);
+    let floor = if log_y { y_min } else { y_min.min(0.0) };
+    (y_min, y_max) = (floor - pad, y_max + pad);
     let x_max = if x_max > x_min { x_max } else { x_min + 1.0 };
     let px = |v: f64| (v * scale).round() as u32;
     let font = ("sans-serif", 12.0 * scale).into_font();
@@ -332,6 +382,13 @@ fn line_chart<DB: DrawingBackend>(
             }
         })
         .y_labels(5)
+        .y_label_formatter(&|v| {
+            if log_y {
+                crate::render::number::format_number(10f64.powf(*v))
+            } else {
+                crate::render::number::format_number(*v)
+            }
+        })
         .label_style(font.clone())
         .draw()?;
     let stroke = (2.0 * scale).max(1.0) as u32;
@@ -341,7 +398,7 @@ fn line_chart<DB: DrawingBackend>(
             .draw_series(LineSeries::new(
                 points
                     .iter()
-                    .copied()
+                    .map(|&(x, y)| (x, to_axis(y)))
                     .filter(|(x, y)| x.is_finite() && y.is_finite()),
                 color.stroke_width(stroke),
             ))?

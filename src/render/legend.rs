@@ -47,13 +47,13 @@ pub fn draw_legend<DB: DrawingBackend>(
             PathStyle::Iterate => (y + (4.0 * s) as i32, y + (12.0 * s) as i32),
             PathStyle::Averaged => (y + (2.0 * s) as i32, y + (14.0 * s) as i32),
         };
-        root.draw(&Rectangle::new(
-            [
-                (left + (6.0 * s) as i32, y0),
-                (left + (20.0 * s) as i32, y1),
-            ],
-            color.filled(),
-        ))?;
+        let swatch = [
+            (left + (6.0 * s) as i32, y0),
+            (left + (20.0 * s) as i32, y1),
+        ];
+        root.draw(&Rectangle::new(swatch, color.filled()))?;
+        // Outlined, so a light path's swatch shows on the light box.
+        root.draw(&Rectangle::new(swatch, theme.text.mix(0.5)))?;
         root.draw(&Text::new(
             label.to_string(),
             (left + (26.0 * s) as i32, y + (1.0 * s) as i32),

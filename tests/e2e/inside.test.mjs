@@ -83,6 +83,24 @@ for (const size of [PROJECTOR, { width: 1920, height: 1080 }]) {
     await page.waitForFunction(() => document.querySelector('#inside').dataset.state === 'done');
     await page.click('#net-inside');
     assert.equal(await page.isVisible('#net-panels'), true);
+    if (size.width === PROJECTOR.width) {
+      // A preconditioned method's spectrum: K-FAC's P H and P G beside the
+      // exact H and G, with 2/η for P H (P G would be the identity if K-FAC's
+      // model were G itself; the chart shows how far it is).
+      await page.selectOption('#net1-optimizer', 'kfac');
+      await page.click('#net-inside');
+      await page.selectOption('#inside-reference', '2');
+      await page.click('#inside-compute');
+      await page.waitForFunction(() => document.querySelector('#inside').dataset.state === 'done');
+      const [kfac] = await Promise.all([page.waitForEvent('download'), page.click('#inside-json')]);
+      const view = JSON.parse(readFileSync(await kfac.path(), 'utf8'));
+      const last = view.spectrum[view.spectrum.length - 1];
+      assert.equal(last.preconditioned_hessian.length, 3);
+      assert.ok(last.preconditioned_gauss_newton.every((v) => v > 0 && Number.isFinite(v)),
+        `K-FAC's P G: ${last.preconditioned_gauss_newton}`);
+      assert.ok(view.edge > 0, 'K-FAC has 2/η');
+      await page.screenshot({ path: `${OUTPUT_DIR}inside-kfac-spectrum-1280.png` });
+    }
     assert.deepEqual(errors, []);
     await page.close();
   });

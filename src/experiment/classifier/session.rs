@@ -112,11 +112,13 @@ impl Session {
         }
         if self.trainer.spec().spectrum_due(log.iteration) {
             let cpu = self.trainer.backend_mut();
+            let preconditioner = cpu.optimizer.preconditioner();
             let entry = top_of_spectra(
                 &cpu.classifier,
                 &cpu.theta,
                 SPECTRUM_TOP,
                 log.iteration,
+                preconditioner.as_ref(),
                 &mut cpu.ws,
             );
             self.trainer.record_spectrum(entry);

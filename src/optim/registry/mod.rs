@@ -392,10 +392,16 @@ impl Configured {
     /// The sharpness (largest Hessian eigenvalue) above which this method's
     /// fixed-step iteration diverges on a quadratic, the edge of stability:
     /// 2/α for gradient descent, (2 + 2μ)/((1 − τ)α) with heavy-ball momentum
-    /// μ and dampening τ, 2(1 + μ)/((1 + 2μ)(1 − τ)α) with Nesterov's. None
-    /// for methods without one fixed step (line searches, adaptive methods).
+    /// μ and dampening τ, 2(1 + μ)/((1 + 2μ)(1 − τ)α) with Nesterov's. For
+    /// the preconditioned methods (K-FAC, Shampoo, natural gradient), whose
+    /// step is −αP∇L, 2/α bounds the preconditioned sharpness λ_max(PH)
+    /// instead. None for methods without one fixed step (line searches,
+    /// adaptive methods).
     pub fn stability_edge(&self) -> Option<f64> {
         let lr = self.lr().filter(|&lr| lr > 0.0)?;
+        if PRECONDITIONED.contains(&self.entry.name) {
+            return Some(2.0 / lr);
+        }
         if self.entry.name == first_order::GD.name {
             return (self.values.choice("line_search") == "none").then_some(2.0 / lr);
         }
@@ -419,6 +425,14 @@ impl Configured {
             .map_err(|e| FieldError::new(format!("{scope}.{}", e.field), e.message))
     }
 }
+
+/// The methods whose step is −αP∇L with a preconditioner P they can hand
+/// out ([`crate::optim::Optimizer::preconditioner`]).
+const PRECONDITIONED: [&str; 3] = [
+    network::KFAC.name,
+    network::SHAMPOO.name,
+    network::NATURAL_GRADIENT.name,
+];
 
 /// Builds optimizer `name` for `dim` parameters with the given hyperparameters;
 /// `scope` prefixes field names in errors (for example `runs[0]`).

@@ -62,7 +62,7 @@ pub const NATURAL_GRADIENT: OptimizerEntry = OptimizerEntry {
     gpu: None,
     build: |p, _| {
         let fisher = if p.flag("empirical") { CurvatureMatrix::EmpiricalFisher } else { CurvatureMatrix::GaussNewton };
-        Ok(Box::new(NaturalGradient { damping: p.number("damping"), fisher }))
+        Ok(Box::new(NaturalGradient::new(p.number("damping"), fisher)))
     },
 };
 
