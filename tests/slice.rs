@@ -155,7 +155,20 @@ fn the_page_job_posts_a_coarse_then_a_fine_slice_or_says_why_not() {
     assert!(coarse.edge.is_some());
     let fine = job.advance(&|| 0.0).expect("the fine slice");
     assert!(!fine.coarse);
-    assert_eq!(fine.view.unwrap().slice.size, FINE_SIZE);
+    let view = fine.view.unwrap();
+    assert_eq!(view.slice.size, FINE_SIZE);
+    // A window as wide as the path's farthest point holds all of it; a
+    // narrower one does not (the page says so).
+    let farthest = view.paths[0]
+        .points
+        .iter()
+        .map(|q| q.alpha.abs().max(q.beta.abs()))
+        .fold(0.0, f64::max);
+    let mut window = view.clone();
+    window.slice.extent = farthest;
+    assert!(window.leaving().is_empty());
+    window.slice.extent = 0.9 * farthest;
+    assert_eq!(window.leaving(), [0]);
     assert!(job.done() && job.advance(&|| 0.0).is_none());
     for (specs, directions, reference, expected) in [
         (vec![wide], "hessian", 0, "up to 20000"),

@@ -135,16 +135,26 @@ impl InsideView {
             ),
             (None, false) => format!("{FINE_SIZE} × {FINE_SIZE} slice"),
         };
-        let text = match message.view.as_ref().map(|v| &v.left_out) {
-            Some(left_out) if !left_out.is_empty() && message.error.is_none() => {
-                let runs: Vec<String> = left_out.iter().map(|i| (i + 1).to_string()).collect();
-                format!(
-                    "{text} · not on it: panel {} (another network: a different width or parametrisation)",
-                    runs.join(", ")
-                )
-            }
-            _ => text,
+        let panels = |runs: &[usize]| {
+            let names: Vec<String> = runs.iter().map(|i| (i + 1).to_string()).collect();
+            names.join(", ")
         };
+        let mut text = text;
+        if let (Some(view), None) = (&message.view, &message.error) {
+            if !view.left_out.is_empty() {
+                text.push_str(&format!(
+                    " · not on it: panel {} (another network: a different width or parametrisation)",
+                    panels(&view.left_out)
+                ));
+            }
+            let leaving = view.leaving();
+            if !leaving.is_empty() {
+                text.push_str(&format!(
+                    " · panel {}'s path leaves the window: raise the extent to see all of it",
+                    panels(&leaving)
+                ));
+            }
+        }
         self.status(&text);
         self.section
             .set_attribute(

@@ -72,6 +72,23 @@ pub struct SliceView {
     pub profile: Vec<[f64; 2]>,
 }
 
+impl SliceView {
+    /// The runs (0-based) whose path leaves the slice's window somewhere
+    /// (those parts are not drawn: a wider extent shows them).
+    pub fn leaving(&self) -> Vec<usize> {
+        let e = self.slice.extent;
+        self.paths
+            .iter()
+            .filter(|p| {
+                p.points
+                    .iter()
+                    .any(|q| q.alpha.abs() > e || q.beta.abs() > e)
+            })
+            .map(|p| p.run)
+            .collect()
+    }
+}
+
 /// Runs trained with their parameters kept at every log entry.
 pub struct RecordedRuns {
     reference: usize,
