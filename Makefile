@@ -6,7 +6,8 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
-export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# tools/ first: its wasm-opt reuses the optimised module when its input is unchanged.
+export PATH := $(CURDIR)/tools:$(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 # Trunk must never fetch tools or check for updates: it finds them all on PATH.
 export TRUNK_OFFLINE := true
 export TRUNK_SKIP_VERSION_CHECK := true
@@ -17,7 +18,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-driver mesa-vulkan-drivers
 
-.PHONY: serve test build setup-build setup-test fmt clippy test-native test-wasm test-e2e bench-page bench-jax
+.PHONY: serve test build setup-build setup-test fmt clippy test-native test-wasm test-e2e bench-page bench-jax bench-commands bench-commands-fresh
 
 serve: setup-build
 	trunk serve --release --address 127.0.0.1 --port 8080
@@ -59,6 +60,14 @@ test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/
 
 # Benchmarks are not tests: steps per second in the page, CPU and GPU (not part of `make test`).
+# README's figures for the two commands: the second build and serve with nothing
+# changed, and each step of the first ones from a clean clone with empty tool homes.
+bench-commands: setup-build
+	tools/time-commands.sh second
+
+bench-commands-fresh:
+	tools/time-commands.sh fresh
+
 bench-page: build setup-test
 	node --test tests/e2e/rates.bench.mjs
 
