@@ -13,6 +13,7 @@ pub mod curves;
 pub mod figure;
 pub mod guides;
 pub mod inside;
+pub mod instruments;
 pub mod landscape;
 pub mod legend;
 pub mod mathml;

@@ -70,6 +70,8 @@ pub struct App {
     pub(super) scenes: Vec<(&'static str, Scene)>,
     /// The classifier scenes, read once from their files.
     pub(super) classifier_scenes: Vec<NetworkScene>,
+    /// The basins overlay's map, while it is on.
+    pub(super) basins: Option<super::basins_view::BasinOverlay>,
 }
 
 impl App {
@@ -144,6 +146,7 @@ impl App {
             classifier_checked: false,
             scenes,
             classifier_scenes: network_scenes,
+            basins: None,
         }));
         {
             let mut a = app.borrow_mut();
@@ -443,6 +446,7 @@ impl App {
             return;
         }
         self.compute_slice();
+        self.basins_frame();
         let speed = self.state.landscape.speed;
         if self.state.landscape.playing
             && now - self.last_advance >= STEP_INTERVAL_MS / speed.max(0.01)

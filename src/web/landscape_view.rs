@@ -299,6 +299,7 @@ impl App {
                 f64::from(layout.plot.width),
                 f64::from(layout.plot.height),
             )?;
+            self.draw_basins(&context, (x, y), layout.plot)?;
         }
         let backend = CanvasBackend::with_canvas_object(self.el.canvas.clone())
             .ok_or_else(|| JsValue::from_str("plotters could not use the canvas"))?;

@@ -165,7 +165,7 @@ impl Computation {
 }
 
 /// How `run` of `spec` is driven from `start`.
-fn plan<'a>(spec: &Spec, run: &RunSpec, start: &'a [f64; 2]) -> Plan<'a> {
+pub(crate) fn plan<'a>(spec: &Spec, run: &RunSpec, start: &'a [f64; 2]) -> Plan<'a> {
     Plan {
         start,
         steps: spec.steps,

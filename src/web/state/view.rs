@@ -29,16 +29,19 @@ pub enum Overlay {
     Momentum,
     /// The faint rest of each path, ahead of the current step.
     Ahead,
+    /// Where the first visible run ends from every start in the view.
+    Basins,
 }
 
 impl Overlay {
     /// Every overlay with its key in the address.
-    pub const ALL: [(&'static str, Overlay); 5] = [
+    pub const ALL: [(&'static str, Overlay); 6] = [
         ("field", Overlay::Field),
         ("newton", Overlay::Newton),
         ("eigen", Overlay::Eigen),
         ("momentum", Overlay::Momentum),
         ("ahead", Overlay::Ahead),
+        ("basins", Overlay::Basins),
     ];
 }
 

@@ -1,0 +1,312 @@
+//! Hyperparameter sweeps: one run of a spec repeated with one hyperparameter
+//! (or two) set to each value of a grid, or to values drawn at random —
+//! grid and random search as the hyperparameter-optimisation lecture
+//! describes them — recording each setting's final loss, the steps it took
+//! to reach the spec's tolerance and whether it diverged.
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use super::computation::plan;
+use super::run::{build_problem, trace, Status};
+use super::spec::Spec;
+use crate::error::{FieldError, SpecError};
+use crate::optim::registry::Configured;
+use crate::optim::Oracle;
+use crate::problem::Landscape;
+use crate::random;
+
+/// The most settings a sweep may try.
+pub const MAX_SETTINGS: usize = 10_000;
+
+/// One swept hyperparameter: its name and the range of its values.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Axis {
+    /// The hyperparameter's name in the registry (`lr`, `momentum`, …).
+    pub name: String,
+    /// The smallest value.
+    pub from: f64,
+    /// The largest value.
+    pub to: f64,
+    /// Values per axis for a grid search.
+    pub count: usize,
+    /// Spaced evenly in the logarithm (rates) rather than linearly.
+    pub log: bool,
+}
+
+impl Axis {
+    /// The grid's `k`-th value of `count`.
+    pub fn value(&self, k: usize) -> f64 {
+        let t = if self.count > 1 {
+            k as f64 / (self.count - 1) as f64
+        } else {
+            0.0
+        };
+        self.at(t)
+    }
+
+    /// The value a share `t` ∈ [0, 1] of the way along the axis.
+    pub fn at(&self, t: f64) -> f64 {
+        if self.log {
+            (self.from.ln() + t * (self.to.ln() - self.from.ln())).exp()
+        } else {
+            self.from + t * (self.to - self.from)
+        }
+    }
+}
+
+/// How the settings are chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Search {
+    /// Every combination of the axes' grid values.
+    Grid,
+    /// `count` settings drawn uniformly (in the logarithm on log axes) from `seed`.
+    Random {
+        /// How many settings.
+        count: usize,
+        /// The seed of the draws.
+        seed: u64,
+    },
+}
+
+/// What one setting gave.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Setting {
+    /// The swept hyperparameters' values, in axis order.
+    pub values: Vec<f64>,
+    /// The loss at the run's last point (NaN when the setting was refused).
+    pub final_loss: f64,
+    /// The first step at which the loss was at most the tolerance asked for.
+    pub steps_to_tolerance: Option<usize>,
+    /// How the run ended (none when the setting was refused).
+    pub status: Option<Status>,
+    /// Why the optimizer refused the setting (a value outside its range).
+    pub refused: Option<String>,
+}
+
+impl Setting {
+    /// Whether the run diverged.
+    pub fn diverged(&self) -> bool {
+        self.status == Some(Status::Diverged)
+    }
+}
+
+/// A sweep's settings and which was best.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Sweep {
+    /// The run swept (0-based).
+    pub run: usize,
+    /// The swept hyperparameters.
+    pub axes: Vec<Axis>,
+    /// How the settings were chosen.
+    pub search: Search,
+    /// The loss level counted as reached.
+    pub tolerance: f64,
+    /// Every setting tried, row by row for a two-axis grid (the first axis
+    /// varying fastest).
+    pub settings: Vec<Setting>,
+    /// The best setting: the fewest steps to the tolerance, then the lowest
+    /// final loss; none when every setting diverged or was refused.
+    pub best: Option<usize>,
+}
+
+/// Sweeps run `run` of `spec` over `axes` (one or two), each setting a full
+/// run of the spec's steps; `tolerance` is the loss counted as reached.
+pub fn sweep(
+    spec: &Spec,
+    run: usize,
+    axes: &[Axis],
+    search: Search,
+    tolerance: f64,
+) -> Result<Sweep, SpecError> {
+    let refuse = |field: &str, message: String| SpecError {
+        errors: vec![FieldError::new(field, message)],
+    };
+    let Some(base) = spec.runs.get(run) else {
+        return Err(refuse(
+            "run",
+            format!(
+                "run {} does not exist: the spec has {}",
+                run + 1,
+                spec.runs.len()
+            ),
+        ));
+    };
+    if axes.is_empty() || axes.len() > 2 {
+        return Err(refuse(
+            "axes",
+            format!("{} axes: sweep one or two", axes.len()),
+        ));
+    }
+    for axis in axes {
+        if !base
+            .optimizer
+            .entry
+            .params
+            .iter()
+            .any(|p| p.name == axis.name)
+        {
+            let names: Vec<&str> = base.optimizer.entry.params.iter().map(|p| p.name).collect();
+            return Err(refuse(
+                "axes",
+                format!(
+                    "{} has no hyperparameter '{}': it has {}",
+                    base.optimizer.entry.label,
+                    axis.name,
+                    names.join(", ")
+                ),
+            ));
+        }
+        if !(axis.from.is_finite() && axis.to.is_finite() && axis.from < axis.to)
+            || (axis.log && axis.from <= 0.0)
+        {
+            return Err(refuse(
+                "axes",
+                format!(
+                    "'{}' from {} to {}: the range must be increasing{}",
+                    axis.name,
+                    axis.from,
+                    axis.to,
+                    if axis.log {
+                        " and positive on a log axis"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+    let points = settings(axes, search);
+    if points.is_empty() || points.len() > MAX_SETTINGS {
+        return Err(refuse(
+            "axes",
+            format!(
+                "{} settings: from 1 to {MAX_SETTINGS} (each is a whole run)",
+                points.len()
+            ),
+        ));
+    }
+    let landscape = build_problem(spec)?;
+    let tried: Vec<Setting> = points
+        .into_iter()
+        .map(|values| try_setting(landscape.as_ref(), spec, run, axes, values, tolerance))
+        .collect();
+    let best = tried
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.refused.is_none() && !s.diverged() && s.final_loss.is_finite())
+        .min_by(|(_, a), (_, b)| {
+            let steps = |s: &Setting| s.steps_to_tolerance.unwrap_or(usize::MAX);
+            steps(a)
+                .cmp(&steps(b))
+                .then(a.final_loss.total_cmp(&b.final_loss))
+        })
+        .map(|(i, _)| i);
+    Ok(Sweep {
+        run,
+        axes: axes.to_vec(),
+        search,
+        tolerance,
+        settings: tried,
+        best,
+    })
+}
+
+/// The settings a search tries, each a value per axis.
+fn settings(axes: &[Axis], search: Search) -> Vec<Vec<f64>> {
+    match search {
+        Search::Grid => {
+            let total: usize = axes.iter().map(|a| a.count).product();
+            if total > MAX_SETTINGS {
+                return vec![Vec::new(); MAX_SETTINGS + 1];
+            }
+            (0..total)
+                .map(|mut k| {
+                    axes.iter()
+                        .map(|a| {
+                            let value = a.value(k % a.count);
+                            k /= a.count;
+                            value
+                        })
+                        .collect()
+                })
+                .collect()
+        }
+        Search::Random { count, seed } => {
+            if count > MAX_SETTINGS {
+                return vec![Vec::new(); count.min(MAX_SETTINGS + 1)];
+            }
+            let mut rng = random::stream(seed, 1 << 45);
+            (0..count)
+                .map(|_| {
+                    axes.iter()
+                        .map(|a| a.at(random::open_unit(&mut rng)))
+                        .collect()
+                })
+                .collect()
+        }
+    }
+}
+
+/// Runs the spec's run `run` with the axes' hyperparameters set to
+/// `values`: the same start, steps, noise and random stream as the run itself.
+fn try_setting(
+    landscape: &dyn Landscape,
+    spec: &Spec,
+    run: usize,
+    axes: &[Axis],
+    values: Vec<f64>,
+    tolerance: f64,
+) -> Setting {
+    let mut one = spec.runs[run].clone();
+    for (axis, value) in axes.iter().zip(&values) {
+        one.given.insert(axis.name.clone(), Json::from(*value));
+    }
+    let refused = |message: String| Setting {
+        values: values.clone(),
+        final_loss: f64::NAN,
+        steps_to_tolerance: None,
+        status: None,
+        refused: Some(message),
+    };
+    let built = Configured::new(one.optimizer.entry.name, &one.given, "run")
+        .map_err(|errors| {
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .and_then(|configured| {
+            let optimizer = configured
+                .build(landscape.dim(), "run")
+                .map_err(|e| e.to_string())?;
+            Ok((configured, optimizer))
+        });
+    let (configured, mut optimizer) = match built {
+        Ok(built) => built,
+        Err(message) => return refused(message),
+    };
+    one.optimizer = configured;
+    let start = spec.start.unwrap_or_else(|| landscape.default_start());
+    let mut oracle = Oracle::new(
+        landscape,
+        spec.noise,
+        spec.batch_size,
+        random::stream(spec.seed, run as u64),
+    );
+    let history = trace(
+        landscape,
+        &mut oracle,
+        optimizer.as_mut(),
+        &plan(spec, &one, &start),
+    );
+    Setting {
+        final_loss: history.loss.last().copied().unwrap_or(f64::NAN),
+        steps_to_tolerance: history.loss.iter().position(|&l| l <= tolerance),
+        status: Some(history.status),
+        refused: None,
+        values,
+    }
+}

@@ -1,0 +1,259 @@
+//! The landscape instruments drawn on any plotters backend: a basin map
+//! (each start coloured by the minimum it reaches, lighter the longer it
+//! took) and a hyperparameter sweep (final loss against one hyperparameter,
+//! or a heatmap over two).
+
+use plotters::coord::Shift;
+use plotters::element::BitMapElement;
+use plotters::prelude::*;
+
+use crate::experiment::landscape::basins::{BasinMap, Fate};
+use crate::experiment::landscape::sweep::Sweep;
+use crate::render::color::Colormap;
+use crate::render::number::format_number;
+
+/// Colour of a start that diverged.
+pub const DIVERGED: RGBColor = RGBColor(30, 30, 30);
+/// Colour of a start that ended elsewhere.
+pub const ELSEWHERE: RGBColor = RGBColor(190, 190, 190);
+
+/// The colour of minimum `k`'s basin, lightened by `shade` ∈ [0, 1]
+/// (0: arrived at once, 1: took every step).
+pub fn basin_color(k: usize, shade: f64) -> [u8; 3] {
+    let c = colorous::TABLEAU10[k % colorous::TABLEAU10.len()];
+    let mix = |v: u8| (f64::from(v) + 0.65 * shade.clamp(0.0, 1.0) * (255.0 - f64::from(v))) as u8;
+    [mix(c.r), mix(c.g), mix(c.b)]
+}
+
+/// The map's cells as RGB pixels, `width × height`, top row first.
+pub fn basin_pixels(map: &BasinMap, width: u32, height: u32) -> Vec<u8> {
+    let mut rgb = Vec::with_capacity((width * height * 3) as usize);
+    let longest = map.arrival.iter().copied().max().unwrap_or(1).max(1) as f64;
+    for row in 0..height {
+        let i = map.size - 1 - (row as usize * map.size) / height.max(1) as usize;
+        for col in 0..width {
+            let j = (col as usize * map.size) / width.max(1) as usize;
+            let cell = i * map.size + j;
+            let color = match map.fates.get(cell) {
+                Some(Fate::Minimum(k)) => {
+                    basin_color(*k, (map.arrival[cell] as f64 / longest).sqrt())
+                }
+                Some(Fate::Diverged) => [DIVERGED.0, DIVERGED.1, DIVERGED.2],
+                Some(Fate::Elsewhere) => [ELSEWHERE.0, ELSEWHERE.1, ELSEWHERE.2],
+                None => [255, 255, 255],
+            };
+            rgb.extend(color);
+        }
+    }
+    rgb
+}
+
+/// Draws the basin map of `label` with the known minima marked, text
+/// scaled by `scale`.
+pub fn draw_basins<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    map: &BasinMap,
+    label: &str,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let px = |v: f64| (v * scale).round() as u32;
+    let font = ("sans-serif", 14.0 * scale).into_font();
+    let w = map.window;
+    let (width, height) = root.dim_in_pixel();
+    let side = width.min(height);
+    let area = root.clone().shrink(((width - side) / 2, 0), (side, height));
+    let mut chart = ChartBuilder::on(&area)
+        .caption(
+            format!(
+                "{label}: where each start ends (lighter: more steps; grey: elsewhere; black: diverged)"
+            ),
+            font.clone(),
+        )
+        .margin(px(10.0))
+        .x_label_area_size(px(30.0))
+        .y_label_area_size(px(44.0))
+        .build_cartesian_2d(w.x_min..w.x_max, w.y_min..w.y_max)?;
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let (pw, ph) = ((xs.end - xs.start) as u32, (ys.end - ys.start) as u32);
+    let (x0, y0) = area.get_base_pixel();
+    if let Some(image) = BitMapElement::with_owned_buffer(
+        (xs.start - x0, ys.start - y0),
+        (pw, ph),
+        basin_pixels(map, pw, ph),
+    ) {
+        area.draw(&image)?;
+    }
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .label_style(font.clone())
+        .draw()?;
+    let marker = (7.0 * scale) as i32;
+    chart.draw_series(
+        map.minima
+            .iter()
+            .map(|m| Cross::new((m[0], m[1]), marker, WHITE.stroke_width(px(4.0)))),
+    )?;
+    chart.draw_series(
+        map.minima
+            .iter()
+            .map(|m| Cross::new((m[0], m[1]), marker, BLACK.stroke_width(px(2.0)))),
+    )?;
+    Ok(())
+}
+
+/// Draws a sweep: for one hyperparameter, the final loss against it (log
+/// scales where the axis is one; diverged settings as red crosses along the
+/// top; the best setting dashed); for two, a heatmap of the final loss.
+pub fn draw_sweep<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    sweep: &Sweep,
+    label: &str,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let px = |v: f64| (v * scale).round() as u32;
+    let font = ("sans-serif", 14.0 * scale).into_font();
+    let axis = |k: usize| {
+        let a = &sweep.axes[k];
+        let to_axis = move |v: f64| if a.log { v.log10() } else { v };
+        (to_axis(a.from), to_axis(a.to), to_axis, a.log)
+    };
+    let tick = |log: bool| move |v: &f64| format_number(if log { 10f64.powf(*v) } else { *v });
+    let losses: Vec<f64> = sweep
+        .settings
+        .iter()
+        .filter(|s| !s.diverged() && s.final_loss.is_finite() && s.final_loss > 0.0)
+        .map(|s| s.final_loss.log10())
+        .collect();
+    let (low, high) = losses
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    let (low, high) = if low.is_finite() {
+        (low, high.max(low + 1e-9))
+    } else {
+        (0.0, 1.0)
+    };
+    let best = sweep.best.map(|i| &sweep.settings[i]);
+    let best_text = best.map_or("none converged".to_string(), |b| {
+        let values: Vec<String> = sweep
+            .axes
+            .iter()
+            .zip(&b.values)
+            .map(|(a, v)| format!("{} = {}", a.name, format_number(*v)))
+            .collect();
+        format!("best {}", values.join(", "))
+    });
+    let caption = format!("{label}: final loss; {best_text}");
+    if sweep.axes.len() == 1 {
+        let (x0, x1, to_x, log_x) = axis(0);
+        let pad = 0.05 * (high - low);
+        let mut chart = ChartBuilder::on(root)
+            .caption(caption, font.clone())
+            .margin(px(12.0))
+            .margin_right(px(24.0))
+            .x_label_area_size(px(40.0))
+            .y_label_area_size(px(64.0))
+            .build_cartesian_2d(x0..x1, (low - pad)..(high + 2.0 * pad))?;
+        chart
+            .configure_mesh()
+            .x_desc(sweep.axes[0].name.as_str())
+            .y_desc("final loss")
+            .x_label_formatter(&tick(log_x))
+            .y_label_formatter(&tick(true))
+            .label_style(font.clone())
+            .draw()?;
+        let mut points: Vec<(f64, f64)> = sweep
+            .settings
+            .iter()
+            .filter(|s| !s.diverged() && s.final_loss.is_finite() && s.final_loss > 0.0)
+            .map(|s| (to_x(s.values[0]), s.final_loss.log10()))
+            .collect();
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let stroke = px(2.0);
+        chart.draw_series(LineSeries::new(points.clone(), BLUE.stroke_width(stroke)))?;
+        chart.draw_series(
+            points
+                .iter()
+                .map(|&p| Circle::new(p, px(3.0) as i32, BLUE.filled())),
+        )?;
+        chart.draw_series(sweep.settings.iter().filter(|s| s.diverged()).map(|s| {
+            Cross::new(
+                (to_x(s.values[0]), high + pad),
+                px(5.0) as i32,
+                RED.stroke_width(stroke),
+            )
+        }))?;
+        if let Some(b) = best {
+            let x = to_x(b.values[0]);
+            chart.draw_series(DashedLineSeries::new(
+                [(x, low - pad), (x, high + 2.0 * pad)],
+                px(6.0),
+                px(4.0),
+                BLACK.stroke_width(stroke),
+            ))?;
+        }
+        return Ok(());
+    }
+    let ((x0, x1, to_x, log_x), (y0, y1, to_y, log_y)) = (axis(0), axis(1));
+    let mut chart = ChartBuilder::on(root)
+        .caption(caption, font.clone())
+        .margin(px(12.0))
+        .margin_right(px(24.0))
+        .x_label_area_size(px(40.0))
+        .y_label_area_size(px(64.0))
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(sweep.axes[0].name.as_str())
+        .y_desc(sweep.axes[1].name.as_str())
+        .x_label_formatter(&tick(log_x))
+        .y_label_formatter(&tick(log_y))
+        .label_style(font.clone())
+        .draw()?;
+    let colormap = Colormap::viridis();
+    let color = |s: &crate::experiment::landscape::sweep::Setting| {
+        if s.diverged() || !s.final_loss.is_finite() || s.final_loss <= 0.0 {
+            DIVERGED
+        } else {
+            let [r, g, b] = colormap.at((s.final_loss.log10() - low) / (high - low));
+            RGBColor(r, g, b)
+        }
+    };
+    let (nx, ny) = (sweep.axes[0].count.max(1), sweep.axes[1].count.max(1));
+    let grid = matches!(
+        sweep.search,
+        crate::experiment::landscape::sweep::Search::Grid
+    );
+    let (dx, dy) = (
+        (x1 - x0) / (nx.max(2) - 1) as f64,
+        (y1 - y0) / (ny.max(2) - 1) as f64,
+    );
+    for s in &sweep.settings {
+        let (x, y) = (to_x(s.values[0]), to_y(s.values[1]));
+        if grid {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - dx / 2.0, y - dy / 2.0), (x + dx / 2.0, y + dy / 2.0)],
+                color(s).filled(),
+            )))?;
+        } else {
+            chart.draw_series(std::iter::once(Circle::new(
+                (x, y),
+                px(5.0) as i32,
+                color(s).filled(),
+            )))?;
+        }
+    }
+    if let Some(b) = best {
+        chart.draw_series(std::iter::once(Circle::new(
+            (to_x(b.values[0]), to_y(b.values[1])),
+            px(9.0) as i32,
+            RED.stroke_width(px(3.0)),
+        )))?;
+    }
+    Ok(())
+}

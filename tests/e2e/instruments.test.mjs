@@ -1,0 +1,38 @@
+// The landscape instruments in the page: the basins overlay, at a 1280×720
+// projector, with a screenshot.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveBundle, waitForPaint, openPage, canvasPixels, OUTPUT_DIR } from './browser.mjs';
+
+const bundle = serveBundle();
+
+test('basins: on Himmelblau the overlay colours every start by the minimum it reaches, all four of them', async () => {
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url, { width: 1280, height: 720 });
+  await waitForPaint(page);
+  await page.selectOption('#problem', 'himmelblau');
+  // Gradient descent at α = 0.01 for 400 steps arrives from every start in the window.
+  await page.fill('#run0-opt-lr-value', '0.01');
+  await page.press('#run0-opt-lr-value', 'Tab');
+  await page.fill('#steps', '400');
+  await page.press('#steps', 'Tab');
+  await waitForPaint(page);
+  const before = await canvasPixels(page, '#landscape');
+  await page.check('#overlay-basins');
+  await page.waitForFunction(() => document.querySelector('#landscape').dataset.basins === 'done');
+  assert.equal(await page.getAttribute('#landscape', 'data-basins-minima'), '0,1,2,3');
+  assert.match(await page.evaluate(() => location.hash + location.search), /basins/);
+  const after = await canvasPixels(page, '#landscape');
+  assert.notEqual(after.checksum, before.checksum, 'the map is drawn over the landscape');
+  await page.screenshot({ path: `${OUTPUT_DIR}basins-himmelblau-1280.png` });
+  // Off again: the overlay goes.
+  await page.uncheck('#overlay-basins');
+  await page.waitForFunction((sum) => {
+    const c = document.querySelector('#landscape');
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = 0;
+    for (let i = 0; i < data.length; i += 4) s = (s * 31 + ((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])) % 2147483647;
+    return s !== sum;
+  }, after.checksum);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

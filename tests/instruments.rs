@@ -1,0 +1,295 @@
+//! Instruments over the landscapes: basin maps and hyperparameter sweeps,
+//! checked against what the theory says they must show.
+
+use descent::experiment::landscape::basins::{basin_map, BasinJob, Fate};
+use descent::experiment::landscape::spec::Spec;
+use descent::experiment::landscape::sweep::{sweep, Axis, Search};
+
+fn spec(text: &str) -> Spec {
+    Spec::from_json(text).unwrap()
+}
+
+/// On Himmelblau's function, gradient descent's and Newton's basin maps
+/// reach exactly the four known minima, and the cells that start at a
+/// minimum end there. Newton's also has starts that end elsewhere (it is
+/// drawn to the maximum and the saddles as much as to the minima).
+#[test]
+fn himmelblau_basins_find_exactly_the_four_minima() {
+    let himmelblau = spec(
+        r#"{"problem": {"name": "himmelblau"}, "steps": 400,
+            "runs": [{"optimizer": "gd", "lr": 0.01}, {"optimizer": "newton"}]}"#,
+    );
+    for run in [0, 1] {
+        let map = basin_map(&himmelblau, run, 40, None).unwrap();
+        assert!(map.complete());
+        assert_eq!(map.minima_reached(), [0, 1, 2, 3], "run {run}");
+        for (k, minimum) in map.minima.iter().enumerate() {
+            let n = map.size as f64;
+            let w = &map.window;
+            let j = ((minimum[0] - w.x_min) / (w.x_max - w.x_min) * n) as usize;
+            let i = ((minimum[1] - w.y_min) / (w.y_max - w.y_min) * n) as usize;
+            assert_eq!(
+                map.fates[i * map.size + j],
+                Fate::Minimum(k),
+                "run {run}, minimum {k}"
+            );
+        }
+        let elsewhere = map.fates.iter().filter(|f| **f == Fate::Elsewhere).count();
+        let diverged = map.fates.iter().filter(|f| **f == Fate::Diverged).count();
+        println!(
+            "run {run}: {elsewhere} elsewhere, {diverged} diverged of {}",
+            map.fates.len()
+        );
+        if run == 1 {
+            assert!(
+                elsewhere > 0,
+                "pure Newton also finds the other stationary points"
+            );
+        }
+    }
+}
+
+/// A map computed in slices is the map computed at once.
+#[test]
+fn a_basin_map_in_slices_is_the_whole_map() {
+    let himmelblau = spec(
+        r#"{"problem": {"name": "himmelblau"}, "steps": 200, "runs": [{"optimizer": "gd", "lr": 0.01}]}"#,
+    );
+    let whole = basin_map(&himmelblau, 0, 12, None).unwrap();
+    let mut job = BasinJob::new(&himmelblau, 0, 12, None).unwrap();
+    let mut calls = 0;
+    while !job.advance(17) {
+        calls += 1;
+    }
+    assert!(calls > 5);
+    assert_eq!(job.into_map(), whole);
+    for (size, run, expected) in [
+        (1, 0, "from 2 to 400"),
+        (500, 0, "from 2 to 400"),
+        (10, 3, "run 4 does not exist"),
+    ] {
+        let error = BasinJob::new(&himmelblau, run, size, None)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.contains(expected), "{error}");
+    }
+}
+
+/// A grid search of gradient descent's rate on the quadratic with μ = 1,
+/// L = κ = 20 puts its best cell within one grid step of 2/(L + μ) and
+/// marks every rate above 2/L as diverged.
+#[test]
+fn a_rate_sweep_finds_the_optimal_rate_and_the_divergence_edge() {
+    let quadratic = spec(
+        r#"{"problem": {"name": "quadratic", "kappa": 20, "angle": 0}, "steps": 300,
+            "runs": [{"optimizer": "gd", "lr": 0.01}]}"#,
+    );
+    let axis = Axis {
+        name: "lr".into(),
+        from: 1e-3,
+        to: 1.0,
+        count: 61,
+        log: true,
+    };
+    let result = sweep(
+        &quadratic,
+        0,
+        std::slice::from_ref(&axis),
+        Search::Grid,
+        1e-12,
+    )
+    .unwrap();
+    assert_eq!(result.settings.len(), 61);
+    let best = result.settings[result.best.unwrap()].values[0];
+    let optimal: f64 = 2.0 / 21.0;
+    let grid_step = (axis.to / axis.from).ln() / 60.0;
+    println!("best rate {best} against 2/(L + μ) = {optimal}");
+    assert!(
+        (best.ln() - optimal.ln()).abs() <= grid_step + 1e-12,
+        "{best} vs {optimal}"
+    );
+    for setting in &result.settings {
+        let lr = setting.values[0];
+        assert_eq!(
+            setting.diverged(),
+            lr > 0.1,
+            "lr {lr}: {:?}",
+            setting.status
+        );
+    }
+}
+
+/// Random search draws the asked number of settings inside the ranges, the
+/// same ones for the same seed; a name the optimizer does not have, or a
+/// range that is not one, is refused with the reason.
+#[test]
+fn random_search_and_refusals() {
+    let quadratic = spec(
+        r#"{"problem": {"name": "quadratic"}, "steps": 50, "runs": [{"optimizer": "sgd", "lr": 0.01}]}"#,
+    );
+    let axes = [
+        Axis {
+            name: "lr".into(),
+            from: 1e-3,
+            to: 0.5,
+            count: 1,
+            log: true,
+        },
+        Axis {
+            name: "momentum".into(),
+            from: 0.0,
+            to: 0.99,
+            count: 1,
+            log: false,
+        },
+    ];
+    let search = Search::Random { count: 25, seed: 4 };
+    let first = sweep(&quadratic, 0, &axes, search, 1e-6).unwrap();
+    assert_eq!(first.settings.len(), 25);
+    assert!(first
+        .settings
+        .iter()
+        .all(|s| (1e-3..=0.5).contains(&s.values[0]) && (0.0..=0.99).contains(&s.values[1])));
+    assert_eq!(first, sweep(&quadratic, 0, &axes, search, 1e-6).unwrap());
+    let bad = |axis: Axis| {
+        sweep(&quadratic, 0, &[axis], Search::Grid, 1e-6)
+            .unwrap_err()
+            .to_string()
+    };
+    let error = bad(Axis {
+        name: "beta9".into(),
+        from: 0.1,
+        to: 0.2,
+        count: 3,
+        log: false,
+    });
+    assert!(
+        error.contains("no hyperparameter 'beta9'") && error.contains("momentum"),
+        "{error}"
+    );
+    let error = bad(Axis {
+        name: "lr".into(),
+        from: 0.0,
+        to: 1.0,
+        count: 3,
+        log: true,
+    });
+    assert!(error.contains("positive on a log axis"), "{error}");
+    let error = bad(Axis {
+        name: "lr".into(),
+        from: 0.1,
+        to: 1.0,
+        count: 20_000,
+        log: true,
+    });
+    assert!(error.contains("settings: from 1 to 10000"), "{error}");
+}
+
+/// `descent basins` and `descent sweep` write PNG, SVG and JSON; bad options
+/// get a message naming them.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_cli_draws_basins_and_sweeps_for_slides() {
+    use std::process::Command;
+    let dir = std::env::temp_dir().join(format!("descent-instruments-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("spec.json");
+    std::fs::write(
+        &spec,
+        r#"{"problem": {"name": "himmelblau"}, "steps": 200, "runs": [{"optimizer": "gd", "lr": 0.01}]}"#,
+    )
+    .unwrap();
+    let descent = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_descent"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let spec = spec.to_str().unwrap();
+    for ext in ["png", "svg", "json"] {
+        let out = dir.join(format!("basins.{ext}"));
+        let done = descent(&[
+            "basins",
+            spec,
+            "--size",
+            "30",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        let bytes = std::fs::read(&out).unwrap();
+        match ext {
+            "png" => assert_eq!(&bytes[1..4], b"PNG"),
+            "svg" => assert!(String::from_utf8_lossy(&bytes).contains("where each start ends")),
+            _ => {
+                let map: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                assert_eq!(map["fates"].as_array().unwrap().len(), 900);
+            }
+        }
+        let out = dir.join(format!("sweep.{ext}"));
+        let done = descent(&[
+            "sweep",
+            spec,
+            "--param",
+            "lr:1e-3:0.05:15:log",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        assert!(std::fs::metadata(&out).unwrap().len() > 500);
+    }
+    let two = dir.join("sweep2.png");
+    let spec_sgd = dir.join("sgd.json");
+    std::fs::write(&spec_sgd, r#"{"problem": {"name": "quadratic"}, "steps": 100, "runs": [{"optimizer": "sgd", "lr": 0.01}]}"#).unwrap();
+    let done = descent(&[
+        "sweep",
+        spec_sgd.to_str().unwrap(),
+        "--param",
+        "lr:1e-3:0.2:12:log",
+        "--param",
+        "momentum:0:0.95:12",
+        "--out",
+        two.to_str().unwrap(),
+    ]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    for (args, expected) in [
+        (
+            vec!["sweep", spec, "--param", "lr:fast", "--out", "x.png"],
+            "expected NAME:FROM:TO",
+        ),
+        (
+            vec![
+                "sweep",
+                spec,
+                "--param",
+                "lr:1e-3:1:5:log",
+                "--out",
+                "x.gif",
+            ],
+            "must end in .png, .svg or .json",
+        ),
+        (
+            vec!["basins", spec, "--run", "2", "--out", "x.png"],
+            "run 2 does not exist",
+        ),
+    ] {
+        let failed = descent(&args);
+        assert!(!failed.status.success());
+        let message = String::from_utf8_lossy(&failed.stderr);
+        assert!(message.contains(expected), "{message}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
