@@ -14,6 +14,8 @@ pub mod canvas;
 #[cfg(target_arch = "wasm32")]
 mod classifier;
 #[cfg(target_arch = "wasm32")]
+mod computing;
+#[cfg(target_arch = "wasm32")]
 pub mod controls;
 #[cfg(target_arch = "wasm32")]
 mod dom;
