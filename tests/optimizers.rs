@@ -380,3 +380,28 @@ fn the_stability_edge_separates_convergence_from_divergence() {
         assert_eq!(configured.stability_edge(), Some(4.0), "{name}");
     }
 }
+
+/// Quasi-Newton methods that reach a minimum to the last bits end as
+/// converged, not diverged: pairs whose yᵀs or yᵀy underflow are not used
+/// (they once turned L-BFGS's direction into NaN after 38 steps).
+#[test]
+fn quasi_newton_methods_end_converged_where_their_steps_underflow() {
+    use descent::experiment::landscape::run::{run_spec, Status};
+    use descent::experiment::landscape::spec::Spec;
+    for name in ["lbfgs", "bfgs"] {
+        let spec = Spec::from_json(&format!(
+            r#"{{"problem": {{"name": "quadratic", "kappa": 20, "angle": 0}}, "start": [1, 1],
+                "steps": 300, "runs": [{{"optimizer": "{name}"}}]}}"#
+        ))
+        .unwrap();
+        let outcome = run_spec(&spec).unwrap();
+        let history = &outcome.runs[0].history;
+        assert_eq!(
+            history.status,
+            Status::Converged,
+            "{name}: {:?}",
+            history.points.last()
+        );
+        assert!(history.points.iter().flatten().all(|v| v.is_finite()));
+    }
+}

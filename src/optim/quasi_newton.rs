@@ -104,7 +104,7 @@ impl Optimizer for Bfgs {
             };
         };
         let ys = dot(&y, &s);
-        if ys > 1e-12 * norm(&y) * norm(&s) {
+        if curvature_pair_usable(ys, &y, &s) {
             let (s, y) = (DVector::from_vec(s), DVector::from_vec(y));
             let h = if first { h * (ys / y.dot(&y)) } else { h };
             let rho = 1.0 / ys;
@@ -114,6 +114,14 @@ impl Optimizer for Bfgs {
         self.cache = Some(next);
         StepInfo::with_lr(alpha)
     }
+}
+
+/// Whether a pair (s, y) with yᵀs = `ys` may update a quasi-Newton model:
+/// positive curvature (yᵀs > 10⁻¹² ‖y‖‖s‖), and numbers whose reciprocals
+/// stay finite — near a minimum reached to the last bits, s and y underflow,
+/// and 1/yᵀs or yᵀy would turn the next direction into NaN.
+fn curvature_pair_usable(ys: f64, y: &[f64], s: &[f64]) -> bool {
+    ys > 1e-12 * norm(y) * norm(s) && ys.is_normal() && dot(y, y).is_normal()
 }
 
 /// L-BFGS (Nocedal & Wright, Algorithm 7.4): BFGS whose inverse Hessian is
@@ -174,7 +182,7 @@ impl Optimizer for Lbfgs {
             };
         };
         let ys = dot(&y, &s);
-        if ys > 1e-12 * norm(&y) * norm(&s) {
+        if curvature_pair_usable(ys, &y, &s) {
             if self.pairs.len() == self.history {
                 self.pairs.pop_front();
             }

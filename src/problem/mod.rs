@@ -8,6 +8,7 @@
 //! what the page needs to draw a 2D problem. [`registry`] lists every problem.
 
 mod classic;
+pub mod formula;
 mod peaks;
 mod quadratic;
 mod rastrigin;
