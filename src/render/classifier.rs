@@ -45,6 +45,9 @@ pub struct TrainingLayout {
     pub loss: PixelRect,
     /// The accuracy chart.
     pub accuracy: PixelRect,
+    /// Whether the region plot goes without tick labels (a small picture
+    /// keeps its room for the map; the axes are always [−3, 3]).
+    pub bare: bool,
 }
 
 /// The layout for a canvas of `size` with text scaled by `scale`, chosen by
@@ -54,8 +57,17 @@ pub struct TrainingLayout {
 /// the charts stacked on the right. The region plot is always square
 /// ([−3, 3]² undistorted).
 pub fn training_layout(size: (u32, u32), scale: f64) -> TrainingLayout {
+    let labelled = arrange(size, scale, false);
+    if f64::from(labelled.regions.height) < 170.0 * scale {
+        arrange(size, scale, true)
+    } else {
+        labelled
+    }
+}
+
+fn arrange(size: (u32, u32), scale: f64, bare: bool) -> TrainingLayout {
     let (width, height) = size;
-    let (margin, x_labels, y_labels) = label_areas(scale);
+    let (margin, x_labels, y_labels) = label_areas(scale, bare);
     let area_for = |w: u32, h: u32| {
         let side = w
             .saturating_sub(2 * margin + y_labels)
@@ -75,6 +87,7 @@ pub fn training_layout(size: (u32, u32), scale: f64) -> TrainingLayout {
             regions: rect(0, 0, rw, rh),
             loss: rect(rw, 0, chart, height),
             accuracy: rect(rw + chart, 0, width - rw - chart, height),
+            bare,
         }
     } else if width < height {
         let (rw, rh) = area_for(width, height * 11 / 20);
@@ -94,6 +107,7 @@ pub fn training_layout(size: (u32, u32), scale: f64) -> TrainingLayout {
             regions: rect((width - rw) / 2, 0, rw, rh),
             loss,
             accuracy,
+            bare,
         }
     } else {
         let (rw, rh) = area_for(width * 3 / 5, height);
@@ -101,6 +115,7 @@ pub fn training_layout(size: (u32, u32), scale: f64) -> TrainingLayout {
             regions: rect(0, 0, rw, rh),
             loss: rect(rw, 0, width - rw, height / 2),
             accuracy: rect(rw, height / 2, width - rw, height - height / 2),
+            bare,
         }
     }
 }
@@ -108,8 +123,9 @@ pub fn training_layout(size: (u32, u32), scale: f64) -> TrainingLayout {
 /// The pixel rectangle of the decision-region plot itself in a canvas of
 /// `size` with text scaled by `scale` (a canvas puts the regions there in one call).
 pub fn regions_rect(size: (u32, u32), scale: f64) -> PixelRect {
-    let (margin, x_labels, y_labels) = label_areas(scale);
-    let area = training_layout(size, scale).regions;
+    let layout = training_layout(size, scale);
+    let (margin, x_labels, y_labels) = label_areas(scale, layout.bare);
+    let area = layout.regions;
     PixelRect {
         left: area.left + margin + y_labels,
         top: area.top + margin,
@@ -119,9 +135,13 @@ pub fn regions_rect(size: (u32, u32), scale: f64) -> PixelRect {
 }
 
 /// Margin, x-label and y-label sizes of the region plot for text scale `scale`.
-fn label_areas(scale: f64) -> (u32, u32, u32) {
+fn label_areas(scale: f64, bare: bool) -> (u32, u32, u32) {
     let px = |v: f64| (v * scale).round() as u32;
-    (px(10.0), px(30.0), px(40.0))
+    if bare {
+        (px(4.0), 0, 0)
+    } else {
+        (px(10.0), px(30.0), px(40.0))
+    }
 }
 
 /// Draws regions, points (circles for training, crosses for test) and curves
@@ -141,7 +161,7 @@ pub fn draw_training<DB: DrawingBackend>(
     if grid.is_some() {
         root.fill(&WHITE)?;
     }
-    draw_regions(&part(layout.regions), grid, train, test, scale)?;
+    draw_regions(&part(layout.regions), grid, train, test, scale, layout.bare)?;
     let last = history.iteration.last().copied().unwrap_or(1).max(1) as f64;
     // An early spike (a wide network's first steps) would flatten the rest:
     // the axis stops at twice the initial loss, and higher values run off it.
@@ -197,8 +217,9 @@ fn draw_regions<DB: DrawingBackend>(
     train: &Dataset,
     test: &Dataset,
     scale: f64,
+    bare: bool,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let (margin, x_labels, y_labels) = label_areas(scale);
+    let (margin, x_labels, y_labels) = label_areas(scale, bare);
     let font = ("sans-serif", 12.0 * scale).into_font();
     let mut chart = ChartBuilder::on(area)
         .margin(margin)
@@ -217,23 +238,33 @@ fn draw_regions<DB: DrawingBackend>(
             area.draw(&element)?;
         }
     }
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_labels(5)
-        .y_labels(5)
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .label_style(font)
-        .draw()?;
-    chart.draw_series(train.x.iter().zip(&train.labels).map(|(p, &c)| {
-        Circle::new((p[0], p[1]), (3.0 * scale) as i32, CLASS_COLORS[c].filled())
-    }))?;
+    if !bare {
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(5)
+            .y_labels(5)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .label_style(font)
+            .draw()?;
+    }
+    // Points shrink with a small map, so the regions still show between them.
+    let (xs, _) = chart.plotting_area().get_pixel_range();
+    let size = f64::from((xs.end - xs.start).max(1)) / 240.0;
+    let dot = (3.0 * scale).min(3.0 * size).max(1.0);
+    chart.draw_series(
+        train
+            .x
+            .iter()
+            .zip(&train.labels)
+            .map(|(p, &c)| Circle::new((p[0], p[1]), dot as i32, CLASS_COLORS[c].filled())),
+    )?;
     chart.draw_series(test.x.iter().zip(&test.labels).map(|(p, &c)| {
         Cross::new(
             (p[0], p[1]),
-            (4.0 * scale) as i32,
-            CLASS_COLORS[c].stroke_width((2.0 * scale) as u32),
+            (1.4 * dot) as i32,
+            CLASS_COLORS[c].stroke_width((0.6 * dot).max(1.0) as u32),
         )
     }))?;
     Ok(())

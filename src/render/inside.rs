@@ -70,13 +70,6 @@ pub fn draw_slice<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
     let (width, height) = root.dim_in_pixel();
-    // Wide areas put the charts beside the slice, narrow ones below it.
-    let side_by_side = width * 10 >= height * 15;
-    let (left, right) = if side_by_side {
-        root.split_horizontally((width * 3 / 5).min(height + 110))
-    } else {
-        root.split_vertically((height * 3 / 5).min(width))
-    };
     let e = view.slice.extent;
     let window = Window {
         x_min: -e,
@@ -88,7 +81,22 @@ pub fn draw_slice<DB: DrawingBackend>(
         top: 30.0,
         ..Margins::default()
     };
-    let layout = Layout::fit(left.dim_in_pixel(), &window, &margins, scale);
+    // The plot is square, so it shows exactly the computed ±extent (a wider
+    // view would repeat the grid's edge as if it were landscape); wide areas
+    // put the charts beside it, narrow ones below it, in what it leaves.
+    let (across, down) = (
+        ((margins.left + margins.right) * scale) as u32,
+        ((margins.top + margins.bottom) * scale) as u32,
+    );
+    let side_by_side = width * 10 >= height * 15;
+    let (left, right) = if side_by_side {
+        root.split_horizontally((width * 3 / 5).min(height.saturating_sub(down) + across))
+    } else {
+        root.split_vertically((height * 3 / 5).min(width.saturating_sub(across) + down))
+    };
+    let (aw, ah) = left.dim_in_pixel();
+    let side = aw.saturating_sub(across).min(ah.saturating_sub(down));
+    let layout = Layout::fit((side + across, side + down), &window, &margins, scale);
     let colors = draw_heatmap(&left, &SliceSurface(&view.slice), &layout)?;
     let font = ("sans-serif", 12.0 * scale).into_font();
     let base = format!(
@@ -180,6 +188,7 @@ pub fn draw_slice<DB: DrawingBackend>(
             level: None,
             legend: Some(SeriesLabelPosition::UpperRight),
             log_y: false,
+            widths: &[],
         },
         scale,
     )?;
@@ -197,6 +206,7 @@ pub fn draw_slice<DB: DrawingBackend>(
             level: None,
             legend: None,
             log_y: false,
+            widths: &[],
         },
         scale,
     )
@@ -225,13 +235,13 @@ pub fn draw_spectrum<DB: DrawingBackend>(
         .spectrum
         .iter()
         .any(|e| !e.preconditioned_hessian.is_empty());
-    let (series, colors, caption) = if preconditioned {
+    let (series, colors, widths, caption) = if preconditioned {
         (
             vec![
                 ("λ₁(G)".to_string(), column(|e| &e.gauss_newton, 0)),
                 ("λ₁(H)".to_string(), column(|e| &e.hessian, 0)),
                 (
-                    "λ₁(PG), P: the method's".to_string(),
+                    "λ₁(PG), P: its preconditioner".to_string(),
                     column(|e| &e.preconditioned_gauss_newton, 0),
                 ),
                 (
@@ -240,6 +250,7 @@ pub fn draw_spectrum<DB: DrawingBackend>(
                 ),
             ],
             vec![RED, BLUE, RGBColor(230, 140, 0), RGBColor(0, 140, 60)],
+            vec![2.2, 1.0, 2.2, 1.0],
             if edge.is_some() {
                 "top eigenvalues, exact and preconditioned (dashed: 2/η)"
             } else {
@@ -259,6 +270,7 @@ pub fn draw_spectrum<DB: DrawingBackend>(
                 ("λ₁(H), Hessian".to_string(), column(|e| &e.hessian, 0)),
             ],
             vec![RGBColor(160, 160, 160), RGBColor(90, 90, 90), RED, BLUE],
+            vec![1.0, 1.0, 2.2, 1.0],
             if edge.is_some() {
                 "top eigenvalues (dashed: edge of stability)"
             } else {
@@ -283,6 +295,7 @@ pub fn draw_spectrum<DB: DrawingBackend>(
             level: edge,
             legend: Some(SeriesLabelPosition::LowerRight),
             log_y: low > 0.0 && high > 20.0 * low,
+            widths: &widths,
         },
         scale,
     )
@@ -320,6 +333,9 @@ struct Lines<'a> {
     legend: Option<SeriesLabelPosition>,
     /// A logarithmic y axis (every value positive).
     log_y: bool,
+    /// Line widths relative to the base, by series (1 where absent): a line
+    /// drawn under another it may meet is wider, so it still shows at its sides.
+    widths: &'a [f64],
 }
 
 /// Draws `lines` over `area`, text scaled by `scale`.
@@ -367,7 +383,7 @@ fn line_chart<DB: DrawingBackend>(
         .caption(caption, font.clone())
         .margin(px(8.0))
         .margin_right(px(16.0))
-        .x_label_area_size(px(30.0))
+        .x_label_area_size(px(38.0))
         .y_label_area_size(px(52.0))
         .build_cartesian_2d(x_min..x_max, y_min..y_max)?;
     chart
@@ -394,6 +410,8 @@ fn line_chart<DB: DrawingBackend>(
     let stroke = (2.0 * scale).max(1.0) as u32;
     for (i, (name, points)) in series.iter().enumerate() {
         let color = colors[i % colors.len()];
+        let stroke =
+            (f64::from(stroke) * lines.widths.get(i).copied().unwrap_or(1.0)).round() as u32;
         chart
             .draw_series(LineSeries::new(
                 points

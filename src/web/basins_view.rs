@@ -143,7 +143,15 @@ impl App {
             f64::from(plot.height),
         );
         context.restore();
-        result
+        result?;
+        draw_key(
+            context,
+            map,
+            origin,
+            plot,
+            self.layout.map_or(1.0, |l| l.scale),
+        );
+        Ok(())
     }
 
     /// Tells the tests how far the map is and which minima it reaches.
@@ -154,6 +162,73 @@ impl App {
             let reached: Vec<String> = map.minima_reached().iter().map(|k| k.to_string()).collect();
             let _ = canvas.set_attribute("data-basins-minima", &reached.join(","));
         }
+    }
+}
+
+/// The key along the plot's bottom edge: a swatch per minimum reached, then
+/// grey and black, and what lightness means.
+fn draw_key(
+    context: &CanvasRenderingContext2d,
+    map: &BasinMap,
+    origin: (u32, u32),
+    plot: PixelRect,
+    scale: f64,
+) {
+    use crate::experiment::landscape::basins::Fate;
+    use crate::render::instruments::{basin_color, DIVERGED, ELSEWHERE};
+    let rgb = |c: [u8; 3]| format!("rgb({}, {}, {})", c[0], c[1], c[2]);
+    let mut entries: Vec<(Vec<String>, &str)> = vec![(
+        map.minima_reached()
+            .iter()
+            .map(|&k| rgb(basin_color(k, 0.0)))
+            .collect(),
+        "basin of each minimum (×), lighter: slower",
+    )];
+    if map.fates.contains(&Fate::Elsewhere) {
+        entries.push((
+            vec![rgb([ELSEWHERE.0, ELSEWHERE.1, ELSEWHERE.2])],
+            "ends elsewhere",
+        ));
+    }
+    if map.fates.contains(&Fate::Diverged) {
+        entries.push((vec![rgb([DIVERGED.0, DIVERGED.1, DIVERGED.2])], "diverges"));
+    }
+    let font = 12.0 * scale;
+    let swatch = 10.0 * scale;
+    let gap = 6.0 * scale;
+    context.set_font(&format!("{font}px sans-serif"));
+    let width: f64 = entries
+        .iter()
+        .map(|(colors, text)| {
+            colors.len() as f64 * (swatch + 2.0 * scale)
+                + context.measure_text(text).map_or(0.0, |m| m.width())
+                + 3.0 * gap
+        })
+        .sum();
+    let (left, bottom) = (
+        f64::from(origin.0 + plot.left) + gap,
+        f64::from(origin.1 + plot.top + plot.height) - gap,
+    );
+    let height = font + 2.0 * gap;
+    context.set_fill_style_str("rgba(255, 255, 255, 0.85)");
+    context.fill_rect(
+        left,
+        bottom - height,
+        width.min(f64::from(plot.width) - 2.0 * gap),
+        height,
+    );
+    let mut x = left + gap;
+    let y = bottom - 0.5 * height;
+    context.set_text_baseline("middle");
+    for (colors, text) in &entries {
+        for color in colors {
+            context.set_fill_style_str(color);
+            context.fill_rect(x, y - 0.5 * swatch, swatch, swatch);
+            x += swatch + 2.0 * scale;
+        }
+        context.set_fill_style_str("#222");
+        let _ = context.fill_text(text, x + 2.0 * scale, y);
+        x += context.measure_text(text).map_or(0.0, |m| m.width()) + 3.0 * gap;
     }
 }
 
