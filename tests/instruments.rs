@@ -293,3 +293,60 @@ fn the_cli_draws_basins_and_sweeps_for_slides() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Line searches and trust regions record the points each step tried: the
+/// accepted one is where the step ended, a line search's rejected trials lie
+/// on the same ray from the step's start, backtracking shows up as rejected
+/// trials, and a fixed-step method tries nothing.
+#[test]
+fn each_step_records_the_points_it_tried() {
+    use descent::experiment::landscape::run::run_spec;
+    use descent::render::guides::step_trials;
+    let rosenbrock = spec(
+        r#"{"problem": {"name": "rosenbrock"}, "start": [-1.2, 1], "steps": 60,
+            "runs": [{"optimizer": "gd", "lr": 1.0, "line_search": "armijo"}, {"optimizer": "bfgs"},
+                     {"optimizer": "gd", "lr": 0.001}, {"optimizer": "trust-region"}]}"#,
+    );
+    let outcome = run_spec(&rosenbrock).unwrap();
+    for (run, line_search) in [(0, true), (1, true), (3, false)] {
+        let history = &outcome.runs[run].history;
+        let mut rejected = 0;
+        for step in 1..=history.steps() {
+            let Some((from, points)) = step_trials(history, step) else {
+                continue;
+            };
+            let accepted: Vec<_> = points.iter().filter(|(_, a)| *a).collect();
+            let moved = history.points[step] != history.points[step - 1];
+            if moved {
+                assert!(
+                    !accepted.is_empty(),
+                    "run {run} step {step}: the end point is among the trials"
+                );
+            }
+            rejected += points.iter().filter(|(_, a)| !*a).count();
+            if let (true, Some(((ax, ay), _))) = (line_search, accepted.first()) {
+                for ((px, py), _) in &points {
+                    let cross = (px - from.0) * (ay - from.1) - (py - from.1) * (ax - from.0);
+                    let scale =
+                        ((px - from.0).hypot(py - from.1)) * ((ax - from.0).hypot(ay - from.1));
+                    assert!(
+                        cross.abs() <= 1e-9 * scale.max(1e-300),
+                        "run {run} step {step}: off the search ray"
+                    );
+                }
+            }
+        }
+        assert!(!history.trials.is_empty(), "run {run} recorded trials");
+        println!(
+            "run {run}: {} steps with trials, {rejected} rejected trials",
+            history.trials.len()
+        );
+        if run == 0 {
+            assert!(rejected > 0, "Armijo backtracked at α = 1 on Rosenbrock");
+        }
+    }
+    assert!(
+        outcome.runs[2].history.trials.is_empty(),
+        "plain GD tries nothing"
+    );
+}

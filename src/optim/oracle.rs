@@ -53,6 +53,9 @@ pub struct Oracle<'a> {
     batch: Vec<usize>,
     /// What has been asked so far.
     pub evaluations: Evaluations,
+    /// Where the value was asked, while someone is watching (a landscape
+    /// run recording its line searches' trial points).
+    probes: Option<Vec<Vec<f64>>>,
 }
 
 impl<'a> Oracle<'a> {
@@ -73,6 +76,7 @@ impl<'a> Oracle<'a> {
             order: (0..samples).collect(),
             batch: Vec::new(),
             evaluations: Evaluations::default(),
+            probes: None,
         }
     }
 
@@ -97,6 +101,7 @@ impl<'a> Oracle<'a> {
             order,
             batch: Vec::new(),
             evaluations: Evaluations::default(),
+            probes: None,
         }
     }
 
@@ -118,7 +123,20 @@ impl<'a> Oracle<'a> {
     /// The exact value at `x`.
     pub fn value(&mut self, x: &[f64]) -> f64 {
         self.evaluations.values += 1;
+        if let Some(probes) = &mut self.probes {
+            probes.push(x.to_vec());
+        }
         self.objective.value(x)
+    }
+
+    /// Starts noting every point whose value is asked (trial points).
+    pub fn watch_probes(&mut self) {
+        self.probes = Some(Vec::new());
+    }
+
+    /// The points noted since [`watch_probes`](Self::watch_probes), which stops noting.
+    pub fn take_probes(&mut self) -> Vec<Vec<f64>> {
+        self.probes.take().unwrap_or_default()
     }
 
     /// The exact gradient at `x`.

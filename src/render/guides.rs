@@ -26,6 +26,30 @@ pub struct Guides {
     pub eigen: Vec<(Segment, bool)>,
     /// A momentum step split into its gradient part and its velocity part.
     pub momentum: Option<(Segment, Segment)>,
+    /// The points the last step tried, from where it started, each with
+    /// whether the step moved there (accepted) or went on (rejected).
+    pub trials: Option<StepTrials>,
+}
+
+/// A step's start and the points it tried, each with whether it was accepted.
+pub type StepTrials = ((f64, f64), Vec<((f64, f64), bool)>);
+
+/// Step `step`'s trial points from the history: from its start point, each
+/// marked accepted where the step ended there (the start itself, which some
+/// searches evaluate first, is left out).
+pub fn step_trials(
+    history: &crate::experiment::landscape::run::History,
+    step: usize,
+) -> Option<StepTrials> {
+    let trials = history.trials_of(step)?;
+    let (from, to) = (history.points.get(step - 1)?, history.points.get(step)?);
+    let points = trials
+        .points
+        .iter()
+        .filter(|p| p[0] != from[0] || p[1] != from[1])
+        .map(|p| ((p[0], p[1]), p[0] == to[0] && p[1] == to[1]))
+        .collect();
+    Some(((from[0], from[1]), points))
 }
 
 /// Arrows along −∇f at the centres of an `n × n` grid over `view`, each a
@@ -152,6 +176,24 @@ pub fn draw_guides<DB: DrawingBackend>(
             vec![velocity.0, velocity.1],
             RGBColor(255, 0, 255).stroke_width(wide),
         ))?;
+    }
+    if let Some((from, points)) = &guides.trials {
+        for &(point, accepted) in points {
+            area.draw(&PathElement::new(
+                vec![*from, point],
+                WHITE.mix(0.7).stroke_width(thin),
+            ))?;
+            let radius = (5.0 * s) as i32;
+            if accepted {
+                area.draw(&Circle::new(point, radius, RGBColor(124, 252, 0).filled()))?;
+            } else {
+                area.draw(&Circle::new(
+                    point,
+                    radius,
+                    RGBColor(255, 64, 64).stroke_width((2.0 * s) as u32),
+                ))?;
+            }
+        }
     }
     if let Some((from, to)) = guides.newton {
         area.draw(&PathElement::new(

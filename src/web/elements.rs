@@ -49,13 +49,14 @@ pub struct Elements {
 }
 
 /// The overlay checkboxes, by the overlay they switch.
-pub const OVERLAY_BOXES: [(&str, Overlay); 6] = [
+pub const OVERLAY_BOXES: [(&str, Overlay); 7] = [
     ("overlay-field", Overlay::Field),
     ("overlay-newton", Overlay::Newton),
     ("overlay-eigen", Overlay::Eigen),
     ("overlay-momentum", Overlay::Momentum),
     ("overlay-ahead", Overlay::Ahead),
     ("overlay-basins", Overlay::Basins),
+    ("overlay-trials", Overlay::Trials),
 ];
 
 /// Finds every fixed element of the page, or names the one missing.

@@ -19,7 +19,7 @@ use crate::render::chart::{draw_color_bar, draw_overlay, run_paths, PathView, Th
 use crate::render::color::ColorScale;
 use crate::render::curves::{draw_curves, run_curves};
 use crate::render::guides::{
-    draw_guides, gradient_field, local_model, momentum_split, Guides, Segment,
+    draw_guides, gradient_field, local_model, momentum_split, step_trials, Guides, Segment,
 };
 use crate::render::landscape;
 use crate::render::view::{fit_points, Layout, Margins, PixelRect};
@@ -123,6 +123,18 @@ impl App {
         }
         if view.has(Overlay::Momentum) {
             guides.momentum = group.iter().find_map(|&i| self.momentum_split(outcome, i));
+        }
+        if view.has(Overlay::Trials) {
+            guides.trials = run.and_then(|i| outcome.runs.get(i)).and_then(|r| {
+                let step = self.state.landscape.step.min(r.history.steps());
+                let (from, mut points) = step_trials(&r.history, step.max(1))?;
+                // A trial far off the picture would be clamped to its edge, off its ray.
+                let v = &layout.view;
+                points.retain(|((x, y), _)| {
+                    (v.x_min..=v.x_max).contains(x) && (v.y_min..=v.y_max).contains(y)
+                });
+                Some((from, points))
+            });
         }
         guides
     }

@@ -36,3 +36,29 @@ test('basins: on Himmelblau the overlay colours every start by the minimum it re
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('line-search trials: on Rosenbrock, Armijo backtracking shows its rejected and accepted trial points', async () => {
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url, { width: 1280, height: 720 });
+  await waitForPaint(page);
+  await page.selectOption('#problem', 'rosenbrock');
+  await page.selectOption('#run0-optimizer', 'gd');
+  await page.selectOption('#run0-opt-line_search', 'armijo');
+  await page.fill('#run0-opt-lr-value', '1');
+  await page.press('#run0-opt-lr-value', 'Tab');
+  await waitForPaint(page);
+  for (let i = 0; i < 3; i += 1) await page.click('#step');
+  await page.waitForFunction(() => Number(document.querySelector('#step-counter').textContent) === 3);
+  const before = await canvasPixels(page, '#landscape');
+  await page.check('#overlay-trials');
+  await page.waitForFunction((sum) => {
+    const c = document.querySelector('#landscape');
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = 0;
+    for (let i = 0; i < data.length; i += 4) s = (s * 31 + ((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])) % 2147483647;
+    return s !== sum;
+  }, before.checksum);
+  assert.match(await page.evaluate(() => location.hash + location.search), /trials/);
+  await page.screenshot({ path: `${OUTPUT_DIR}trials-rosenbrock-1280.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -84,6 +84,29 @@ pub struct History {
     /// The averaged path, if averaging was asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub averaged: Option<AveragedPath>,
+    /// The points whose value a step tried (line searches, trust regions),
+    /// for the steps that tried any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trials: Vec<Trials>,
+}
+
+/// The points one step tried before it moved (or did not).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Trials {
+    /// The step (1 is the first).
+    pub step: usize,
+    /// Each point whose value the step asked, in order.
+    pub points: Vec<[f64; 2]>,
+}
+
+impl History {
+    /// The points step `step` tried, if it tried any.
+    pub fn trials_of(&self, step: usize) -> Option<&Trials> {
+        self.trials
+            .binary_search_by_key(&step, |t| t.step)
+            .ok()
+            .map(|i| &self.trials[i])
+    }
 }
 
 impl History {
@@ -173,6 +196,7 @@ impl History {
             status: Status::Finished,
             diverged_at: None,
             averaged: None,
+            trials: Vec::new(),
         }
     }
 }
@@ -223,7 +247,19 @@ impl Progress {
             let step = self.next;
             let before = self.x.clone();
             let lr = plan.schedule.lr(plan.lr, step - 1);
+            let watch = self.x.len() == 2;
+            if watch {
+                oracle.watch_probes();
+            }
             let info = optimizer.step(&mut self.x, oracle, lr);
+            let points: Vec<[f64; 2]> = if watch {
+                oracle.take_probes().iter().map(|p| [p[0], p[1]]).collect()
+            } else {
+                Vec::new()
+            };
+            if !points.is_empty() {
+                history.trials.push(Trials { step, points });
+            }
             history.lr.push(info.lr);
             if let Some(r) = info.radius {
                 history.radius.push(r);

@@ -31,17 +31,20 @@ pub enum Overlay {
     Ahead,
     /// Where the first visible run ends from every start in the view.
     Basins,
+    /// The points the current step tried (line searches, trust regions).
+    Trials,
 }
 
 impl Overlay {
     /// Every overlay with its key in the address.
-    pub const ALL: [(&'static str, Overlay); 6] = [
+    pub const ALL: [(&'static str, Overlay); 7] = [
         ("field", Overlay::Field),
         ("newton", Overlay::Newton),
         ("eigen", Overlay::Eigen),
         ("momentum", Overlay::Momentum),
         ("ahead", Overlay::Ahead),
         ("basins", Overlay::Basins),
+        ("trials", Overlay::Trials),
     ];
 }
 
