@@ -350,3 +350,33 @@ fn each_step_records_the_points_it_tried() {
         "plain GD tries nothing"
     );
 }
+
+/// The rate lines the loss chart draws on a quadratic: gradient descent at
+/// its best fixed step 2/(L + μ) attains f₀((κ−1)/(κ+1))²ᵏ on the
+/// axis-aligned quadratic, step by step; heavy ball's line falls faster.
+#[test]
+fn gradient_descent_at_its_best_step_follows_the_rate_line() {
+    use descent::experiment::landscape::run::run_spec;
+    use descent::render::curves::rate_bounds;
+    let quadratic = spec(
+        r#"{"problem": {"name": "quadratic", "kappa": 20, "angle": 0}, "start": [1, 1], "steps": 80,
+            "runs": [{"optimizer": "gd", "lr": 0.09523809523809523}]}"#,
+    );
+    let outcome = run_spec(&quadratic).unwrap();
+    let loss = &outcome.runs[0].history.loss;
+    let lines = rate_bounds(outcome.landscape.as_ref(), loss[0], 80);
+    assert_eq!(lines.len(), 2);
+    for (k, (&f, &bound)) in loss.iter().zip(lines[0].values.iter()).enumerate() {
+        assert!(
+            (f - bound).abs() <= 1e-9 * bound,
+            "step {k}: {f} against {bound}"
+        );
+    }
+    assert!(lines[1].values[40] < 1e-6 * lines[0].values[40]);
+    let rosenbrock = spec(r#"{"problem": {"name": "rosenbrock"}, "runs": [{"optimizer": "gd"}]}"#);
+    let outcome = run_spec(&rosenbrock).unwrap();
+    assert!(
+        rate_bounds(outcome.landscape.as_ref(), 1.0, 10).is_empty(),
+        "no rate lines off quadratics"
+    );
+}

@@ -143,6 +143,12 @@ pub trait Landscape: Objective {
     fn default_start(&self) -> [f64; 2];
     /// The known local and global minima (empty when there are none).
     fn minima(&self) -> Vec<[f64; 2]>;
+
+    /// The smallest and largest eigenvalue of the Hessian, where they are
+    /// the same everywhere (quadratics): what rate bounds are made of.
+    fn curvature_range(&self) -> Option<(f64, f64)> {
+        None
+    }
 }
 
 /// A 2D objective written as f = Σ rᵢ² whose value, gradient (2Jᵀr) and

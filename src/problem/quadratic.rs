@@ -81,4 +81,9 @@ impl Landscape for Quadratic {
     fn minima(&self) -> Vec<[f64; 2]> {
         vec![[0.0, 0.0]]
     }
+
+    /// μ = 1 and L = κ.
+    fn curvature_range(&self) -> Option<(f64, f64)> {
+        Some((1.0, self.kappa))
+    }
 }

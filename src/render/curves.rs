@@ -94,6 +94,48 @@ pub struct Curve<'h> {
     /// How many steps are drawn (the current step of the animation; the axis
     /// covers every value, so it does not jump as the run is revealed).
     pub revealed: usize,
+    /// For a reference line of theory (not a run): its name, drawn dashed
+    /// over every step with the name at its end.
+    pub label: Option<String>,
+}
+
+/// On a quadratic with Hessian eigenvalues μ ≤ L (κ = L/μ), from f₀ over
+/// `steps` steps: gradient descent's rate at its best fixed step 2/(L + μ),
+/// f₀((κ−1)/(κ+1))²ᵏ (which it attains on an axis-aligned quadratic), and
+/// heavy ball's at its best α and μ, f₀((√κ−1)/(√κ+1))²ᵏ. None for problems
+/// that are not quadratics.
+pub fn rate_bounds(
+    landscape: &dyn crate::problem::Landscape,
+    f0: f64,
+    steps: usize,
+) -> Vec<Curve<'static>> {
+    let Some((mu, l)) = landscape.curvature_range().filter(|(mu, _)| *mu > 0.0) else {
+        return Vec::new();
+    };
+    let kappa = l / mu;
+    let root = kappa.sqrt();
+    [
+        (
+            (kappa - 1.0) / (kappa + 1.0),
+            "GD, α = 2/(L+μ)",
+            RGBColor(150, 150, 150),
+        ),
+        (
+            (root - 1.0) / (root + 1.0),
+            "heavy ball, best α, μ",
+            RGBColor(80, 80, 80),
+        ),
+    ]
+    .into_iter()
+    .map(|(rho, name, color)| Curve {
+        values: Cow::Owned((0..=steps).map(|k| f0 * rho.powi(2 * k as i32)).collect()),
+        color,
+        diverged: false,
+        thick: false,
+        revealed: usize::MAX,
+        label: Some(format!("{name}: ρ = {}", super::number::format_number(rho))),
+    })
+    .collect()
 }
 
 /// The curves of `runs` (each with its colour) for `quantity`: each run's,
@@ -113,6 +155,7 @@ pub fn run_curves<'r>(
             diverged: h.status == Status::Diverged,
             thick: false,
             revealed,
+            label: None,
         });
         if let Some(values) = quantity.averaged_values(h, minima) {
             curves.push(Curve {
@@ -121,6 +164,7 @@ pub fn run_curves<'r>(
                 diverged: false,
                 thick: true,
                 revealed,
+                label: None,
             });
         }
     }
@@ -163,10 +207,12 @@ pub fn draw_curves<DB: DrawingBackend>(
     // every other curve) unless every run diverged.
     let settled = curves
         .iter()
-        .any(|c| !c.diverged && c.values.iter().any(|v| v.is_finite()));
+        .any(|c| c.label.is_none() && !c.diverged && c.values.iter().any(|v| v.is_finite()));
+    // Reference lines of theory do not set the axis either: they stop where they leave it.
     let finite = || {
         curves
             .iter()
+            .filter(|c| c.label.is_none())
             .filter(move |c| !settled || !c.diverged)
             .flat_map(|c| c.values.iter().copied())
             .filter(|v| v.is_finite())
@@ -355,7 +401,7 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
             .enumerate()
             .take(curve.revealed.saturating_add(1))
         {
-            if !v.is_finite() {
+            if !v.is_finite() || (curve.label.is_some() && !(low..=high).contains(&v)) {
                 break;
             }
             if curve.diverged && !(low..=high).contains(&v) {
@@ -394,6 +440,30 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
                 RED.stroke_width(line_width + 1),
             )))?;
         }
+        if let Some(label) = &curve.label {
+            let end = points.last().copied();
+            chart.draw_series(DashedLineSeries::new(
+                points,
+                5 * line_width,
+                3 * line_width,
+                curve.color.stroke_width(width),
+            ))?;
+            if let Some((x, y)) = end {
+                let font = ("sans-serif", 3.0 * line_width as f64 + 8.0)
+                    .into_font()
+                    .color(&curve.color);
+                let anchor = plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Right,
+                    plotters::style::text_anchor::VPos::Bottom,
+                );
+                chart.draw_series(std::iter::once(Text::new(
+                    label.clone(),
+                    (x, y),
+                    font.pos(anchor),
+                )))?;
+            }
+            continue;
+        }
         chart.draw_series(LineSeries::new(points, curve.color.stroke_width(width)))?;
     }
     chart.draw_series(std::iter::once(PathElement::new(
@@ -426,6 +496,7 @@ mod tests {
                     diverged: false,
                     thick: false,
                     revealed: usize::MAX,
+                    label: None,
                 };
                 let axis = draw_curves(&root, "f", &[curve], 2, 1.0, &Theme::LIGHT)
                     .unwrap()
@@ -457,6 +528,7 @@ mod tests {
             diverged,
             thick: false,
             revealed: usize::MAX,
+            label: None,
         };
         let curves = [
             curve(vec![10.0, 1.0, 0.1, 0.01], false),

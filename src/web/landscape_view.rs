@@ -17,7 +17,7 @@ use crate::experiment::landscape::run::Outcome;
 use crate::problem::Window;
 use crate::render::chart::{draw_color_bar, draw_overlay, run_paths, PathView, Theme, Thinned};
 use crate::render::color::ColorScale;
-use crate::render::curves::{draw_curves, run_curves};
+use crate::render::curves::{draw_curves, rate_bounds, run_curves, Quantity};
 use crate::render::guides::{
     draw_guides, gradient_field, local_model, momentum_split, step_trials, Guides, Segment,
 };
@@ -154,7 +154,7 @@ impl App {
         let (_, ratio, _) = canvas::fit_to_display(&self.el.curves);
         let quantity = self.state.landscape.view.chart;
         let minima = outcome.landscape.minima();
-        let curves = run_curves(
+        let mut curves = run_curves(
             outcome
                 .runs
                 .iter()
@@ -169,6 +169,23 @@ impl App {
                 self.state.landscape.step
             },
         );
+        // On a quadratic, the theory's rates beside the runs' losses.
+        let first = outcome
+            .runs
+            .iter()
+            .enumerate()
+            .find(|(i, _)| self.visible(*i));
+        if let (Quantity::Loss, Some((_, run))) = (quantity, first) {
+            let steps = outcome
+                .runs
+                .iter()
+                .map(|r| r.history.steps())
+                .max()
+                .unwrap_or(0);
+            if let Some(&f0) = run.history.loss.first() {
+                curves.extend(rate_bounds(outcome.landscape.as_ref(), f0, steps));
+            }
+        }
         let backend = CanvasBackend::with_canvas_object(self.el.curves.clone())
             .ok_or_else(|| JsValue::from_str("plotters could not use the chart canvas"))?;
         let root = backend.into_drawing_area();
