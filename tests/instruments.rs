@@ -380,3 +380,64 @@ fn gradient_descent_at_its_best_step_follows_the_rate_line() {
         "no rate lines off quadratics"
     );
 }
+
+/// `tune` gives every run with a rate the best of one log grid over the same
+/// budget (a fair race): gradient descent's lands within a grid step of
+/// 2/(L + μ), the tuned spec reproduces the reported steps, and the sweep
+/// marks what the theory says.
+#[test]
+fn tuning_makes_a_fair_race_and_the_sweep_marks_the_theory() {
+    use descent::experiment::landscape::run::run_spec;
+    use descent::experiment::landscape::sweep::{theory_marks, tune};
+    let race = spec(
+        r#"{"problem": {"name": "quadratic", "kappa": 20, "angle": 0}, "start": [1, 0.5], "steps": 200,
+            "runs": [{"optimizer": "gd", "lr": 0.01}, {"optimizer": "sgd", "lr": 0.01, "momentum": 0.5},
+                     {"optimizer": "bfgs"}]}"#,
+    );
+    let axis = Axis {
+        name: "lr".into(),
+        from: 1e-4,
+        to: 1.0,
+        count: 41,
+        log: true,
+    };
+    let (tuned, table) = tune(&race, &axis, 1e-8).unwrap();
+    assert_eq!(
+        table.iter().map(|t| t.run).collect::<Vec<_>>(),
+        [0, 1],
+        "BFGS has no rate"
+    );
+    let gd = table[0].after.unwrap();
+    let grid_step = 10f64.powf(4.0 / 40.0);
+    assert!(
+        gd / (2.0 / 21.0) < grid_step && (2.0 / 21.0) / gd < grid_step,
+        "tuned GD rate {gd}"
+    );
+    let outcome = run_spec(&tuned).unwrap();
+    for row in &table {
+        let loss = &outcome.runs[row.run].history.loss;
+        assert_eq!(
+            loss.iter().position(|&l| l <= 1e-8),
+            row.steps_to_tolerance,
+            "run {}",
+            row.run
+        );
+    }
+    assert!(outcome.runs[0].label.contains("tuned lr"));
+    let result = sweep(&race, 0, std::slice::from_ref(&axis), Search::Grid, 1e-8).unwrap();
+    let marks = theory_marks(&result);
+    assert_eq!(marks.len(), 2);
+    assert!((marks[0].1 - 2.0 / 21.0).abs() < 1e-15 && (marks[1].1 - 0.1).abs() < 1e-15);
+    let momentum = Axis {
+        name: "momentum".into(),
+        from: 0.0,
+        to: 0.95,
+        count: 5,
+        log: false,
+    };
+    let result = sweep(&race, 1, &[axis, momentum], Search::Grid, 1e-8).unwrap();
+    let marks = theory_marks(&result);
+    let (a, b) = (20f64.sqrt(), 1.0);
+    assert!((marks[0].1 - 4.0 / ((a + b) * (a + b))).abs() < 1e-15);
+    assert!((marks[1].1 - ((a - b) / (a + b)).powi(2)).abs() < 1e-15);
+}

@@ -8,7 +8,7 @@ use plotters::element::BitMapElement;
 use plotters::prelude::*;
 
 use crate::experiment::landscape::basins::{BasinMap, Fate};
-use crate::experiment::landscape::sweep::Sweep;
+use crate::experiment::landscape::sweep::{theory_marks, Sweep};
 use crate::render::color::Colormap;
 use crate::render::number::format_number;
 
@@ -196,6 +196,25 @@ pub fn draw_sweep<DB: DrawingBackend>(
                 BLACK.stroke_width(stroke),
             ))?;
         }
+        // The theory's values, where the problem is a quadratic.
+        for (name, value, text) in theory_marks(sweep) {
+            if name != sweep.axes[0].name || !(x0..=x1).contains(&to_x(value)) {
+                continue;
+            }
+            let x = to_x(value);
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x, low - pad), (x, high + 2.0 * pad)],
+                RGBColor(0, 150, 70).stroke_width(stroke),
+            )))?;
+            chart.draw_series(std::iter::once(Text::new(
+                format!("{text} = {}", format_number(value)),
+                (
+                    x,
+                    low + 0.5 * (high - low) * if text == "2/L" { 0.4 } else { 0.6 },
+                ),
+                font.clone().color(&RGBColor(0, 150, 70)),
+            )))?;
+        }
         return Ok(());
     }
     let ((x0, x1, to_x, log_x), (y0, y1, to_y, log_y)) = (axis(0), axis(1));
@@ -253,6 +272,31 @@ pub fn draw_sweep<DB: DrawingBackend>(
             (to_x(b.values[0]), to_y(b.values[1])),
             px(9.0) as i32,
             RED.stroke_width(px(3.0)),
+        )))?;
+    }
+    // The theory's optimum, where both its hyperparameters are the axes.
+    let marks = theory_marks(sweep);
+    let at = |name: &str| marks.iter().find(|(n, _, _)| *n == name).map(|m| m.1);
+    if let (Some(vx), Some(vy)) = (at(&sweep.axes[0].name), at(&sweep.axes[1].name)) {
+        let point = (to_x(vx), to_y(vy));
+        chart.draw_series(std::iter::once(Cross::new(
+            point,
+            px(10.0) as i32,
+            WHITE.stroke_width(px(5.0)),
+        )))?;
+        chart.draw_series(std::iter::once(Cross::new(
+            point,
+            px(10.0) as i32,
+            RGBColor(0, 150, 70).stroke_width(px(3.0)),
+        )))?;
+        chart.draw_series(std::iter::once(Text::new(
+            format!(
+                "theory: α = {}, μ = {}",
+                format_number(vx),
+                format_number(vy)
+            ),
+            point,
+            font.clone().color(&WHITE),
         )))?;
     }
     Ok(())

@@ -6,8 +6,9 @@ use std::path::Path;
 use clap::Args;
 use descent::experiment::landscape::basins::{basin_map, BasinMap};
 use descent::experiment::landscape::spec::Spec;
-use descent::experiment::landscape::sweep::{sweep, Axis, Search, Sweep};
+use descent::experiment::landscape::sweep::{sweep, tune, Axis, Search, Sweep};
 use descent::render::instruments::{draw_basins, draw_sweep};
+use descent::render::number::format_number;
 use plotters::prelude::*;
 
 /// Options of `descent basins`.
@@ -54,6 +55,58 @@ pub struct SweepArgs {
     /// The loss counted as reached (the best setting reaches it in the fewest steps).
     #[arg(long, default_value_t = 1e-6)]
     pub tolerance: f64,
+}
+
+/// Options of `descent tune`.
+#[derive(Args)]
+pub struct TuneArgs {
+    /// The landscape spec file, or - for standard input.
+    pub spec: String,
+    /// The smallest learning rate tried.
+    #[arg(long, default_value_t = 1e-4)]
+    pub from: f64,
+    /// The largest learning rate tried.
+    #[arg(long, default_value_t = 1.0)]
+    pub to: f64,
+    /// Rates tried, log-spaced.
+    #[arg(long, default_value_t = 41)]
+    pub count: usize,
+    /// The loss counted as reached (the best rate reaches it in the fewest steps).
+    #[arg(long, default_value_t = 1e-6)]
+    pub tolerance: f64,
+}
+
+/// `descent tune`: every run's learning rate set to the best of one log grid
+/// over the spec's budget; the tuned spec on standard output (ready for
+/// `descent run -`), what changed on standard error.
+pub fn tune_command(args: &TuneArgs) -> Result<(), String> {
+    let text = super::read_text(&args.spec)?;
+    let spec = Spec::from_json(&text).map_err(|e| super::explain(&e))?;
+    let axis = Axis {
+        name: "lr".into(),
+        from: args.from,
+        to: args.to,
+        count: args.count,
+        log: true,
+    };
+    let (tuned, table) = tune(&spec, &axis, args.tolerance).map_err(|e| super::explain(&e))?;
+    for row in &table {
+        let show = |v: Option<f64>| v.map_or("—".to_string(), format_number);
+        eprintln!(
+            "run {} ({}): lr {} → {}, {} steps to {}",
+            row.run + 1,
+            spec.runs[row.run].label,
+            show(row.before),
+            show(row.after),
+            row.steps_to_tolerance
+                .map_or("never".to_string(), |s| s.to_string()),
+            format_number(args.tolerance)
+        );
+    }
+    super::emit(&format!(
+        "{}\n",
+        serde_json::to_string_pretty(&tuned.to_value()).map_err(|e| e.to_string())?
+    ))
 }
 
 /// Reads `NAME:FROM:TO[:COUNT][:log]`.

@@ -61,6 +61,10 @@ enum Command {
     /// Grid or random search over one or two of a run's hyperparameters:
     /// the final loss of each setting and the best one (PNG, SVG, JSON).
     Sweep(instruments::SweepArgs),
+    /// A fair race: every run's learning rate set to the best of one log grid
+    /// over the spec's budget; prints the tuned spec (and, on standard
+    /// error, what changed).
+    Tune(instruments::TuneArgs),
     /// Draws the landscape and every run's path to an SVG or PNG file.
     Plot {
         /// The spec file, or - for standard input.
@@ -121,6 +125,7 @@ fn main() -> ExitCode {
         Command::Docs => emit(&markdown()),
         Command::Basins(args) => instruments::basins(&args),
         Command::Sweep(args) => instruments::sweep_command(&args),
+        Command::Tune(args) => instruments::tune_command(&args),
         Command::Plot {
             spec,
             out,

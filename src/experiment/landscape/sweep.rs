@@ -109,6 +109,87 @@ pub struct Sweep {
     /// The best setting: the fewest steps to the tolerance, then the lowest
     /// final loss; none when every setting diverged or was refused.
     pub best: Option<usize>,
+    /// The problem's Hessian eigenvalues (μ, L) where they are fixed (a
+    /// quadratic), for marking what the theory says on the sweep.
+    pub curvature: Option<(f64, f64)>,
+    /// The swept run's optimizer (its registry name).
+    pub optimizer: &'static str,
+}
+
+/// What the theory says a sweep should find on a quadratic with Hessian
+/// eigenvalues μ ≤ L, as (hyperparameter, value, name) marks: gradient
+/// descent's best rate 2/(L + μ) and its edge 2/L; heavy ball's best
+/// α = 4/(√L + √μ)² and momentum ((√L − √μ)/(√L + √μ))².
+pub fn theory_marks(sweep: &Sweep) -> Vec<(&'static str, f64, &'static str)> {
+    use crate::optim::registry::{GD, SGD};
+    let Some((mu, l)) = sweep.curvature else {
+        return Vec::new();
+    };
+    let (a, b) = (l.sqrt(), mu.sqrt());
+    if sweep.optimizer == GD.name {
+        vec![("lr", 2.0 / (l + mu), "2/(L+μ)"), ("lr", 2.0 / l, "2/L")]
+    } else if sweep.optimizer == SGD.name {
+        vec![
+            ("lr", 4.0 / ((a + b) * (a + b)), "heavy ball's best α"),
+            ("momentum", ((a - b) / (a + b)).powi(2), "its best μ"),
+        ]
+    } else {
+        Vec::new()
+    }
+}
+
+/// What a run's learning rate was tuned to.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Tuned {
+    /// The run (0-based).
+    pub run: usize,
+    /// The rate it had.
+    pub before: Option<f64>,
+    /// The best rate of the grid, if any setting converged without diverging.
+    pub after: Option<f64>,
+    /// The steps that rate took to the tolerance.
+    pub steps_to_tolerance: Option<usize>,
+}
+
+/// A fair race: every run with a learning rate gets the best rate of the same
+/// log grid over the same budget (`axis` names `lr`), by [`sweep`]; the spec
+/// comes back with those rates and the table of what changed.
+pub fn tune(spec: &Spec, axis: &Axis, tolerance: f64) -> Result<(Spec, Vec<Tuned>), SpecError> {
+    let mut tuned = spec.clone();
+    let mut table = Vec::new();
+    for (run, original) in spec.runs.iter().enumerate() {
+        let Some(before) = original.optimizer.lr() else {
+            continue;
+        };
+        let result = sweep(
+            spec,
+            run,
+            std::slice::from_ref(axis),
+            Search::Grid,
+            tolerance,
+        )?;
+        let best = result.best.map(|i| &result.settings[i]);
+        if let Some(best) = best {
+            let mut given = original.given.clone();
+            given.insert(axis.name.clone(), Json::from(best.values[0]));
+            let configured = Configured::new(original.optimizer.entry.name, &given, "run")
+                .map_err(|errors| SpecError { errors })?;
+            tuned.runs[run].optimizer = configured;
+            tuned.runs[run].given = given;
+            tuned.runs[run].label = format!(
+                "{}, tuned lr = {}",
+                original.optimizer.entry.label,
+                crate::render::number::format_number(best.values[0])
+            );
+        }
+        table.push(Tuned {
+            run,
+            before: Some(before),
+            after: best.map(|b| b.values[0]),
+            steps_to_tolerance: best.and_then(|b| b.steps_to_tolerance),
+        });
+    }
+    Ok((tuned, table))
 }
 
 /// Sweeps run `run` of `spec` over `axes` (one or two), each setting a full
@@ -210,6 +291,8 @@ pub fn sweep(
         tolerance,
         settings: tried,
         best,
+        curvature: landscape.curvature_range(),
+        optimizer: base.optimizer.entry.name,
     })
 }
 
