@@ -441,3 +441,41 @@ fn tuning_makes_a_fair_race_and_the_sweep_marks_the_theory() {
     assert!((marks[0].1 - 4.0 / ((a + b) * (a + b))).abs() < 1e-15);
     assert!((marks[1].1 - ((a - b) / (a + b)).powi(2)).abs() < 1e-15);
 }
+
+/// The model overlay's ellipses are level sets dᵀMd = c with one c for both
+/// matrices, so a model equal to the Hessian draws the same ellipse.
+#[test]
+fn curvature_ellipses_are_level_sets_of_one_level() {
+    use descent::problem::Window;
+    use descent::render::guides::curvature_ellipses;
+    let hessian = [4.0, 1.0, 1.0, 2.0];
+    let model = [1.0, 0.0, 0.0, 3.0];
+    let ellipses = curvature_ellipses((1.0, -2.0), Some(hessian), model, &Window::square(3.0));
+    assert_eq!(ellipses.len(), 2);
+    let level = |m: [f64; 4], p: (f64, f64)| {
+        let (u, v) = (p.0 - 1.0, p.1 + 2.0);
+        m[0] * u * u + (m[1] + m[2]) * u * v + m[3] * v * v
+    };
+    let c = level(hessian, ellipses[0].0[0]);
+    for ((points, is_model), m) in ellipses.iter().zip([hessian, model]) {
+        assert_eq!(*is_model, m == model);
+        for &p in points {
+            assert!((level(m, p) - c).abs() <= 1e-9 * c, "{p:?}");
+        }
+    }
+    let same = curvature_ellipses((0.0, 0.0), Some(hessian), hessian, &Window::square(3.0));
+    for (a, b) in same[0].0.iter().zip(&same[1].0) {
+        assert!((a.0 - b.0).abs() < 1e-12 && (a.1 - b.1).abs() < 1e-12);
+    }
+    // An indefinite Hessian (a saddle) has no ellipse; the model still does.
+    assert_eq!(
+        curvature_ellipses(
+            (0.0, 0.0),
+            Some([1.0, 0.0, 0.0, -1.0]),
+            model,
+            &Window::square(3.0)
+        )
+        .len(),
+        1
+    );
+}

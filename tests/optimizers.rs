@@ -405,3 +405,49 @@ fn quasi_newton_methods_end_converged_where_their_steps_underflow() {
         assert!(history.points.iter().flatten().all(|v| v.is_finite()));
     }
 }
+
+/// The Hessian model BFGS and L-BFGS record after each step (2D) satisfies
+/// the secant equation of that step, B s = y: the curvature it has learnt
+/// is the curvature it last measured.
+#[test]
+fn quasi_newton_models_satisfy_the_secant_equation() {
+    use descent::experiment::landscape::run::{build_problem, run_spec};
+    use descent::experiment::landscape::spec::Spec;
+    let spec = Spec::from_json(
+        r#"{"problem": {"name": "rosenbrock"}, "start": [-1.2, 1], "steps": 25,
+            "runs": [{"optimizer": "bfgs"}, {"optimizer": "lbfgs"}]}"#,
+    )
+    .unwrap();
+    let outcome = run_spec(&spec).unwrap();
+    let problem = build_problem(&spec).unwrap();
+    for run in &outcome.runs {
+        let h = &run.history;
+        assert!(
+            h.models.len() >= 10,
+            "{}: {} models",
+            run.optimizer,
+            h.models.len()
+        );
+        let mut checked = 0;
+        for &(step, b) in &h.models {
+            let (before, after) = (&h.points[step - 1], &h.points[step]);
+            let s = [after[0] - before[0], after[1] - before[1]];
+            if s[0].hypot(s[1]) < 1e-6 {
+                continue;
+            }
+            let (mut g0, mut g1) = ([0.0; 2], [0.0; 2]);
+            problem.gradient(before, &mut g0);
+            problem.gradient(after, &mut g1);
+            let y = [g1[0] - g0[0], g1[1] - g0[1]];
+            let bs = [b[0] * s[0] + b[1] * s[1], b[2] * s[0] + b[3] * s[1]];
+            let error = (bs[0] - y[0]).hypot(bs[1] - y[1]);
+            assert!(
+                error <= 1e-6 * y[0].hypot(y[1]),
+                "{} step {step}: Bs = {bs:?}, y = {y:?}",
+                run.optimizer
+            );
+            checked += 1;
+        }
+        assert!(checked >= 10, "{}: {checked} steps checked", run.optimizer);
+    }
+}

@@ -99,8 +99,7 @@ impl Optimizer for LevenbergMarquardt {
             radius: None,
             damping: Some(self.lambda),
             note: (!accepted).then(|| "step refused: f did not decrease; λ raised".to_string()),
-            momentum: None,
-            cg_iterations: None,
+            ..StepInfo::default()
         }
     }
 }

@@ -63,6 +63,9 @@ pub struct StepInfo {
     pub note: Option<String>,
     /// How a momentum method's step splits into its gradient and velocity parts.
     pub momentum: Option<MomentumSplit>,
+    /// A quasi-Newton method's model of the Hessian after the step, row by
+    /// row, in two dimensions (the landscapes draw it beside the true one).
+    pub curvature_model: Option<[f64; 4]>,
 }
 
 /// One step of a momentum method as the sum of two displacements: the part

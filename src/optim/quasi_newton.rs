@@ -112,8 +112,19 @@ impl Optimizer for Bfgs {
             self.inverse_hessian = Some(&left * h * left.transpose() + &s * s.transpose() * rho);
         }
         self.cache = Some(next);
-        StepInfo::with_lr(alpha)
+        let inverse = self.inverse_hessian.as_ref().filter(|h| h.nrows() == 2);
+        StepInfo {
+            curvature_model: inverse
+                .and_then(|h| model_of_inverse([h[(0, 0)], h[(0, 1)], h[(1, 0)], h[(1, 1)]])),
+            ..StepInfo::with_lr(alpha)
+        }
     }
+}
+
+/// B = H⁻¹ of a 2 × 2 inverse-Hessian model (row by row), if it is invertible.
+fn model_of_inverse(h: [f64; 4]) -> Option<[f64; 4]> {
+    let det = h[0] * h[3] - h[1] * h[2];
+    (det.is_normal()).then(|| [h[3] / det, -h[1] / det, -h[2] / det, h[0] / det])
 }
 
 /// Whether a pair (s, y) with yᵀs = `ys` may update a quasi-Newton model:
@@ -189,6 +200,15 @@ impl Optimizer for Lbfgs {
             self.pairs.push_back((s, y, 1.0 / ys));
         }
         self.cache = Some(next);
-        StepInfo::with_lr(alpha)
+        // In two dimensions the model is small enough to write out: H's
+        // columns are −direction(eⱼ) (the two-loop recursion applied to eⱼ).
+        let model = (x.len() == 2 && !self.pairs.is_empty()).then(|| {
+            let (c0, c1) = (self.direction(&[1.0, 0.0]), self.direction(&[0.0, 1.0]));
+            model_of_inverse([-c0[0], -c1[0], -c0[1], -c1[1]])
+        });
+        StepInfo {
+            curvature_model: model.flatten(),
+            ..StepInfo::with_lr(alpha)
+        }
     }
 }

@@ -80,8 +80,7 @@ impl Optimizer for TrustRegion {
             radius: Some(self.radius),
             damping: None,
             note: (!accepted).then(|| format!("step rejected (ρ = {rho:.3}); radius shrunk")),
-            momentum: None,
-            cg_iterations: None,
+            ..StepInfo::default()
         }
     }
 }

@@ -29,6 +29,62 @@ pub struct Guides {
     /// The points the last step tried, from where it started, each with
     /// whether the step moved there (accepted) or went on (rejected).
     pub trials: Option<StepTrials>,
+    /// Level ellipses dᵀMd = c around the current point: the true Hessian's
+    /// (where positive definite) and a quasi-Newton model's, with whether it
+    /// is the model.
+    pub ellipses: Vec<(Vec<(f64, f64)>, bool)>,
+}
+
+/// The level ellipses {x + d : dᵀMd = c} of the true Hessian `hessian` (where
+/// positive definite) and of `model` at `x`, with one c for both, chosen so
+/// the larger ellipse's longest half-axis is a sixth of the view's width:
+/// where the model has learnt the curvature, the two coincide.
+pub fn curvature_ellipses(
+    x: (f64, f64),
+    hessian: Option<[f64; 4]>,
+    model: [f64; 4],
+    view: &Window,
+) -> Vec<(Vec<(f64, f64)>, bool)> {
+    // Eigenvalues (ascending) and the first eigenvector of a symmetric 2 × 2.
+    let eigen = |m: [f64; 4]| {
+        let (a, b, d) = (m[0], 0.5 * (m[1] + m[2]), m[3]);
+        let mean = 0.5 * (a + d);
+        let radius = (0.25 * (a - d) * (a - d) + b * b).sqrt();
+        let angle = 0.5 * (2.0 * b).atan2(a - d);
+        (mean - radius, mean + radius, angle)
+    };
+    let matrices: Vec<([f64; 4], bool)> = hessian
+        .map(|h| (h, false))
+        .into_iter()
+        .chain(std::iter::once((model, true)))
+        .filter(|(m, _)| eigen(*m).0 > 0.0)
+        .collect();
+    let smallest = matrices
+        .iter()
+        .map(|(m, _)| eigen(*m).0)
+        .fold(f64::INFINITY, f64::min);
+    if !smallest.is_finite() {
+        return Vec::new();
+    }
+    let reach = (view.x_max - view.x_min) / 6.0;
+    let c = reach * reach * smallest;
+    matrices
+        .into_iter()
+        .map(|(m, is_model)| {
+            let (low, high, angle) = eigen(m);
+            // Half-axes √(c/λ): along the larger eigenvalue's direction (angle) and across it.
+            let (along, across) = ((c / high).sqrt(), (c / low).sqrt());
+            let (cos, sin) = (angle.cos(), angle.sin());
+            let points = (0..=72)
+                .map(|k| {
+                    let t = std::f64::consts::TAU * k as f64 / 72.0;
+                    let (u, v) = (along * t.cos(), across * t.sin());
+                    (x.0 + u * cos - v * sin, x.1 + u * sin + v * cos)
+                })
+                .collect();
+            (points, is_model)
+        })
+        .collect()
 }
 
 /// A step's start and the points it tried, each with whether it was accepted.
@@ -175,6 +231,17 @@ pub fn draw_guides<DB: DrawingBackend>(
         area.draw(&PathElement::new(
             vec![velocity.0, velocity.1],
             RGBColor(255, 0, 255).stroke_width(wide),
+        ))?;
+    }
+    for (points, is_model) in &guides.ellipses {
+        let color = if *is_model {
+            RGBColor(0, 229, 255)
+        } else {
+            WHITE
+        };
+        area.draw(&PathElement::new(
+            points.clone(),
+            color.stroke_width((2.0 * s) as u32),
         ))?;
     }
     if let Some((from, points)) = &guides.trials {

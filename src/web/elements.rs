@@ -49,7 +49,7 @@ pub struct Elements {
 }
 
 /// The overlay checkboxes, by the overlay they switch.
-pub const OVERLAY_BOXES: [(&str, Overlay); 7] = [
+pub const OVERLAY_BOXES: [(&str, Overlay); 8] = [
     ("overlay-field", Overlay::Field),
     ("overlay-newton", Overlay::Newton),
     ("overlay-eigen", Overlay::Eigen),
@@ -57,6 +57,7 @@ pub const OVERLAY_BOXES: [(&str, Overlay); 7] = [
     ("overlay-ahead", Overlay::Ahead),
     ("overlay-basins", Overlay::Basins),
     ("overlay-trials", Overlay::Trials),
+    ("overlay-model", Overlay::Model),
 ];
 
 /// Finds every fixed element of the page, or names the one missing.

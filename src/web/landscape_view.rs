@@ -19,7 +19,8 @@ use crate::render::chart::{draw_color_bar, draw_overlay, run_paths, PathView, Th
 use crate::render::color::ColorScale;
 use crate::render::curves::{draw_curves, rate_bounds, run_curves, Quantity};
 use crate::render::guides::{
-    draw_guides, gradient_field, local_model, momentum_split, step_trials, Guides, Segment,
+    curvature_ellipses, draw_guides, gradient_field, local_model, momentum_split, step_trials,
+    Guides, Segment,
 };
 use crate::render::landscape;
 use crate::render::view::{fit_points, Layout, Margins, PixelRect};
@@ -123,6 +124,26 @@ impl App {
         }
         if view.has(Overlay::Momentum) {
             guides.momentum = group.iter().find_map(|&i| self.momentum_split(outcome, i));
+        }
+        if view.has(Overlay::Model) {
+            guides.ellipses = run
+                .and_then(|i| outcome.runs.get(i))
+                .and_then(|r| {
+                    let h = &r.history;
+                    let step = self.state.landscape.step.min(h.steps());
+                    let model = h.models.iter().rev().find(|(k, _)| *k <= step)?.1;
+                    let x = h.points.get(step)?;
+                    let hessian = landscape
+                        .hessian(x)
+                        .map(|m| [m[(0, 0)], m[(0, 1)], m[(1, 0)], m[(1, 1)]]);
+                    Some(curvature_ellipses(
+                        (x[0], x[1]),
+                        hessian,
+                        model,
+                        &layout.view,
+                    ))
+                })
+                .unwrap_or_default();
         }
         if view.has(Overlay::Trials) {
             guides.trials = run.and_then(|i| outcome.runs.get(i)).and_then(|r| {

@@ -62,3 +62,25 @@ test('line-search trials: on Rosenbrock, Armijo backtracking shows its rejected 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('model: BFGS draws its Hessian model beside the true Hessian on Rosenbrock', async () => {
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url, { width: 1280, height: 720 });
+  await waitForPaint(page);
+  await page.selectOption('#problem', 'rosenbrock');
+  await page.selectOption('#run0-optimizer', 'bfgs');
+  await waitForPaint(page);
+  for (let i = 0; i < 6; i += 1) await page.click('#step');
+  await page.waitForFunction(() => Number(document.querySelector('#step-counter').textContent) === 6);
+  const before = await canvasPixels(page, '#landscape');
+  await page.check('#overlay-model');
+  await page.waitForFunction((sum) => {
+    const c = document.querySelector('#landscape');
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = 0;
+    for (let i = 0; i < data.length; i += 4) s = (s * 31 + ((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])) % 2147483647;
+    return s !== sum;
+  }, before.checksum);
+  await page.screenshot({ path: `${OUTPUT_DIR}model-bfgs-rosenbrock-1280.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

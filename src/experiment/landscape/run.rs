@@ -88,6 +88,10 @@ pub struct History {
     /// for the steps that tried any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trials: Vec<Trials>,
+    /// A quasi-Newton method's Hessian model after each step that has one:
+    /// (step, B row by row).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<(usize, [f64; 4])>,
 }
 
 /// The points one step tried before it moved (or did not).
@@ -197,6 +201,7 @@ impl History {
             diverged_at: None,
             averaged: None,
             trials: Vec::new(),
+            models: Vec::new(),
         }
     }
 }
@@ -272,6 +277,9 @@ impl Progress {
             }
             if let Some(split) = info.momentum {
                 history.momentum.push(split);
+            }
+            if let Some(model) = info.curvature_model {
+                history.models.push((step, model));
             }
             taken += 1;
             self.next += 1;

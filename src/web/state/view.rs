@@ -33,11 +33,13 @@ pub enum Overlay {
     Basins,
     /// The points the current step tried (line searches, trust regions).
     Trials,
+    /// A quasi-Newton method's Hessian model beside the true Hessian.
+    Model,
 }
 
 impl Overlay {
     /// Every overlay with its key in the address.
-    pub const ALL: [(&'static str, Overlay); 7] = [
+    pub const ALL: [(&'static str, Overlay); 8] = [
         ("field", Overlay::Field),
         ("newton", Overlay::Newton),
         ("eigen", Overlay::Eigen),
@@ -45,6 +47,7 @@ impl Overlay {
         ("ahead", Overlay::Ahead),
         ("basins", Overlay::Basins),
         ("trials", Overlay::Trials),
+        ("model", Overlay::Model),
     ];
 }
 
