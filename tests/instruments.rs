@@ -206,10 +206,18 @@ fn the_cli_draws_basins_and_sweeps_for_slides() {
             .output()
             .unwrap()
     };
+    let succeeds = |args: &[&str]| {
+        let done = descent(args);
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    };
     let spec = spec.to_str().unwrap();
     for ext in ["png", "svg", "json"] {
         let out = dir.join(format!("basins.{ext}"));
-        let done = descent(&[
+        succeeds(&[
             "basins",
             spec,
             "--size",
@@ -217,11 +225,6 @@ fn the_cli_draws_basins_and_sweeps_for_slides() {
             "--out",
             out.to_str().unwrap(),
         ]);
-        assert!(
-            done.status.success(),
-            "{}",
-            String::from_utf8_lossy(&done.stderr)
-        );
         let bytes = std::fs::read(&out).unwrap();
         match ext {
             "png" => assert_eq!(&bytes[1..4], b"PNG"),
@@ -232,7 +235,7 @@ fn the_cli_draws_basins_and_sweeps_for_slides() {
             }
         }
         let out = dir.join(format!("sweep.{ext}"));
-        let done = descent(&[
+        succeeds(&[
             "sweep",
             spec,
             "--param",
@@ -240,17 +243,12 @@ fn the_cli_draws_basins_and_sweeps_for_slides() {
             "--out",
             out.to_str().unwrap(),
         ]);
-        assert!(
-            done.status.success(),
-            "{}",
-            String::from_utf8_lossy(&done.stderr)
-        );
         assert!(std::fs::metadata(&out).unwrap().len() > 500);
     }
     let two = dir.join("sweep2.png");
     let spec_sgd = dir.join("sgd.json");
     std::fs::write(&spec_sgd, r#"{"problem": {"name": "quadratic"}, "steps": 100, "runs": [{"optimizer": "sgd", "lr": 0.01}]}"#).unwrap();
-    let done = descent(&[
+    succeeds(&[
         "sweep",
         spec_sgd.to_str().unwrap(),
         "--param",
@@ -260,11 +258,6 @@ fn the_cli_draws_basins_and_sweeps_for_slides() {
         "--out",
         two.to_str().unwrap(),
     ]);
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
     for (args, expected) in [
         (
             vec!["sweep", spec, "--param", "lr:fast", "--out", "x.png"],

@@ -133,6 +133,21 @@ fn preconditioned_step(name: &str, params: &str) -> (Vec<f64>, Vec<f64>, Precond
     (theta, next, factor)
 }
 
+/// RᵀMR as a dense matrix, column by column (symmetrised against rounding).
+fn congruence(m: &nalgebra::DMatrix<f64>, factor: &PreconditionerFactor) -> nalgebra::DMatrix<f64> {
+    let p = m.nrows();
+    let mut out = nalgebra::DMatrix::zeros(p, p);
+    let mut unit = vec![0.0; p];
+    for j in 0..p {
+        unit[j] = 1.0;
+        let mr = m * nalgebra::DVector::from_vec(factor.times(&unit));
+        out.column_mut(j)
+            .copy_from_slice(&factor.transpose_times(mr.as_slice()));
+        unit[j] = 0.0;
+    }
+    (&out + out.transpose()) * 0.5
+}
+
 const PRECONDITIONED: [(&str, &str); 3] = [
     ("kfac", r#"{"damping": 0.01, "decay": 0.9}"#),
     ("shampoo", r#"{"epsilon": 1e-4}"#),
@@ -173,16 +188,7 @@ fn the_preconditioned_spectrum_agrees_with_the_dense_one() {
         let (theta, _, factor) = preconditioned_step(name, params);
         let spectra = top_of_spectra(&classifier, &theta, 3, 1, Some(&factor), &mut ws);
         let h = dense_hessian(&classifier, &theta, &mut ws);
-        let mut rhr = nalgebra::DMatrix::zeros(261, 261);
-        let mut unit = vec![0.0; 261];
-        for j in 0..261 {
-            unit[j] = 1.0;
-            let hr = &h * nalgebra::DVector::from_vec(factor.times(&unit));
-            rhr.column_mut(j)
-                .copy_from_slice(&factor.transpose_times(hr.as_slice()));
-            unit[j] = 0.0;
-        }
-        let dense = dense_top((&rhr + rhr.transpose()) * 0.5, 3);
+        let dense = dense_top(congruence(&h, &factor), 3);
         println!(
             "{name}: λ(PH) dense {dense:?}, Lanczos {:?}; λ(PG) {:?}; λ(H) {:?}, λ(G) {:?}",
             spectra.preconditioned_hessian,
@@ -208,15 +214,7 @@ fn the_preconditioned_spectrum_agrees_with_the_dense_one() {
             )
             .ggn;
             let g1 = dense_top(g.clone(), 1)[0];
-            let mut rgr = nalgebra::DMatrix::zeros(261, 261);
-            for j in 0..261 {
-                unit[j] = 1.0;
-                let gr = &g * nalgebra::DVector::from_vec(factor.times(&unit));
-                rgr.column_mut(j)
-                    .copy_from_slice(&factor.transpose_times(gr.as_slice()));
-                unit[j] = 0.0;
-            }
-            let top = dense_top((&rgr + rgr.transpose()) * 0.5, 1)[0];
+            let top = dense_top(congruence(&g, &factor), 1)[0];
             let exact = g1 / (g1 + 1e-3);
             assert!(relative(top, exact) <= 1e-8, "{top} vs {exact}");
             let lanczos = spectra.preconditioned_gauss_newton[0];

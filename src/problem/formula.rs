@@ -13,6 +13,7 @@ use std::fmt;
 
 use nalgebra::DMatrix;
 
+use super::jet::Jet;
 use super::{Landscape, Objective, Window};
 
 /// The longest formula accepted, in characters.
@@ -292,114 +293,7 @@ impl Parser {
     }
 }
 
-/// A number with its gradient and Hessian in (x, y): second-order forward
-/// automatic differentiation.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Jet {
-    v: f64,
-    g: [f64; 2],
-    h: [[f64; 2]; 2],
-}
-
 impl Jet {
-    fn constant(v: f64) -> Self {
-        Self {
-            v,
-            g: [0.0; 2],
-            h: [[0.0; 2]; 2],
-        }
-    }
-
-    fn variable(v: f64, k: usize) -> Self {
-        let mut g = [0.0; 2];
-        g[k] = 1.0;
-        Self {
-            v,
-            g,
-            h: [[0.0; 2]; 2],
-        }
-    }
-
-    fn is_constant(&self) -> bool {
-        self.g == [0.0; 2] && self.h == [[0.0; 2]; 2]
-    }
-
-    /// f(self) from f, f′ and f″ at self.v (the chain rule to second order).
-    fn chain(self, f: f64, d1: f64, d2: f64) -> Self {
-        let mut out = Self::constant(f);
-        for i in 0..2 {
-            out.g[i] = d1 * self.g[i];
-            for j in 0..2 {
-                out.h[i][j] = d1 * self.h[i][j] + d2 * self.g[i] * self.g[j];
-            }
-        }
-        out
-    }
-
-    fn add(self, o: Self) -> Self {
-        self.zip(o, |a, b| a + b)
-    }
-
-    fn sub(self, o: Self) -> Self {
-        self.zip(o, |a, b| a - b)
-    }
-
-    fn zip(self, o: Self, f: impl Fn(f64, f64) -> f64) -> Self {
-        let mut out = Self::constant(f(self.v, o.v));
-        for i in 0..2 {
-            out.g[i] = f(self.g[i], o.g[i]);
-            for j in 0..2 {
-                out.h[i][j] = f(self.h[i][j], o.h[i][j]);
-            }
-        }
-        out
-    }
-
-    fn mul(self, o: Self) -> Self {
-        let mut out = Self::constant(self.v * o.v);
-        for i in 0..2 {
-            out.g[i] = self.g[i] * o.v + self.v * o.g[i];
-            for j in 0..2 {
-                out.h[i][j] = self.h[i][j] * o.v
-                    + self.v * o.h[i][j]
-                    + self.g[i] * o.g[j]
-                    + self.g[j] * o.g[i];
-            }
-        }
-        out
-    }
-
-    fn recip(self) -> Self {
-        let r = 1.0 / self.v;
-        self.chain(r, -r * r, 2.0 * r * r * r)
-    }
-
-    fn pow(self, e: Self) -> Self {
-        if e.is_constant() {
-            let c = e.v;
-            if c == c.trunc() && c.abs() <= 64.0 {
-                let n = c as i32;
-                let d1 = if n == 0 { 0.0 } else { c * self.v.powi(n - 1) };
-                let d2 = if n == 0 || n == 1 {
-                    0.0
-                } else {
-                    c * (c - 1.0) * self.v.powi(n - 2)
-                };
-                return self.chain(self.v.powi(n), d1, d2);
-            }
-            return self.chain(
-                libm::pow(self.v, c),
-                c * libm::pow(self.v, c - 1.0),
-                c * (c - 1.0) * libm::pow(self.v, c - 2.0),
-            );
-        }
-        // a^b = exp(b ln a).
-        let ln = self.chain(libm::log(self.v), 1.0 / self.v, -1.0 / (self.v * self.v));
-        let product = e.mul(ln);
-        let ex = libm::exp(product.v);
-        product.chain(ex, ex, ex)
-    }
-
     fn call(self, f: Function) -> Self {
         let v = self.v;
         match f {

@@ -9,6 +9,7 @@
 
 mod classic;
 pub mod formula;
+mod jet;
 mod peaks;
 mod quadratic;
 mod rastrigin;

@@ -2,7 +2,7 @@
 // projector, with a screenshot.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveBundle, waitForPaint, openPage, canvasPixels, OUTPUT_DIR } from './browser.mjs';
+import { serveBundle, waitForPaint, openPage, canvasPixels, waitForCanvasChange, OUTPUT_DIR } from './browser.mjs';
 
 const bundle = serveBundle();
 
@@ -26,13 +26,7 @@ test('basins: on Himmelblau the overlay colours every start by the minimum it re
   await page.screenshot({ path: `${OUTPUT_DIR}basins-himmelblau-1280.png` });
   // Off again: the overlay goes.
   await page.uncheck('#overlay-basins');
-  await page.waitForFunction((sum) => {
-    const c = document.querySelector('#landscape');
-    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let s = 0;
-    for (let i = 0; i < data.length; i += 4) s = (s * 31 + ((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])) % 2147483647;
-    return s !== sum;
-  }, after.checksum);
+  await waitForCanvasChange(page, '#landscape', after.checksum);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -50,13 +44,7 @@ test('line-search trials: on Rosenbrock, Armijo backtracking shows its rejected 
   await page.waitForFunction(() => Number(document.querySelector('#step-counter').textContent) === 3);
   const before = await canvasPixels(page, '#landscape');
   await page.check('#overlay-trials');
-  await page.waitForFunction((sum) => {
-    const c = document.querySelector('#landscape');
-    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let s = 0;
-    for (let i = 0; i < data.length; i += 4) s = (s * 31 + ((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])) % 2147483647;
-    return s !== sum;
-  }, before.checksum);
+  await waitForCanvasChange(page, '#landscape', before.checksum);
   assert.match(await page.evaluate(() => location.hash + location.search), /trials/);
   await page.screenshot({ path: `${OUTPUT_DIR}trials-rosenbrock-1280.png` });
   assert.deepEqual(errors, []);
@@ -73,13 +61,7 @@ test('model: BFGS draws its Hessian model beside the true Hessian on Rosenbrock'
   await page.waitForFunction(() => Number(document.querySelector('#step-counter').textContent) === 6);
   const before = await canvasPixels(page, '#landscape');
   await page.check('#overlay-model');
-  await page.waitForFunction((sum) => {
-    const c = document.querySelector('#landscape');
-    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let s = 0;
-    for (let i = 0; i < data.length; i += 4) s = (s * 31 + ((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])) % 2147483647;
-    return s !== sum;
-  }, before.checksum);
+  await waitForCanvasChange(page, '#landscape', before.checksum);
   await page.screenshot({ path: `${OUTPUT_DIR}model-bfgs-rosenbrock-1280.png` });
   assert.deepEqual(errors, []);
   await page.close();

@@ -6,13 +6,11 @@
 
 use serde::Serialize;
 
-use super::computation::plan;
-use super::run::{build_problem, trace, Status};
+use super::computation::{run_of, trace_again};
+use super::run::{build_problem, Status};
 use super::spec::Spec;
 use crate::error::{FieldError, SpecError};
-use crate::optim::Oracle;
 use crate::problem::{Landscape, Window};
-use crate::random;
 
 /// The most cells per side of a basin map.
 pub const MAX_BASIN_SIZE: usize = 400;
@@ -107,16 +105,7 @@ impl BasinJob {
         let refuse = |field: &str, message: String| SpecError {
             errors: vec![FieldError::new(field, message)],
         };
-        if run >= spec.runs.len() {
-            return Err(refuse(
-                "run",
-                format!(
-                    "run {} does not exist: the spec has {}",
-                    run + 1,
-                    spec.runs.len()
-                ),
-            ));
-        }
+        run_of(spec, run)?;
         if !(2..=MAX_BASIN_SIZE).contains(&size) {
             return Err(refuse(
                 "size",
@@ -155,17 +144,13 @@ impl BasinJob {
                 self.map.arrival.push(self.spec.steps);
                 continue;
             };
-            let mut oracle = Oracle::new(
+            let history = trace_again(
                 self.landscape.as_ref(),
-                self.spec.noise,
-                self.spec.batch_size,
-                random::stream(self.spec.seed, self.run as u64),
-            );
-            let history = trace(
-                self.landscape.as_ref(),
-                &mut oracle,
+                &self.spec,
+                self.run,
+                run,
                 optimizer.as_mut(),
-                &plan(&self.spec, run, &start),
+                &start,
             );
             let (fate, arrival) = fate_of(&history, &self.map.minima, reach);
             self.map.fates.push(fate);

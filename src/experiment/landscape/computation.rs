@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 
 use crate::error::SpecError;
 use crate::experiment::landscape::run::{
-    build_problem, History, Outcome, Plan, Progress, RunResult,
+    build_problem, trace, History, Outcome, Plan, Progress, RunResult,
 };
 use crate::experiment::landscape::spec::{RunSpec, Spec};
 use crate::optim::schedule::Schedule;
@@ -164,8 +164,42 @@ impl Computation {
     }
 }
 
+/// Run `index` of `spec` again as `run` says (its hyperparameters may
+/// differ) from `start` on `landscape`, to the end: the spec's steps and noise
+/// and the run's own random stream, so that unchanged it is the run itself.
+pub(crate) fn trace_again(
+    landscape: &dyn crate::problem::Landscape,
+    spec: &Spec,
+    index: usize,
+    run: &RunSpec,
+    optimizer: &mut dyn Optimizer,
+    start: &[f64; 2],
+) -> History {
+    let mut oracle = Oracle::new(
+        landscape,
+        spec.noise,
+        spec.batch_size,
+        random::stream(spec.seed, index as u64),
+    );
+    trace(landscape, &mut oracle, optimizer, &plan(spec, run, start))
+}
+
+/// Run `index` of `spec`, or an error on `field` naming how many it has.
+pub(crate) fn run_of(spec: &Spec, index: usize) -> Result<&RunSpec, SpecError> {
+    spec.runs.get(index).ok_or_else(|| SpecError {
+        errors: vec![crate::error::FieldError::new(
+            "run",
+            format!(
+                "run {} does not exist: the spec has {}",
+                index + 1,
+                spec.runs.len()
+            ),
+        )],
+    })
+}
+
 /// How `run` of `spec` is driven from `start`.
-pub(crate) fn plan<'a>(spec: &Spec, run: &RunSpec, start: &'a [f64; 2]) -> Plan<'a> {
+fn plan<'a>(spec: &Spec, run: &RunSpec, start: &'a [f64; 2]) -> Plan<'a> {
     Plan {
         start,
         steps: spec.steps,

@@ -7,12 +7,11 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::computation::plan;
-use super::run::{build_problem, trace, Status};
+use super::computation::{run_of, trace_again};
+use super::run::{build_problem, Status};
 use super::spec::Spec;
 use crate::error::{FieldError, SpecError};
 use crate::optim::registry::Configured;
-use crate::optim::Oracle;
 use crate::problem::Landscape;
 use crate::random;
 
@@ -204,16 +203,7 @@ pub fn sweep(
     let refuse = |field: &str, message: String| SpecError {
         errors: vec![FieldError::new(field, message)],
     };
-    let Some(base) = spec.runs.get(run) else {
-        return Err(refuse(
-            "run",
-            format!(
-                "run {} does not exist: the spec has {}",
-                run + 1,
-                spec.runs.len()
-            ),
-        ));
-    };
+    let base = run_of(spec, run)?;
     if axes.is_empty() || axes.len() > 2 {
         return Err(refuse(
             "axes",
@@ -373,18 +363,7 @@ fn try_setting(
     };
     one.optimizer = configured;
     let start = spec.start.unwrap_or_else(|| landscape.default_start());
-    let mut oracle = Oracle::new(
-        landscape,
-        spec.noise,
-        spec.batch_size,
-        random::stream(spec.seed, run as u64),
-    );
-    let history = trace(
-        landscape,
-        &mut oracle,
-        optimizer.as_mut(),
-        &plan(spec, &one, &start),
-    );
+    let history = trace_again(landscape, spec, run, &one, optimizer.as_mut(), &start);
     Setting {
         final_loss: history.loss.last().copied().unwrap_or(f64::NAN),
         steps_to_tolerance: history.loss.iter().position(|&l| l <= tolerance),
