@@ -6,6 +6,7 @@
 //! choices. The page builds its controls from these declarations, the CLI
 //! lists them, and every input is checked against them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
@@ -36,10 +37,12 @@ pub enum ParamKind {
     Flag,
     /// One of a few named options.
     Choice(&'static [&'static str]),
+    /// A formula in `x` and `y` (see [`crate::problem::formula`]), checked by parsing it.
+    Formula,
 }
 
 /// A parameter's value.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     /// A real or whole number.
     Number(f64),
@@ -47,21 +50,35 @@ pub enum Value {
     Flag(bool),
     /// A named option.
     Choice(&'static str),
+    /// Text, such as a formula.
+    Text(Cow<'static, str>),
 }
 
 impl Value {
     /// The value as JSON, as it is written in specs.
-    pub fn to_json(self) -> Json {
+    pub fn to_json(&self) -> Json {
         match self {
-            Value::Number(v) => serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number),
-            Value::Flag(b) => Json::Bool(b),
+            Value::Number(v) => serde_json::Number::from_f64(*v).map_or(Json::Null, Json::Number),
+            Value::Flag(b) => Json::Bool(*b),
             Value::Choice(s) => Json::String(s.to_string()),
+            Value::Text(s) => Json::String(s.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Number(v) => write!(f, "{v}"),
+            Value::Flag(b) => write!(f, "{b}"),
+            Value::Choice(s) => f.write_str(s),
+            Value::Text(s) => f.write_str(s),
         }
     }
 }
 
 /// The declaration of one parameter.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ParamSpec {
     /// The key used in specs and URLs, for example `kappa` or `lr`.
     pub name: &'static str,
@@ -172,13 +189,29 @@ impl ParamSpec {
         }
     }
 
+    /// A formula in `x` and `y`, `default` when not given.
+    pub const fn formula(
+        name: &'static str,
+        symbol: &'static str,
+        default: &'static str,
+        doc: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            symbol,
+            default: Value::Text(Cow::Borrowed(default)),
+            kind: ParamKind::Formula,
+            doc,
+        }
+    }
+
     /// The accepted range of a number, and whether it must be whole; `None`
-    /// for switches and choices.
+    /// for switches, choices and formulas.
     pub fn range(&self) -> Option<(f64, f64, bool)> {
         match self.kind {
             ParamKind::Real { min, max, .. } => Some((min, max, false)),
             ParamKind::Integer { min, max } => Some((f64::from(min), f64::from(max), true)),
-            ParamKind::Flag | ParamKind::Choice(_) => None,
+            ParamKind::Flag | ParamKind::Choice(_) | ParamKind::Formula => None,
         }
     }
 
@@ -227,6 +260,15 @@ impl ParamSpec {
                     )),
                 }
             }
+            ParamKind::Formula => {
+                let Some(text) = given.as_str() else {
+                    return err(format!("must be a formula in x and y, got {given}"));
+                };
+                match crate::problem::formula::check(text) {
+                    Ok(()) => Ok(Value::Text(Cow::Owned(text.to_string()))),
+                    Err(e) => err(format!("{e}")),
+                }
+            }
         }
     }
 
@@ -243,6 +285,10 @@ impl ParamSpec {
             ParamKind::Integer { min, max } => format!("whole number in [{min}, {max}]"),
             ParamKind::Flag => "true or false".to_string(),
             ParamKind::Choice(options) => format!("one of {}", options.join(", ")),
+            ParamKind::Formula => format!(
+                "a formula in x and y, at most {} characters",
+                crate::problem::formula::MAX_FORMULA_LENGTH
+            ),
         }
     }
 }
@@ -260,7 +306,7 @@ impl ParamValues {
     /// entry, which reads every name it declares).
     fn declared(&self, name: &str, kind: &str) -> Value {
         match self.values.get(name) {
-            Some(v) => *v,
+            Some(v) => v.clone(),
             None => panic!(
                 "parameter '{name}' ({kind}) is not declared; declared: {}",
                 self.values.keys().copied().collect::<Vec<_>>().join(", ")
@@ -302,6 +348,14 @@ impl ParamValues {
         }
     }
 
+    /// The text declared as `name` (a formula).
+    pub fn text(&self, name: &str) -> String {
+        match self.declared(name, "text") {
+            Value::Text(s) => s.into_owned(),
+            other => panic!("parameter '{name}' is {other:?}, not text"),
+        }
+    }
+
     /// Whether `name` is declared.
     pub fn declares(&self, name: &str) -> bool {
         self.values.contains_key(name)
@@ -309,7 +363,7 @@ impl ParamValues {
 
     /// Every value, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, Value)> + '_ {
-        self.values.iter().map(|(k, v)| (*k, *v))
+        self.values.iter().map(|(k, v)| (*k, v.clone()))
     }
 }
 
@@ -340,7 +394,7 @@ pub fn resolve(
     for spec in specs {
         let checked = match given.get(spec.name) {
             Some(json) => spec.check(&format!("{scope}.{}", spec.name), json),
-            None => Ok(spec.default),
+            None => Ok(spec.default.clone()),
         };
         match checked {
             Ok(v) => {

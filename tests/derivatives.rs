@@ -25,7 +25,10 @@ fn param_value(spec: &ParamSpec, u: f64) -> Option<Json> {
     }
 }
 
-fn problem_at(index: usize, us: &[f64]) -> (Box<dyn Landscape>, String) {
+/// The problem at `index` with parameters drawn from `us`; `None` where the
+/// draw is refused as a whole (a typed formula's window with its edges out of
+/// order), each parameter being in range.
+fn problem_at(index: usize, us: &[f64]) -> Option<(Box<dyn Landscape>, String)> {
     let entry = &PROBLEMS[index % PROBLEMS.len()];
     let params: BTreeMap<String, Json> = entry
         .params
@@ -34,10 +37,16 @@ fn problem_at(index: usize, us: &[f64]) -> (Box<dyn Landscape>, String) {
         .filter_map(|(spec, &u)| param_value(spec, u).map(|v| (spec.name.to_string(), v)))
         .collect();
     let label = format!("{} {:?}", entry.name, params);
-    (
-        build(entry.name, &params, 1).expect("params are in range"),
-        label,
-    )
+    match build(entry.name, &params, 1) {
+        Ok(problem) => Some((problem, label)),
+        Err(e) => {
+            assert!(
+                e.errors.iter().all(|f| f.message.starts_with("must be above")),
+                "{label}: {e}"
+            );
+            None
+        }
+    }
 }
 
 fn point_in_window(problem: &dyn Landscape, u: f64, v: f64) -> [f64; 2] {
@@ -46,6 +55,12 @@ fn point_in_window(problem: &dyn Landscape, u: f64, v: f64) -> [f64; 2] {
         w.x_min + u * (w.x_max - w.x_min),
         w.y_min + v * (w.y_max - w.y_min),
     ]
+}
+
+/// The difference step at coordinate `x`: relative to it, and at most 1e-3
+/// so a wave far out in a typed formula's wide window is still resolved.
+fn step(x: f64) -> f64 {
+    (1e-5 * x.abs().max(1.0)).min(1e-3)
 }
 
 fn close(analytic: f64, numeric: f64, scale: f64) -> bool {
@@ -58,17 +73,19 @@ proptest! {
     #[test]
     fn gradient_matches_central_differences(
         index in 0usize..64,
-        us in prop::collection::vec(0.0f64..1.0, 4),
+        us in prop::collection::vec(0.0f64..1.0, 5),
         u in 0.0f64..1.0,
         v in 0.0f64..1.0,
     ) {
-        let (problem, label) = problem_at(index, &us);
+        let Some((problem, label)) = problem_at(index, &us) else {
+            return Ok(());
+        };
         let x = point_in_window(problem.as_ref(), u, v);
         let mut grad = [0.0; 2];
         problem.gradient(&x, &mut grad);
         let scale = grad.iter().fold(problem.value(&x).abs(), |m, g| m.max(g.abs()));
         for i in 0..2 {
-            let h = 1e-5 * x[i].abs().max(1.0);
+            let h = step(x[i]);
             let (mut plus, mut minus) = (x, x);
             plus[i] += h;
             minus[i] -= h;
@@ -81,16 +98,18 @@ proptest! {
     #[test]
     fn hessian_matches_central_differences_of_the_gradient(
         index in 0usize..64,
-        us in prop::collection::vec(0.0f64..1.0, 4),
+        us in prop::collection::vec(0.0f64..1.0, 5),
         u in 0.0f64..1.0,
         v in 0.0f64..1.0,
     ) {
-        let (problem, label) = problem_at(index, &us);
+        let Some((problem, label)) = problem_at(index, &us) else {
+            return Ok(());
+        };
         let x = point_in_window(problem.as_ref(), u, v);
         let hessian = problem.hessian(&x).expect("2D problems have Hessians");
         let scale = hessian.iter().fold(0.0f64, |m, h| m.max(h.abs()));
         for j in 0..2 {
-            let h = 1e-5 * x[j].abs().max(1.0);
+            let h = step(x[j]);
             let (mut plus, mut minus) = (x, x);
             plus[j] += h;
             minus[j] -= h;

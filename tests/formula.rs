@@ -182,3 +182,84 @@ fn malformed_formulas_name_the_position_and_what_was_expected() {
     assert_eq!(formula("2^3^2").value(&[0.0, 0.0]), 512.0);
     assert_eq!(formula("x - y - 1").value(&[0.0, 0.0]), -1.0);
 }
+
+/// The formula travels in a spec: the same runs on the typed quadratic and
+/// the built-in one give the same paths, and the spec reads back unchanged.
+#[test]
+fn a_spec_with_a_typed_formula_runs_like_the_built_in_problem() {
+    use descent::experiment::landscape::run::run_spec;
+    use descent::experiment::landscape::spec::Spec;
+    let runs = r#"[{"optimizer": "gd", "lr": 0.09}, {"optimizer": "newton"},
+                   {"optimizer": "bfgs"}, {"optimizer": "adam", "lr": 0.1}]"#;
+    let typed = Spec::from_json(&format!(
+        r#"{{"problem": {{"name": "formula", "f": "0.5*x^2 + 10*y^2"}},
+            "start": [2, 1], "steps": 60, "runs": {runs}}}"#
+    ))
+    .unwrap();
+    let built_in = Spec::from_json(&format!(
+        r#"{{"problem": {{"name": "quadratic", "kappa": 20, "angle": 0}},
+            "start": [2, 1], "steps": 60, "runs": {runs}}}"#
+    ))
+    .unwrap();
+    let (a, b) = (run_spec(&typed).unwrap(), run_spec(&built_in).unwrap());
+    for (p, q) in a.runs.iter().zip(&b.runs) {
+        assert_eq!(p.history.points.len(), q.history.points.len(), "{}", p.label);
+        for (u, v) in p.history.points.iter().zip(&q.history.points) {
+            for (s, t) in u.iter().zip(v) {
+                assert!((s - t).abs() <= 1e-12 * (1.0 + t.abs()), "{}", p.label);
+            }
+        }
+    }
+    let again = Spec::from_value(&typed.to_value()).unwrap();
+    assert_eq!(again.to_value(), typed.to_value());
+    assert_eq!(typed.to_value()["problem"]["f"], "0.5*x^2 + 10*y^2");
+}
+
+/// A spec with a malformed formula, or a window whose edges are out of
+/// order, is refused with the field, the position and what was expected.
+#[test]
+fn a_spec_with_a_bad_formula_names_the_field_and_the_position() {
+    use descent::experiment::landscape::spec::Spec;
+    let error = Spec::from_json(
+        r#"{"problem": {"name": "formula", "f": "x^2 + (y"}, "runs": [{"optimizer": "gd"}]}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        error,
+        "problem.f: at character 9: expected ')', found the end of the formula"
+    );
+    let error = Spec::from_json(
+        r#"{"problem": {"name": "formula", "x_min": 2, "x_max": 1}, "runs": [{"optimizer": "gd"}]}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(error, "problem.x_max: must be above x_min (2), got 1");
+    let error = Spec::from_json(
+        r#"{"problem": {"name": "formula", "f": 3}, "runs": [{"optimizer": "gd"}]}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(error, "problem.f: must be a formula in x and y, got 3");
+}
+
+/// A typed formula's minima are found (so basin maps can name them):
+/// Himmelblau's four, typed.
+#[test]
+fn the_minima_of_a_typed_himmelblau_are_its_four_known_ones() {
+    use descent::problem::{Himmelblau, Landscape};
+    let typed = Formula::parse(
+        "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+        Window::square(5.0),
+        [0.0, 0.0],
+    )
+    .unwrap();
+    let mut found = typed.minima();
+    let mut known = Himmelblau.minima();
+    found.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    known.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    assert_eq!(found.len(), 4, "{found:?}");
+    for (p, q) in found.iter().zip(&known) {
+        assert!((p[0] - q[0]).hypot(p[1] - q[1]) < 1e-6, "{p:?} vs {q:?}");
+    }
+}

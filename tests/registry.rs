@@ -25,7 +25,7 @@ fn every_entry_builds_reading_only_what_it_declares() {
                 Value::Number(_) => p
                     .range()
                     .map(|(_, max, _)| (p.name.to_string(), json!(max))),
-                Value::Choice(_) => None,
+                Value::Choice(_) | Value::Text(_) => None,
             })
             .collect();
         for params in [BTreeMap::new(), flipped] {

@@ -14,6 +14,7 @@ use std::fmt;
 use nalgebra::DMatrix;
 
 use super::jet::Jet;
+use super::minima::local_minima;
 use super::{Landscape, Objective, Window};
 
 /// The longest formula accepted, in characters.
@@ -358,33 +359,57 @@ pub struct Formula {
     expr: Expr,
     window: Window,
     start: [f64; 2],
+    minima: Vec<[f64; 2]>,
+}
+
+/// Parses `text` into a tree; says where and what is wrong when it does not parse.
+fn parse_expression(text: &str) -> Result<Expr, FormulaError> {
+    let length = text.chars().count();
+    if length > MAX_FORMULA_LENGTH {
+        return Err(FormulaError {
+            position: MAX_FORMULA_LENGTH + 1,
+            expected: format!("at most {MAX_FORMULA_LENGTH} characters"),
+            found: format!("{length}"),
+        });
+    }
+    let mut parser = Parser {
+        tokens: tokens(text)?,
+        next: 0,
+    };
+    let expr = parser.sum()?;
+    if parser.peek().0 != Token::End {
+        return Err(parser.error("an operator (+ - * / ^) or the end of the formula"));
+    }
+    Ok(expr)
+}
+
+/// Whether `text` is a formula this module reads; the error says where and
+/// what is wrong when it is not.
+pub fn check(text: &str) -> Result<(), FormulaError> {
+    parse_expression(text).map(|_| ())
 }
 
 impl Formula {
     /// Parses `text`; says where and what is wrong when it does not parse.
     pub fn parse(text: &str, window: Window, start: [f64; 2]) -> Result<Self, FormulaError> {
-        let length = text.chars().count();
-        if length > MAX_FORMULA_LENGTH {
-            return Err(FormulaError {
-                position: MAX_FORMULA_LENGTH + 1,
-                expected: format!("at most {MAX_FORMULA_LENGTH} characters"),
-                found: format!("{length}"),
-            });
-        }
-        let mut parser = Parser {
-            tokens: tokens(text)?,
-            next: 0,
-        };
-        let expr = parser.sum()?;
-        if parser.peek().0 != Token::End {
-            return Err(parser.error("an operator (+ - * / ^) or the end of the formula"));
-        }
+        let expr = parse_expression(text)?;
+        let minima = local_minima(|x, y| expr.eval(x, y), window);
         Ok(Self {
             text: text.to_string(),
             expr,
             window,
             start,
+            minima,
         })
+    }
+
+    /// The start used when a spec gives none: up and to the right of the
+    /// window's centre, where a typed bowl's path has room to show.
+    pub fn start_in(window: Window) -> [f64; 2] {
+        [
+            window.x_min + 0.8 * (window.x_max - window.x_min),
+            window.y_min + 0.8 * (window.y_max - window.y_min),
+        ]
     }
 
     /// The formula as typed.
@@ -426,6 +451,7 @@ impl Landscape for Formula {
     }
 
     fn minima(&self) -> Vec<[f64; 2]> {
-        Vec::new()
+        self.minima.clone()
     }
 }
+

@@ -10,6 +10,7 @@
 mod classic;
 pub mod formula;
 mod jet;
+mod minima;
 mod peaks;
 mod quadratic;
 mod rastrigin;

@@ -4,11 +4,13 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
+use super::formula::Formula;
 use super::{
     Beale, Booth, Himmelblau, Landscape, MonkeySaddle, Peaks, Quadratic, Rastrigin, Regression,
-    Rosenbrock, Saddle, SixHumpCamel, View,
+    Rosenbrock, Saddle, SixHumpCamel, View, Window,
 };
-use crate::error::SpecError;
+use crate::error::{FieldError, SpecError};
+use crate::render::number::format_number;
 use crate::param::{resolve, ParamSpec, ParamValues};
 
 /// One problem of the registry.
@@ -24,7 +26,7 @@ pub struct ProblemEntry {
     /// The views it offers beyond value and gradient (what decides which
     /// optimizers run on it); the built objective offers exactly these.
     pub views: &'static [View],
-    build: fn(&ParamValues, u64) -> Box<dyn Landscape>,
+    build: fn(&ParamValues, u64) -> Result<Box<dyn Landscape>, FieldError>,
 }
 
 impl ProblemEntry {
@@ -53,6 +55,10 @@ impl std::fmt::Debug for ProblemEntry {
     }
 }
 
+/// What a typed formula may use.
+pub const FORMULA_SYNTAX: &str =
+    "f(x, y) as typed: numbers, x, y, pi, e, + - * / ^ ( ), sin cos tan exp log sqrt tanh abs";
+
 /// All problems, in the order the lectures meet them.
 pub const PROBLEMS: &[ProblemEntry] = &[
     ProblemEntry {
@@ -78,7 +84,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
             ),
         ],
         views: &[View::Hessian, View::Residuals],
-        build: |p, _| Box::new(Quadratic::new(p.number("kappa"), p.number("angle"))),
+        build: |p, _| Ok(Box::new(Quadratic::new(p.number("kappa"), p.number("angle")))),
     },
     ProblemEntry {
         name: "rosenbrock",
@@ -96,7 +102,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
             ),
         ],
         views: &[View::Hessian, View::Residuals],
-        build: |p, _| Box::new(Rosenbrock::new(p.number("a"), p.number("b"))),
+        build: |p, _| Ok(Box::new(Rosenbrock::new(p.number("a"), p.number("b")))),
     },
     ProblemEntry {
         name: "saddle",
@@ -104,7 +110,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         formula: "f = x² − y²",
         params: &[],
         views: &[View::Hessian],
-        build: |_, _| Box::new(Saddle),
+        build: |_, _| Ok(Box::new(Saddle)),
     },
     ProblemEntry {
         name: "monkey-saddle",
@@ -112,7 +118,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         formula: "f = x³ − 3xy²",
         params: &[],
         views: &[View::Hessian],
-        build: |_, _| Box::new(MonkeySaddle),
+        build: |_, _| Ok(Box::new(MonkeySaddle)),
     },
     ProblemEntry {
         name: "himmelblau",
@@ -120,7 +126,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         formula: "f = (x² + y − 11)² + (x + y² − 7)²",
         params: &[],
         views: &[View::Hessian, View::Residuals],
-        build: |_, _| Box::new(Himmelblau),
+        build: |_, _| Ok(Box::new(Himmelblau)),
     },
     ProblemEntry {
         name: "beale",
@@ -128,7 +134,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         formula: "f = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
         params: &[],
         views: &[View::Hessian, View::Residuals],
-        build: |_, _| Box::new(Beale),
+        build: |_, _| Ok(Box::new(Beale)),
     },
     ProblemEntry {
         name: "booth",
@@ -136,7 +142,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         formula: "f = (x + 2y − 7)² + (2x + y − 5)²",
         params: &[],
         views: &[View::Hessian, View::Residuals],
-        build: |_, _| Box::new(Booth),
+        build: |_, _| Ok(Box::new(Booth)),
     },
     ProblemEntry {
         name: "rastrigin",
@@ -151,7 +157,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
             "amplitude of the ripples",
         )],
         views: &[View::Hessian],
-        build: |p, _| Box::new(Rastrigin::new(p.number("A"))),
+        build: |p, _| Ok(Box::new(Rastrigin::new(p.number("A")))),
     },
     ProblemEntry {
         name: "six-hump-camel",
@@ -159,7 +165,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         formula: "f = (4 − 2.1x² + x⁴/3)x² + xy + (4y² − 4)y²",
         params: &[],
         views: &[View::Hessian],
-        build: |_, _| Box::new(SixHumpCamel),
+        build: |_, _| Ok(Box::new(SixHumpCamel)),
     },
     ProblemEntry {
         name: "peaks",
@@ -168,7 +174,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
             "f = 3(1 − x)² e^(−x² − (y+1)²) − 10(x/5 − x³ − y⁵) e^(−x² − y²) − ⅓ e^(−(x+1)² − y²)",
         params: &[],
         views: &[View::Hessian],
-        build: |_, _| Box::new(Peaks),
+        build: |_, _| Ok(Box::new(Peaks)),
     },
     ProblemEntry {
         name: "regression",
@@ -186,7 +192,49 @@ pub const PROBLEMS: &[ProblemEntry] = &[
             ),
         ],
         views: &[View::Hessian, View::Residuals, View::FiniteSum],
-        build: |p, seed| Box::new(Regression::new(p.count("samples"), p.number("noise"), seed)),
+        build: |p, seed| Ok(Box::new(Regression::new(p.count("samples"), p.number("noise"), seed))),
+    },
+    ProblemEntry {
+        name: "formula",
+        label: "Your own function",
+        formula: FORMULA_SYNTAX,
+        params: &[
+            ParamSpec::formula(
+                "f",
+                "f(x, y)",
+                "sin(x)*cos(y) + 0.1*(x^2 + y^2)",
+                "the function to minimise, in x and y",
+            ),
+            ParamSpec::real("x_min", "x₋", -3.0, -1e4, 1e4, "left edge of the window"),
+            ParamSpec::real("x_max", "x₊", 3.0, -1e4, 1e4, "right edge of the window"),
+            ParamSpec::real("y_min", "y₋", -3.0, -1e4, 1e4, "bottom edge of the window"),
+            ParamSpec::real("y_max", "y₊", 3.0, -1e4, 1e4, "top edge of the window"),
+        ],
+        views: &[View::Hessian],
+        build: |p, _| {
+            let window = Window {
+                x_min: p.number("x_min"),
+                x_max: p.number("x_max"),
+                y_min: p.number("y_min"),
+                y_max: p.number("y_max"),
+            };
+            for (low, high) in [("x_min", "x_max"), ("y_min", "y_max")] {
+                if p.number(low) >= p.number(high) {
+                    return Err(FieldError::new(
+                        format!("problem.{high}"),
+                        format!(
+                            "must be above {low} ({}), got {}",
+                            format_number(p.number(low)),
+                            format_number(p.number(high))
+                        ),
+                    ));
+                }
+            }
+            let text = p.text("f");
+            let formula = Formula::parse(&text, window, Formula::start_in(window))
+                .map_err(|e| FieldError::new("problem.f", e.to_string()))?;
+            Ok(Box::new(formula))
+        },
     },
 ];
 
@@ -204,7 +252,7 @@ pub fn build(
 ) -> Result<Box<dyn Landscape>, SpecError> {
     let entry = find_or_error(name)?;
     let values = resolve(entry.params, params, "problem").map_err(|errors| SpecError { errors })?;
-    Ok((entry.build)(&values, seed))
+    (entry.build)(&values, seed).map_err(|e| SpecError { errors: vec![e] })
 }
 
 /// The registry entry called `name`, or an error listing the known names.

@@ -168,6 +168,28 @@ pub fn build(
                 select.set_value(chosen.unwrap_or(""));
                 row.append_child(&select)?;
             }
+            ParamKind::Formula => {
+                let typed = given
+                    .and_then(Json::as_str)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| spec.default.to_string());
+                let text: HtmlInputElement = document.create_element("input")?.dyn_into()?;
+                text.set_type("text");
+                text.set_id(&id);
+                text.set_value(&typed);
+                text.set_attribute("spellcheck", "false")?;
+                text.set_attribute("autocomplete", "off")?;
+                text.set_attribute("data-param", spec.name)?;
+                text.set_attribute("data-role", "formula")?;
+                text.set_attribute("aria-label", spec.doc)?;
+                text.set_title(&format!(
+                    "{}; Enter to apply",
+                    crate::problem::registry::FORMULA_SYNTAX
+                ));
+                text.class_list().add_1("formula")?;
+                row.class_list().add_1("formula-row")?;
+                row.append_child(&text)?;
+            }
         }
         let doc = document.create_element("span")?;
         doc.set_class_name("doc");
@@ -234,6 +256,7 @@ pub fn refresh(
                 "slider" => input
                     .set_value(&slider_position(spec, value.as_f64().unwrap_or(0.0)).to_string()),
                 "flag" => input.set_checked(value.as_bool().unwrap_or(false)),
+                "formula" => input.set_value(value.as_str().unwrap_or_default()),
                 _ => input.set_value(
                     &value
                         .as_f64()
@@ -264,11 +287,12 @@ pub fn control_value(element: &Element, spec: &ParamSpec) -> Option<Json> {
     }
 }
 
-/// Whether `element` is a box for typing a number.
+/// Whether `element` is a box for typing a number or a formula (committed
+/// as text on Enter or leaving it).
 pub fn is_number_box(element: &Element) -> bool {
     matches!(
         element.get_attribute("data-role").as_deref(),
-        Some("number" | "integer")
+        Some("number" | "integer" | "formula")
     )
 }
 

@@ -2,18 +2,14 @@
 
 use descent::optim::registry::OPTIMIZERS;
 use descent::optim::schedule::SCHEDULES;
-use descent::param::{ParamSpec, Value};
+use descent::param::ParamSpec;
 use descent::problem::registry::PROBLEMS;
 
 fn describe(params: &[ParamSpec]) -> String {
     params
         .iter()
         .map(|p| {
-            let default = match p.default {
-                Value::Number(v) => v.to_string(),
-                Value::Flag(b) => b.to_string(),
-                Value::Choice(c) => c.to_string(),
-            };
+            let default = &p.default;
             format!(
                 "    {} ({}) = {default}  {}: {}\n",
                 p.name,
@@ -77,11 +73,7 @@ pub fn markdown() -> String {
         if !o.params.is_empty() {
             text += "| parameter | symbol | default | values | meaning |\n|---|---|---|---|---|\n";
             for p in o.params {
-                let default = match p.default {
-                    Value::Number(v) => v.to_string(),
-                    Value::Flag(b) => b.to_string(),
-                    Value::Choice(c) => c.to_string(),
-                };
+                let default = &p.default;
                 text += &format!(
                     "| `{}` | {} | {default} | {} | {} |\n",
                     p.name,

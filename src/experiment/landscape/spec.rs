@@ -370,8 +370,14 @@ fn read_problem(r: &mut Reader, value: &Json) -> Option<ProblemSpec> {
     let params = fields_except(object, "name");
     // Bad parameters are reported, but the problem is still known, so the
     // runs can be checked against it too.
-    if let Err(errors) = resolve(entry.params, &params, "problem") {
-        r.errors.extend(errors);
+    match resolve(entry.params, &params, "problem") {
+        Err(errors) => r.errors.extend(errors),
+        // What only the whole problem can check (a window's edges in order).
+        Ok(_) => {
+            if let Err(e) = problems::build(name, &params, 0) {
+                r.errors.extend(e.errors);
+            }
+        }
     }
     Some(ProblemSpec { entry, params })
 }

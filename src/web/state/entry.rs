@@ -1,9 +1,10 @@
-//! Typed numbers: the text of a number box, checked against its declaration
-//! when the user commits it (Enter or leaving the box), never per keystroke.
+//! Typed numbers and formulas: the text of a box, checked against its
+//! declaration when the user commits it (Enter or leaving the box), never per
+//! keystroke.
 
 use serde_json::{json, Value as Json};
 
-use crate::param::ParamSpec;
+use crate::param::{ParamKind, ParamSpec};
 use crate::render::number::format_number;
 
 /// The longest piece of rejected text a message repeats.
@@ -12,6 +13,13 @@ const ECHO_LIMIT: usize = 24;
 /// The value `text` stands for under `spec`, or why it is refused: not a
 /// number, not whole, or outside the declared range (named with the range).
 pub fn parse_entry(spec: &ParamSpec, text: &str) -> Result<Json, String> {
+    if spec.kind == ParamKind::Formula {
+        let typed = Json::String(text.trim().to_string());
+        return spec
+            .check(spec.name, &typed)
+            .map(|_| typed)
+            .map_err(|e| format!("{}: {}", label(spec), e.message));
+    }
     let trimmed = text.trim();
     let shown = echo(trimmed);
     let Some((min, max, whole)) = spec.range() else {
@@ -74,6 +82,18 @@ mod tests {
 
     const LR: ParamSpec = ParamSpec::log("lr", "α", 0.01, 1e-6, 10.0, "learning rate");
     const WIDTH: ParamSpec = ParamSpec::integer("width", "width", 32, 2, 16384, "hidden units");
+
+    const F: ParamSpec = ParamSpec::formula("f", "f(x, y)", "x^2", "the function");
+
+    #[test]
+    fn a_formula_is_taken_as_typed_or_refused_with_its_position() {
+        assert_eq!(parse_entry(&F, " x^2 + y "), Ok(json!("x^2 + y")));
+        let refused = parse_entry(&F, "x^2 + * y").unwrap_err();
+        assert!(
+            refused.starts_with("f(x, y) (f): at character 7: expected"),
+            "{refused}"
+        );
+    }
 
     #[test]
     fn a_number_in_range_is_taken_whole() {

@@ -30,7 +30,7 @@ pub const SIDE_BY_SIDE: usize = 4;
 pub const DEFAULT_SPEC: &str = r#"{"problem": {"name": "quadratic"}, "steps": 150, "runs": [{"optimizer": "gd", "lr": 0.15}]}"#;
 
 /// The steps control, as a declared parameter.
-pub const STEPS: ParamSpec = ParamSpec::integer(
+pub static STEPS: ParamSpec = ParamSpec::integer(
     "steps",
     "steps",
     150,
@@ -39,7 +39,7 @@ pub const STEPS: ParamSpec = ParamSpec::integer(
     "steps per run",
 );
 /// The seed control, as a declared parameter.
-pub const SEED: ParamSpec = ParamSpec::integer(
+pub static SEED: ParamSpec = ParamSpec::integer(
     "seed",
     "seed",
     0,
@@ -48,7 +48,7 @@ pub const SEED: ParamSpec = ParamSpec::integer(
     "seed of the data, mini-batches and noise",
 );
 /// The mini-batch control, as a declared parameter.
-pub const BATCH: ParamSpec = ParamSpec::integer(
+pub static BATCH: ParamSpec = ParamSpec::integer(
     "batch_size",
     "batch",
     10,

@@ -21,7 +21,7 @@ pub fn width_spec() -> &'static ParamSpec {
 }
 
 /// The batch control, as a declared parameter.
-pub const BATCH: ParamSpec = ParamSpec::integer(
+pub static BATCH: ParamSpec = ParamSpec::integer(
     "batch_size",
     "batch",
     100,
@@ -30,7 +30,7 @@ pub const BATCH: ParamSpec = ParamSpec::integer(
     "mini-batch size (800 is the full training set)",
 );
 /// The iterations control, as a declared parameter.
-pub const ITERATIONS: ParamSpec = ParamSpec::integer(
+pub static ITERATIONS: ParamSpec = ParamSpec::integer(
     "iterations",
     "iterations",
     500,
