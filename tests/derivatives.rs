@@ -41,7 +41,9 @@ fn problem_at(index: usize, us: &[f64]) -> Option<(Box<dyn Landscape>, String)> 
         Ok(problem) => Some((problem, label)),
         Err(e) => {
             assert!(
-                e.errors.iter().all(|f| f.message.starts_with("must be above")),
+                e.errors
+                    .iter()
+                    .all(|f| f.message.starts_with("must be above")),
                 "{label}: {e}"
             );
             None

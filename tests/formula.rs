@@ -203,7 +203,12 @@ fn a_spec_with_a_typed_formula_runs_like_the_built_in_problem() {
     .unwrap();
     let (a, b) = (run_spec(&typed).unwrap(), run_spec(&built_in).unwrap());
     for (p, q) in a.runs.iter().zip(&b.runs) {
-        assert_eq!(p.history.points.len(), q.history.points.len(), "{}", p.label);
+        assert_eq!(
+            p.history.points.len(),
+            q.history.points.len(),
+            "{}",
+            p.label
+        );
         for (u, v) in p.history.points.iter().zip(&q.history.points) {
             for (s, t) in u.iter().zip(v) {
                 assert!((s - t).abs() <= 1e-12 * (1.0 + t.abs()), "{}", p.label);
@@ -262,4 +267,67 @@ fn the_minima_of_a_typed_himmelblau_are_its_four_known_ones() {
     for (p, q) in found.iter().zip(&known) {
         assert!((p[0] - q[0]).hypot(p[1] - q[1]) < 1e-6, "{p:?} vs {q:?}");
     }
+}
+
+/// The same in the CLI: `descent basins` on a typed Himmelblau names its four
+/// minima, and `descent run` refuses a malformed formula with its position.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_cli_takes_a_typed_formula_and_names_a_malformed_one() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let descent = |args: &[&str], stdin: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_descent"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = std::env::temp_dir().join(format!("descent-formula-{}.json", std::process::id()));
+    let typed = r#"{"problem": {"name": "formula", "f": "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+        "x_min": -5, "x_max": 5, "y_min": -5, "y_max": 5},
+        "steps": 300, "runs": [{"optimizer": "newton"}]}"#;
+    let done = descent(
+        &[
+            "basins",
+            "-",
+            "--size",
+            "24",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        typed,
+    );
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let map: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(
+        map["minima"].as_array().unwrap().len(),
+        4,
+        "{}",
+        map["minima"]
+    );
+    let _ = std::fs::remove_file(&out);
+    let bad = descent(
+        &["run", "-"],
+        r#"{"problem": {"name": "formula", "f": "sin x"}, "runs": [{"optimizer": "gd"}]}"#,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        text.contains("problem.f: at character 5: expected '(' after sin"),
+        "{text}"
+    );
 }

@@ -454,4 +454,3 @@ impl Landscape for Formula {
         self.minima.clone()
     }
 }
-

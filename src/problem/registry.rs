@@ -10,8 +10,8 @@ use super::{
     Rosenbrock, Saddle, SixHumpCamel, View, Window,
 };
 use crate::error::{FieldError, SpecError};
-use crate::render::number::format_number;
 use crate::param::{resolve, ParamSpec, ParamValues};
+use crate::render::number::format_number;
 
 /// One problem of the registry.
 pub struct ProblemEntry {
@@ -26,8 +26,12 @@ pub struct ProblemEntry {
     /// The views it offers beyond value and gradient (what decides which
     /// optimizers run on it); the built objective offers exactly these.
     pub views: &'static [View],
-    build: fn(&ParamValues, u64) -> Result<Box<dyn Landscape>, FieldError>,
+    build: Build,
 }
+
+/// How an entry builds its problem from its parameters and a seed (for
+/// data), or says why the parameters together make no problem.
+type Build = fn(&ParamValues, u64) -> Result<Box<dyn Landscape>, FieldError>;
 
 impl ProblemEntry {
     /// How messages name it: `'rosenbrock'`.
@@ -84,7 +88,12 @@ pub const PROBLEMS: &[ProblemEntry] = &[
             ),
         ],
         views: &[View::Hessian, View::Residuals],
-        build: |p, _| Ok(Box::new(Quadratic::new(p.number("kappa"), p.number("angle")))),
+        build: |p, _| {
+            Ok(Box::new(Quadratic::new(
+                p.number("kappa"),
+                p.number("angle"),
+            )))
+        },
     },
     ProblemEntry {
         name: "rosenbrock",
@@ -192,7 +201,13 @@ pub const PROBLEMS: &[ProblemEntry] = &[
             ),
         ],
         views: &[View::Hessian, View::Residuals, View::FiniteSum],
-        build: |p, seed| Ok(Box::new(Regression::new(p.count("samples"), p.number("noise"), seed))),
+        build: |p, seed| {
+            Ok(Box::new(Regression::new(
+                p.count("samples"),
+                p.number("noise"),
+                seed,
+            )))
+        },
     },
     ProblemEntry {
         name: "formula",
@@ -205,10 +220,31 @@ pub const PROBLEMS: &[ProblemEntry] = &[
                 "sin(x)*cos(y) + 0.1*(x^2 + y^2)",
                 "the function to minimise, in x and y",
             ),
-            ParamSpec::real("x_min", "x₋", -3.0, -1e4, 1e4, "left edge of the window"),
-            ParamSpec::real("x_max", "x₊", 3.0, -1e4, 1e4, "right edge of the window"),
-            ParamSpec::real("y_min", "y₋", -3.0, -1e4, 1e4, "bottom edge of the window"),
-            ParamSpec::real("y_max", "y₊", 3.0, -1e4, 1e4, "top edge of the window"),
+            ParamSpec::real(
+                "x_min",
+                "x₋",
+                -3.0,
+                -100.0,
+                100.0,
+                "left edge of the window",
+            ),
+            ParamSpec::real(
+                "x_max",
+                "x₊",
+                3.0,
+                -100.0,
+                100.0,
+                "right edge of the window",
+            ),
+            ParamSpec::real(
+                "y_min",
+                "y₋",
+                -3.0,
+                -100.0,
+                100.0,
+                "bottom edge of the window",
+            ),
+            ParamSpec::real("y_max", "y₊", 3.0, -100.0, 100.0, "top edge of the window"),
         ],
         views: &[View::Hessian],
         build: |p, _| {

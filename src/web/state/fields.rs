@@ -11,7 +11,8 @@ use super::landscape_actions::Field;
 use super::runs::{averaging_params, entry, kind_of, schedule_params};
 use super::Effect;
 use crate::experiment::landscape::spec::{kind_params, noise_kinds};
-use crate::param::ParamSpec;
+use crate::param::{ParamKind, ParamSpec};
+use crate::problem::registry as problems;
 
 impl LandscapeState {
     /// The parameters of noise kind `name`.
@@ -76,9 +77,7 @@ impl LandscapeState {
             }
         };
         match field {
-            Field::Problem(name) => {
-                self.problem_params.insert(name.clone(), value);
-            }
+            Field::Problem(name) => return self.set_problem_param(name, value, notice),
             Field::Noise(name) => put(&mut self.noise, name, value),
             Field::Optimizer(i, name) => {
                 if let Some(run) = self.runs.get_mut(*i) {
@@ -108,12 +107,47 @@ impl LandscapeState {
         Effect::Recompute
     }
 
+    /// Sets one of the problem's parameters, unless the problem as a whole
+    /// refuses it (a window's edges out of order); a new formula is a new
+    /// function, so every run's settings are suggested afresh for it.
+    fn set_problem_param(
+        &mut self,
+        name: &str,
+        value: Json,
+        notice: &mut Option<String>,
+    ) -> Effect {
+        let formula = self
+            .field_spec(&Field::Problem(name.to_string()))
+            .is_some_and(|spec| spec.kind == ParamKind::Formula);
+        let before = self.problem_params.insert(name.to_string(), value);
+        if let Err(e) = problems::build(self.problem.name, &self.problem_params, self.seed) {
+            match before {
+                Some(old) => self.problem_params.insert(name.to_string(), old),
+                None => self.problem_params.remove(name),
+            };
+            let why: Vec<String> = e.errors.iter().map(|f| f.message.clone()).collect();
+            *notice = Some(format!(
+                "{name}: {}; kept {}",
+                why.join("; "),
+                self.shown_value(&Field::Problem(name.to_string()))
+            ));
+            return Effect::Refresh;
+        }
+        if !formula {
+            return Effect::Recompute;
+        }
+        self.step = 0;
+        self.resuggest();
+        Effect::Rebuild
+    }
+
     /// The value of `field` as its control shows it.
     pub fn shown_value(&self, field: &Field) -> String {
         match self.value(field) {
             Some(Json::Number(n)) => n
                 .as_f64()
                 .map_or_else(|| n.to_string(), crate::render::number::format_number),
+            Some(Json::String(text)) => text,
             Some(other) => other.to_string(),
             None => String::new(),
         }

@@ -408,6 +408,13 @@ impl LandscapeState {
         if !found.offers(crate::problem::View::FiniteSum) {
             self.batch_size = None;
         }
+        self.resuggest();
+    }
+
+    /// Every run's settings suggested afresh for the problem; runs the
+    /// problem cannot take become gradient descent.
+    pub(super) fn resuggest(&mut self) {
+        let found = self.problem;
         let suggested = self.suggester();
         for run in &mut self.runs {
             let mut chosen = entry(&run.optimizer);

@@ -114,6 +114,41 @@ fn a_new_problem_resets_what_depends_on_it() {
 }
 
 #[test]
+fn a_typed_formula_refits_the_runs_and_a_bad_one_or_bad_window_is_refused() {
+    let mut state = PageState::default();
+    landscape(&mut state, L::SetProblem("formula".into()));
+    let f = Field::Problem("f".into());
+    assert_eq!(
+        landscape(&mut state, L::Enter(f.clone(), "0.5*x^2 + 10*y^2".into())),
+        Effect::Rebuild
+    );
+    // GD's α is suggested afresh from the new function's curvature (L = 20).
+    assert!(lr(&state, 0) < 2.0 / 20.0, "{}", lr(&state, 0));
+    assert_eq!(
+        landscape(&mut state, L::Enter(f, "x^2 + (y".into())),
+        Effect::Refresh
+    );
+    let notice = state.notice.clone().unwrap();
+    assert!(notice.contains("at character 9: expected ')'"), "{notice}");
+    assert!(notice.ends_with("kept 0.5*x^2 + 10*y^2"), "{notice}");
+    assert_eq!(
+        state.landscape.problem_params["f"],
+        json!("0.5*x^2 + 10*y^2")
+    );
+    let x_max = Field::Problem("x_max".into());
+    assert_eq!(
+        landscape(&mut state, L::Enter(x_max, "-5".into())),
+        Effect::Refresh
+    );
+    let notice = state.notice.clone().unwrap();
+    assert!(
+        notice.contains("must be above x_min (-3), got -5"),
+        "{notice}"
+    );
+    assert!(!state.landscape.problem_params.contains_key("x_max"));
+}
+
+#[test]
 fn a_label_follows_its_optimizer_unless_the_user_wrote_it() {
     let mut state = PageState::default();
     landscape(&mut state, L::LoadScene(1));
