@@ -8,7 +8,7 @@ use plotters::element::BitMapElement;
 use plotters::prelude::*;
 
 use crate::experiment::landscape::basins::{BasinMap, Fate};
-use crate::experiment::landscape::sweep::{theory_marks, Sweep};
+use crate::experiment::landscape::sweep::{theory_marks, Search, Sweep};
 use crate::render::color::Colormap;
 use crate::render::number::format_number;
 
@@ -103,15 +103,37 @@ pub fn draw_basins<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Where a sweep's plot sits on its canvas, for turning a pointer into a
+/// setting: the pixel columns and rows of the plotting area.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SweepPixels {
+    /// The plot's left and right pixel columns.
+    pub x: (i32, i32),
+    /// The plot's top and bottom pixel rows.
+    pub y: (i32, i32),
+}
+
+impl SweepPixels {
+    /// The share of the way along each axis of pixel `(x, y)`, each in
+    /// [0, 1] (the second from bottom to top), if it is over the plot.
+    pub fn shares(&self, x: f64, y: f64) -> Option<(f64, f64)> {
+        let u = (x - f64::from(self.x.0)) / f64::from((self.x.1 - self.x.0).max(1));
+        let v = (f64::from(self.y.1) - y) / f64::from((self.y.1 - self.y.0).max(1));
+        ((0.0..=1.0).contains(&u) && (0.0..=1.0).contains(&v)).then_some((u, v))
+    }
+}
+
 /// Draws a sweep: for one hyperparameter, the final loss against it (log
 /// scales where the axis is one; diverged settings as red crosses along the
-/// top; the best setting dashed); for two, a heatmap of the final loss.
+/// top; the best setting dashed); for two, a heatmap of the final loss with
+/// its colour bar. An empty `label` leaves the caption out (the page says it
+/// in text). Returns where the plot is.
 pub fn draw_sweep<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     sweep: &Sweep,
     label: &str,
     scale: f64,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<SweepPixels, DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
     let px = |v: f64| (v * scale).round() as u32;
     let font = ("sans-serif", 14.0 * scale).into_font();
@@ -148,11 +170,25 @@ pub fn draw_sweep<DB: DrawingBackend>(
         format!("best {}", values.join(", "))
     });
     let caption = format!("{label}: final loss; {best_text}");
+    // A small figure (the page's chart) gets fewer ticks, and its theory
+    // lines are named beside it rather than on it.
+    let compact = f64::from(root.dim_in_pixel().0) / scale < 500.0;
+    let labels = if compact { 4 } else { 10 };
+    let mut builder = ChartBuilder::on(root);
+    if !label.is_empty() {
+        builder.caption(caption, font.clone());
+    }
+    let pixels = |area: &DrawingArea<DB, plotters::coord::Shift>| {
+        let (x, y) = area.get_pixel_range();
+        SweepPixels {
+            x: (x.start, x.end),
+            y: (y.start, y.end),
+        }
+    };
     if sweep.axes.len() == 1 {
         let (x0, x1, to_x, log_x) = axis(0);
         let pad = 0.05 * (high - low);
-        let mut chart = ChartBuilder::on(root)
-            .caption(caption, font.clone())
+        let mut chart = builder
             .margin(px(12.0))
             .margin_right(px(24.0))
             .x_label_area_size(px(40.0))
@@ -160,6 +196,9 @@ pub fn draw_sweep<DB: DrawingBackend>(
             .build_cartesian_2d(x0..x1, (low - pad)..(high + 2.0 * pad))?;
         chart
             .configure_mesh()
+            .x_labels(labels)
+            .y_labels(labels)
+            .max_light_lines(if compact { 0 } else { 4 })
             .x_desc(sweep.axes[0].name.as_str())
             .y_desc("final loss")
             .x_label_formatter(&tick(log_x))
@@ -206,6 +245,9 @@ pub fn draw_sweep<DB: DrawingBackend>(
                 vec![(x, low - pad), (x, high + 2.0 * pad)],
                 RGBColor(0, 150, 70).stroke_width(stroke),
             )))?;
+            if compact {
+                continue;
+            }
             chart.draw_series(std::iter::once(Text::new(
                 format!("{text} = {}", format_number(value)),
                 (
@@ -215,19 +257,20 @@ pub fn draw_sweep<DB: DrawingBackend>(
                 font.clone().color(&RGBColor(0, 150, 70)),
             )))?;
         }
-        return Ok(());
+        return Ok(pixels(&chart.plotting_area().strip_coord_spec()));
     }
     let ((x0, x1, to_x, log_x), (y0, y1, to_y, log_y)) = (axis(0), axis(1));
-    let mut chart = ChartBuilder::on(root)
-        .caption(caption, font.clone())
+    let mut chart = builder
         .margin(px(12.0))
-        .margin_right(px(24.0))
+        .margin_right(px(64.0))
         .x_label_area_size(px(40.0))
         .y_label_area_size(px(64.0))
         .build_cartesian_2d(x0..x1, y0..y1)?;
     chart
         .configure_mesh()
         .disable_mesh()
+        .x_labels(labels)
+        .y_labels(labels)
         .x_desc(sweep.axes[0].name.as_str())
         .y_desc(sweep.axes[1].name.as_str())
         .x_label_formatter(&tick(log_x))
@@ -289,15 +332,93 @@ pub fn draw_sweep<DB: DrawingBackend>(
             px(10.0) as i32,
             RGBColor(0, 150, 70).stroke_width(px(3.0)),
         )))?;
-        chart.draw_series(std::iter::once(Text::new(
-            format!(
-                "theory: α = {}, μ = {}",
-                format_number(vx),
-                format_number(vy)
-            ),
-            point,
-            font.clone().color(&WHITE),
-        )))?;
+        if !compact {
+            chart.draw_series(std::iter::once(Text::new(
+                format!(
+                    "theory: α = {}, μ = {}",
+                    format_number(vx),
+                    format_number(vy)
+                ),
+                point,
+                font.clone().color(&WHITE),
+            )))?;
+        }
     }
+    let area = pixels(&chart.plotting_area().strip_coord_spec());
+    draw_loss_bar(root, area, (low, high), &colormap, scale)?;
+    Ok(area)
+}
+
+/// The heatmap's colour bar: log₁₀ of the final loss from `low` to `high`,
+/// right of the plot at `area`.
+fn draw_loss_bar<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: SweepPixels,
+    (low, high): (f64, f64),
+    colormap: &Colormap,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let left = area.x.1 + (8.0 * scale) as i32;
+    let width = (10.0 * scale) as i32;
+    let (top, bottom) = area.y;
+    let bins = 48;
+    for k in 0..bins {
+        let t = (f64::from(k) + 0.5) / f64::from(bins);
+        let [r, g, b] = colormap.at(t);
+        let y1 = bottom - (bottom - top) * k / bins;
+        let y0 = bottom - (bottom - top) * (k + 1) / bins;
+        root.draw(&Rectangle::new(
+            [(left, y0), (left + width, y1)],
+            RGBColor(r, g, b).filled(),
+        ))?;
+    }
+    let font = ("sans-serif", 11.0 * scale).into_font();
+    let gap = (2.0 * scale) as i32;
+    let line = (12.0 * scale) as i32;
+    root.draw(&Text::new(
+        format_number(10f64.powf(high)),
+        (left - gap, top - line - gap),
+        font.clone(),
+    ))?;
+    root.draw(&Text::new(
+        format_number(10f64.powf(low)),
+        (left - gap, bottom + gap),
+        font,
+    ))?;
     Ok(())
+}
+
+/// The sentence under a sweep: what is swept, the best setting, how many
+/// diverged, and how far along it is (`progress` in [0, 1]).
+pub fn sweep_summary(sweep: &Sweep, label: &str, progress: f64) -> String {
+    let names: Vec<&str> = sweep.axes.iter().map(|a| a.name.as_str()).collect();
+    let search = match sweep.search {
+        Search::Grid => "grid",
+        Search::Random { .. } => "random search",
+    };
+    let best = sweep.best.map_or("none converged yet".to_string(), |i| {
+        let s = &sweep.settings[i];
+        let values: Vec<String> = sweep
+            .axes
+            .iter()
+            .zip(&s.values)
+            .map(|(a, v)| format!("{} = {}", a.name, format_number(*v)))
+            .collect();
+        let reached = s
+            .steps_to_tolerance
+            .map_or(String::new(), |k| format!(", there at step {k}"));
+        format!("best {}{reached}", values.join(", "))
+    });
+    let diverged = sweep.settings.iter().filter(|s| s.diverged()).count();
+    let state = if progress < 1.0 {
+        format!(" · computing {:.0}%", 100.0 * progress)
+    } else {
+        String::new()
+    };
+    format!(
+        "Sweep of run {} ({label}) over {} ({search}, {} settings, {diverged} diverged): final f; {best}{state}",
+        sweep.run + 1,
+        names.join(" × "),
+        sweep.settings.len()
+    )
 }

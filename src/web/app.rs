@@ -67,6 +67,10 @@ pub struct App {
     pub(super) classifier_scenes: Vec<NetworkScene>,
     /// The basins overlay's map, while it is on.
     pub(super) basins: Option<super::basins_view::BasinOverlay>,
+    /// The sweep shown instead of the chart, while one is chosen.
+    pub(super) sweep: Option<super::sweep_view::SweepPanel>,
+    /// The fair race being tuned, while it is.
+    pub(super) tune: Option<super::sweep_view::TuneRace>,
 }
 
 impl App {
@@ -142,6 +146,8 @@ impl App {
             scenes,
             classifier_scenes: network_scenes,
             basins: None,
+            sweep: None,
+            tune: None,
         }));
         {
             let mut a = app.borrow_mut();
@@ -286,6 +292,7 @@ impl App {
         } else {
             self.el.add_run.remove_attribute("disabled")
         };
+        let result = result.and_then(|_| self.build_sweep_menu());
         if let Err(err) = result {
             dom::report_error(d, &err);
         }
@@ -372,6 +379,7 @@ impl App {
         }
         self.compute_slice();
         self.basins_frame();
+        self.sweep_frame();
         let speed = self.state.landscape.speed;
         if self.state.landscape.playing
             && now - self.last_advance >= STEP_INTERVAL_MS / speed.max(0.01)

@@ -46,6 +46,11 @@ pub struct Elements {
     pub fit_view: HtmlInputElement,
     pub caption: Element,
     pub export_title: HtmlInputElement,
+    pub sweep: HtmlSelectElement,
+    pub sweep_random: HtmlInputElement,
+    pub tune: Element,
+    pub sweep_info: Element,
+    pub sweep_theory: Element,
 }
 
 /// The overlay checkboxes, by the overlay they switch.
@@ -101,5 +106,10 @@ pub fn elements(document: &Document) -> Result<Elements, JsValue> {
         fit_view: dom::element(document, "fit-view")?,
         export_title: dom::element(document, "export-title")?,
         caption: dom::element(document, "caption")?,
+        sweep: dom::element(document, "sweep")?,
+        sweep_random: dom::element(document, "sweep-random")?,
+        tune: dom::element(document, "tune")?,
+        sweep_info: dom::element(document, "sweep-info")?,
+        sweep_theory: dom::element(document, "sweep-theory")?,
     })
 }

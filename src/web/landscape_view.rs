@@ -71,9 +71,19 @@ impl App {
             return Ok(());
         };
         let outcome = computation.outcome();
-        let result = self
-            .draw_outcome(outcome, size, ratio)
-            .and_then(|_| self.draw_curves(outcome));
+        let result = self.draw_outcome(outcome, size, ratio).and_then(|_| {
+            let swept = self.draw_sweep_chart()?;
+            let _ = if swept {
+                self.el.chart_kind.set_attribute("hidden", "")
+            } else {
+                self.el.chart_kind.remove_attribute("hidden")
+            };
+            if swept {
+                Ok(())
+            } else {
+                self.draw_curves(outcome)
+            }
+        });
         self.computation = Some(computation);
         result
     }

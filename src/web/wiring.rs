@@ -69,7 +69,16 @@ pub fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
         (&el.canvas, "pointermove", App::on_pointer_move),
         (&el.canvas, "pointerup", |app, _| app.dragging = false),
         (&el.canvas, "pointerleave", |app, _| app.dragging = false),
-        (&el.curves, "pointermove", App::on_chart_move),
+        (&el.curves, "pointermove", |app, e| {
+            if !app.on_sweep_move(e) {
+                app.on_chart_move(e);
+            }
+        }),
+        (&el.curves, "click", App::on_sweep_click),
+        (&el.sweep, "change", |app, _| app.on_sweep_menu()),
+        (&el.sweep_random, "change", |app, _| app.on_sweep_menu()),
+        (&el.tune, "click", |app, _| app.start_tune()),
+        (&el.sweep_theory, "click", App::on_theory_click),
         (&el.mode_landscapes, "click", |app, _| {
             app.dispatch(Action::SetMode(Mode::Landscapes))
         }),

@@ -189,7 +189,7 @@ impl Picture<'_> {
     ) -> Result<(), String> {
         match self {
             Picture::Basins(map, label) => draw_basins(root, map, label, scale),
-            Picture::Sweep(sweep, label) => draw_sweep(root, sweep, label, scale),
+            Picture::Sweep(sweep, label) => draw_sweep(root, sweep, label, scale).map(|_| ()),
         }
         .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())

@@ -12,6 +12,7 @@ use super::run::{build_problem, Status};
 use super::spec::Spec;
 use crate::error::{FieldError, SpecError};
 use crate::optim::registry::Configured;
+use crate::param::{ParamKind, ParamSpec};
 use crate::problem::Landscape;
 use crate::random;
 
@@ -34,6 +35,29 @@ pub struct Axis {
 }
 
 impl Axis {
+    /// `count` values over what `param` accepts: its declared range, on a
+    /// log axis over at most five decades below its top where it is
+    /// declared logarithmic (a rate from 1e-4 to 10); `None` for switches,
+    /// choices and whole numbers.
+    pub fn over(param: &ParamSpec, count: usize) -> Option<Self> {
+        let ParamKind::Real {
+            min,
+            max,
+            log_scale,
+        } = param.kind
+        else {
+            return None;
+        };
+        let from = if log_scale { min.max(max * 1e-5) } else { min };
+        Some(Self {
+            name: param.name.to_string(),
+            from,
+            to: max,
+            count,
+            log: log_scale,
+        })
+    }
+
     /// The grid's `k`-th value of `count`.
     pub fn value(&self, k: usize) -> f64 {
         let t = if self.count > 1 {
@@ -137,6 +161,19 @@ pub fn theory_marks(sweep: &Sweep) -> Vec<(&'static str, f64, &'static str)> {
     }
 }
 
+/// The loss counted as reached on `landscape`: a millionth above its lowest
+/// known minimum (0 on the classic test functions), so a problem whose
+/// minimum is not 0 is judged as fairly as one whose minimum is.
+pub fn tolerance_above_minimum(landscape: &dyn Landscape) -> f64 {
+    let floor = landscape
+        .minima()
+        .iter()
+        .map(|m| landscape.value(m))
+        .fold(f64::INFINITY, f64::min);
+    let floor = if floor.is_finite() { floor } else { 0.0 };
+    floor + 1e-6 * (1.0 + floor.abs())
+}
+
 /// What a run's learning rate was tuned to.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Tuned {
@@ -191,50 +228,56 @@ pub fn tune(spec: &Spec, axis: &Axis, tolerance: f64) -> Result<(Spec, Vec<Tuned
     Ok((tuned, table))
 }
 
-/// Sweeps run `run` of `spec` over `axes` (one or two), each setting a full
-/// run of the spec's steps; `tolerance` is the loss counted as reached.
-pub fn sweep(
-    spec: &Spec,
+/// A sweep being computed, a few settings at a time (the page slices it
+/// across frames; [`sweep`] runs it whole).
+pub struct SweepJob {
+    spec: Spec,
     run: usize,
-    axes: &[Axis],
+    axes: Vec<Axis>,
     search: Search,
     tolerance: f64,
-) -> Result<Sweep, SpecError> {
-    let refuse = |field: &str, message: String| SpecError {
-        errors: vec![FieldError::new(field, message)],
-    };
-    let base = run_of(spec, run)?;
-    if axes.is_empty() || axes.len() > 2 {
-        return Err(refuse(
-            "axes",
-            format!("{} axes: sweep one or two", axes.len()),
-        ));
-    }
-    for axis in axes {
-        if !base
-            .optimizer
-            .entry
-            .params
-            .iter()
-            .any(|p| p.name == axis.name)
-        {
-            let names: Vec<&str> = base.optimizer.entry.params.iter().map(|p| p.name).collect();
-            return Err(refuse(
-                "axes",
-                format!(
+    landscape: Box<dyn Landscape>,
+    points: Vec<Vec<f64>>,
+    tried: Vec<Setting>,
+}
+
+impl SweepJob {
+    /// Checks the request (the run exists and has the axes' hyperparameters,
+    /// the ranges increase, at most [`MAX_SETTINGS`] settings) and builds the problem.
+    pub fn new(
+        spec: &Spec,
+        run: usize,
+        axes: &[Axis],
+        search: Search,
+        tolerance: f64,
+    ) -> Result<Self, SpecError> {
+        let refuse = |message: String| SpecError {
+            errors: vec![FieldError::new("axes", message)],
+        };
+        let base = run_of(spec, run)?;
+        if axes.is_empty() || axes.len() > 2 {
+            return Err(refuse(format!("{} axes: sweep one or two", axes.len())));
+        }
+        for axis in axes {
+            if !base
+                .optimizer
+                .entry
+                .params
+                .iter()
+                .any(|p| p.name == axis.name)
+            {
+                let names: Vec<&str> = base.optimizer.entry.params.iter().map(|p| p.name).collect();
+                return Err(refuse(format!(
                     "{} has no hyperparameter '{}': it has {}",
                     base.optimizer.entry.label,
                     axis.name,
                     names.join(", ")
-                ),
-            ));
-        }
-        if !(axis.from.is_finite() && axis.to.is_finite() && axis.from < axis.to)
-            || (axis.log && axis.from <= 0.0)
-        {
-            return Err(refuse(
-                "axes",
-                format!(
+                )));
+            }
+            if !(axis.from.is_finite() && axis.to.is_finite() && axis.from < axis.to)
+                || (axis.log && axis.from <= 0.0)
+            {
+                return Err(refuse(format!(
                     "'{}' from {} to {}: the range must be increasing{}",
                     axis.name,
                     axis.from,
@@ -244,46 +287,96 @@ pub fn sweep(
                     } else {
                         ""
                     }
-                ),
-            ));
+                )));
+            }
         }
-    }
-    let points = settings(axes, search);
-    if points.is_empty() || points.len() > MAX_SETTINGS {
-        return Err(refuse(
-            "axes",
-            format!(
+        let points = settings(axes, search);
+        if points.is_empty() || points.len() > MAX_SETTINGS {
+            return Err(refuse(format!(
                 "{} settings: from 1 to {MAX_SETTINGS} (each is a whole run)",
                 points.len()
-            ),
-        ));
-    }
-    let landscape = build_problem(spec)?;
-    let tried: Vec<Setting> = points
-        .into_iter()
-        .map(|values| try_setting(landscape.as_ref(), spec, run, axes, values, tolerance))
-        .collect();
-    let best = tried
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.refused.is_none() && !s.diverged() && s.final_loss.is_finite())
-        .min_by(|(_, a), (_, b)| {
-            let steps = |s: &Setting| s.steps_to_tolerance.unwrap_or(usize::MAX);
-            steps(a)
-                .cmp(&steps(b))
-                .then(a.final_loss.total_cmp(&b.final_loss))
+            )));
+        }
+        Ok(Self {
+            spec: spec.clone(),
+            run,
+            axes: axes.to_vec(),
+            search,
+            tolerance,
+            landscape: build_problem(spec)?,
+            tried: Vec::with_capacity(points.len()),
+            points,
         })
-        .map(|(i, _)| i);
-    Ok(Sweep {
-        run,
-        axes: axes.to_vec(),
-        search,
-        tolerance,
-        settings: tried,
-        best,
-        curvature: landscape.curvature_range(),
-        optimizer: base.optimizer.entry.name,
-    })
+    }
+
+    /// Tries up to `count` more settings; returns whether every one is tried.
+    pub fn advance(&mut self, count: usize) -> bool {
+        for _ in 0..count {
+            let Some(values) = self.points.get(self.tried.len()).cloned() else {
+                break;
+            };
+            let setting = try_setting(
+                self.landscape.as_ref(),
+                &self.spec,
+                self.run,
+                &self.axes,
+                values,
+                self.tolerance,
+            );
+            self.tried.push(setting);
+        }
+        self.complete()
+    }
+
+    /// Whether every setting is tried.
+    pub fn complete(&self) -> bool {
+        self.tried.len() == self.points.len()
+    }
+
+    /// The share of settings tried, in [0, 1].
+    pub fn progress(&self) -> f64 {
+        self.tried.len() as f64 / self.points.len() as f64
+    }
+
+    /// The sweep over the settings tried so far.
+    pub fn sweep(&self) -> Sweep {
+        let best = self
+            .tried
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.refused.is_none() && !s.diverged() && s.final_loss.is_finite())
+            .min_by(|(_, a), (_, b)| {
+                let steps = |s: &Setting| s.steps_to_tolerance.unwrap_or(usize::MAX);
+                steps(a)
+                    .cmp(&steps(b))
+                    .then(a.final_loss.total_cmp(&b.final_loss))
+            })
+            .map(|(i, _)| i);
+        Sweep {
+            run: self.run,
+            axes: self.axes.clone(),
+            search: self.search,
+            tolerance: self.tolerance,
+            settings: self.tried.clone(),
+            best,
+            curvature: self.landscape.curvature_range(),
+            optimizer: self.spec.runs[self.run].optimizer.entry.name,
+        }
+    }
+}
+
+/// Sweeps run `run` of `spec` over `axes` (one or two), each setting a full
+/// run of the spec's steps; `tolerance` is the loss counted as reached.
+pub fn sweep(
+    spec: &Spec,
+    run: usize,
+    axes: &[Axis],
+    search: Search,
+    tolerance: f64,
+) -> Result<Sweep, SpecError> {
+    let mut job = SweepJob::new(spec, run, axes, search, tolerance)?;
+    job.advance(usize::MAX);
+    Ok(job.sweep())
 }
 
 /// The settings a search tries, each a value per axis.

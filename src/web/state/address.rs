@@ -13,7 +13,9 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::landscape::{Compare, LandscapeState, Overlay, View, DEFAULT_SPEC, MAX_RUNS, SPEEDS};
+use super::landscape::{
+    Compare, LandscapeState, Overlay, SweepChoice, View, DEFAULT_SPEC, MAX_RUNS, SPEEDS,
+};
 use super::network::{scenes, ClassifierState};
 use super::runs::parse_color;
 use super::{Mode, PageState};
@@ -83,6 +85,13 @@ fn write_landscape(l: &LandscapeState, top: &mut Map<String, Json>) {
     }
     if !l.view.fit {
         view.insert("fit".into(), json!(false));
+    }
+    if let Some(sweep) = l.sweep_choice() {
+        let mut written = json!({"run": sweep.run, "params": sweep.params});
+        if sweep.random {
+            written["search"] = json!("random");
+        }
+        view.insert("sweep".into(), written);
     }
     if !view.is_empty() {
         top.insert("view".into(), Json::Object(view));
@@ -208,6 +217,10 @@ fn read_landscape(top: &Map<String, Json>, l: &mut LandscapeState, problems: &mu
     }
     if let Some(view) = top.get("view") {
         l.view = read_view(view, problems);
+        if let Some(Err(why)) = l.view.sweep.as_ref().map(|c| l.sweepable(c)) {
+            problems.push(why);
+            l.view.sweep = None;
+        }
     }
     if let Some(step) = top.get("step") {
         match step.as_u64() {
@@ -267,10 +280,37 @@ fn read_view(value: &Json, problems: &mut Vec<String>) -> View {
                 None => problems.push(format!("view.chart: no chart {value}")),
             },
             "fit" => view.fit = value.as_bool().unwrap_or(true),
+            "sweep" => match read_sweep(value) {
+                Some(sweep) => view.sweep = Some(sweep),
+                None => problems.push(format!(
+                    "view.sweep: must be {{\"run\": N, \"params\": [one or two names]}}, got {value}"
+                )),
+            },
             other => problems.push(format!("view: unknown part '{other}' left out")),
         }
     }
     view
+}
+
+/// A sweep as the address writes it (checked against the runs once they are read).
+fn read_sweep(value: &Json) -> Option<SweepChoice> {
+    let run = usize::try_from(value.get("run")?.as_u64()?).ok()?;
+    let params: Vec<String> = value
+        .get("params")?
+        .as_array()?
+        .iter()
+        .map(|p| p.as_str().map(str::to_string))
+        .collect::<Option<_>>()?;
+    let random = match value.get("search").map(Json::as_str) {
+        None | Some(Some("grid")) => false,
+        Some(Some("random")) => true,
+        _ => return None,
+    };
+    Some(SweepChoice {
+        run,
+        params,
+        random,
+    })
 }
 
 /// The spec in `text` with every bad part replaced by its default, and the

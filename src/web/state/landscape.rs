@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value as Json};
 use super::entry::parse_entry;
 pub use super::landscape_actions::{Field, LandscapeAction};
 use super::runs::{entry, supports, RunState, COLORS};
-pub use super::view::{Compare, Overlay, View, SPEEDS};
+pub use super::view::{Compare, Overlay, SweepChoice, View, SPEEDS};
 use super::Effect;
 use crate::experiment::landscape::spec::{noise_kinds, Spec};
 use crate::optim::registry::{OptimizerEntry, OPTIMIZERS};
@@ -309,6 +309,9 @@ impl LandscapeState {
                 self.view.chart = quantity;
                 return Effect::Redraw;
             }
+            A::SetSweep(choice) => return self.set_sweep(choice, notice),
+            A::ApplySetting(run, values) => return self.apply_setting(run, &values, notice),
+            A::Tuned(rates) => return self.tuned(&rates, notice),
             A::SetFit(fit) => {
                 self.view.fit = fit;
                 return Effect::Redraw;

@@ -2,7 +2,7 @@
 
 use serde_json::Value as Json;
 
-use super::view::{Compare, Overlay};
+use super::view::{Compare, Overlay, SweepChoice};
 use crate::render::curves::Quantity;
 
 /// A number the user can set: which control it is.
@@ -65,6 +65,12 @@ pub enum LandscapeAction {
     SetOverlay(Overlay, bool),
     /// Choose the chart's quantity.
     SetChart(Quantity),
+    /// Show a sweep instead of the chart, or the chart again.
+    SetSweep(Option<SweepChoice>),
+    /// Set run `i`'s hyperparameters to a setting picked on its sweep.
+    ApplySetting(usize, Vec<(String, f64)>),
+    /// Set each run's learning rate to the best of its sweep: (run, rate).
+    Tuned(Vec<(usize, f64)>),
     /// Widen the view to hold every path, or not.
     SetFit(bool),
     /// Set the playback speed.

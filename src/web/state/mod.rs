@@ -14,6 +14,7 @@ pub mod landscape;
 mod landscape_actions;
 pub mod network;
 pub mod runs;
+pub mod sweep;
 mod view;
 
 #[cfg(test)]

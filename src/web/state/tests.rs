@@ -149,6 +149,58 @@ fn a_typed_formula_refits_the_runs_and_a_bad_one_or_bad_window_is_refused() {
 }
 
 #[test]
+fn sweeps_pick_settings_tune_rates_and_survive_the_address() {
+    use super::landscape::SweepChoice;
+    let mut state = PageState::default();
+    let choice = SweepChoice {
+        run: 0,
+        params: vec!["lr".into()],
+        random: true,
+    };
+    assert_eq!(
+        landscape(&mut state, L::SetSweep(Some(choice.clone()))),
+        Effect::Redraw
+    );
+    let (back, dropped) = read(&write(&state));
+    assert!(dropped.is_empty(), "{dropped:?}");
+    assert_eq!(back.landscape.view.sweep, Some(choice));
+    // A sweep of a hyperparameter the run does not have is refused by name.
+    let wrong = SweepChoice {
+        run: 0,
+        params: vec!["momentum".into()],
+        random: false,
+    };
+    assert_eq!(
+        landscape(&mut state, L::SetSweep(Some(wrong))),
+        Effect::Refresh
+    );
+    assert!(state
+        .notice
+        .clone()
+        .unwrap()
+        .contains("no real-valued hyperparameter 'momentum'"));
+    assert_eq!(
+        landscape(&mut state, L::ApplySetting(0, vec![("lr".into(), 0.18)])),
+        Effect::Rebuild
+    );
+    assert_eq!(lr(&state, 0), 0.18);
+    landscape(&mut state, L::Tuned(vec![(0, 0.175)]));
+    assert_eq!(lr(&state, 0), 0.175);
+    assert_eq!(
+        state.landscape.runs[0].label,
+        "Gradient descent, tuned α = 0.175"
+    );
+    // Another optimizer ends the sweep of a hyperparameter it lacks.
+    landscape(&mut state, L::SetOptimizer(0, "newton".into()));
+    assert!(
+        state.landscape.sweep_choice().is_some(),
+        "Newton has a rate too"
+    );
+    landscape(&mut state, L::SetOptimizer(0, "bfgs".into()));
+    assert_eq!(state.landscape.sweep_choice(), None);
+}
+
+#[test]
 fn a_label_follows_its_optimizer_unless_the_user_wrote_it() {
     let mut state = PageState::default();
     landscape(&mut state, L::LoadScene(1));

@@ -51,6 +51,17 @@ impl Overlay {
     ];
 }
 
+/// A sweep shown in place of the per-step chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepChoice {
+    /// The run swept (0-based).
+    pub run: usize,
+    /// Its swept hyperparameters: one (a curve) or two (a heatmap).
+    pub params: Vec<String>,
+    /// Random search instead of the grid.
+    pub random: bool,
+}
+
 /// How the experiment is viewed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct View {
@@ -62,6 +73,8 @@ pub struct View {
     pub chart: Quantity,
     /// Whether the view widens to hold every path.
     pub fit: bool,
+    /// The sweep shown instead of the chart, if any.
+    pub sweep: Option<SweepChoice>,
 }
 
 impl Default for View {
@@ -71,6 +84,7 @@ impl Default for View {
             overlays: Vec::new(),
             chart: Quantity::Loss,
             fit: true,
+            sweep: None,
         }
     }
 }
