@@ -18,4 +18,5 @@ pub mod landscape;
 pub mod legend;
 pub mod mathml;
 pub mod number;
+pub mod surface;
 pub mod view;

@@ -71,6 +71,8 @@ pub struct App {
     pub(super) sweep: Option<super::sweep_view::SweepPanel>,
     /// The fair race being tuned, while it is.
     pub(super) tune: Option<super::sweep_view::TuneRace>,
+    /// The 3D view's surface, turn and drag.
+    pub(super) surface: super::surface_view::SurfaceView,
 }
 
 impl App {
@@ -148,6 +150,7 @@ impl App {
             basins: None,
             sweep: None,
             tune: None,
+            surface: Default::default(),
         }));
         {
             let mut a = app.borrow_mut();
@@ -380,6 +383,7 @@ impl App {
         self.compute_slice();
         self.basins_frame();
         self.sweep_frame();
+        self.spin_frame();
         let speed = self.state.landscape.speed;
         if self.state.landscape.playing
             && now - self.last_advance >= STEP_INTERVAL_MS / speed.max(0.01)

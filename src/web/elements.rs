@@ -51,6 +51,9 @@ pub struct Elements {
     pub tune: Element,
     pub sweep_info: Element,
     pub sweep_theory: Element,
+    pub picture_kind: HtmlSelectElement,
+    pub spin: HtmlInputElement,
+    pub spin_row: Element,
 }
 
 /// The overlay checkboxes, by the overlay they switch.
@@ -111,5 +114,8 @@ pub fn elements(document: &Document) -> Result<Elements, JsValue> {
         tune: dom::element(document, "tune")?,
         sweep_info: dom::element(document, "sweep-info")?,
         sweep_theory: dom::element(document, "sweep-theory")?,
+        picture_kind: dom::element(document, "picture-kind")?,
+        spin: dom::element(document, "spin")?,
+        spin_row: dom::element(document, "spin-row")?,
     })
 }

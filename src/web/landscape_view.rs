@@ -71,7 +71,13 @@ impl App {
             return Ok(());
         };
         let outcome = computation.outcome();
-        let result = self.draw_outcome(outcome, size, ratio).and_then(|_| {
+        let picture = if self.state.landscape.view.surface.is_some() {
+            self.layout = None;
+            self.draw_surface(outcome, size)
+        } else {
+            self.draw_outcome(outcome, size, ratio)
+        };
+        let result = picture.and_then(|_| {
             let swept = self.draw_sweep_chart()?;
             let _ = if swept {
                 self.el.chart_kind.set_attribute("hidden", "")

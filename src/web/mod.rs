@@ -48,6 +48,8 @@ mod readout;
 mod runs;
 pub mod state;
 #[cfg(target_arch = "wasm32")]
+mod surface_view;
+#[cfg(target_arch = "wasm32")]
 mod sweep_view;
 #[cfg(target_arch = "wasm32")]
 mod texts;

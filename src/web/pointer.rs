@@ -30,6 +30,9 @@ impl App {
     }
 
     pub(super) fn on_pointer_down(&mut self, event: &Event) {
+        if self.state.landscape.view.surface.is_some() {
+            return self.surface_pointer_down(event);
+        }
         if let Some(point) = self.plane_point(event) {
             self.dragging = true;
             self.dispatch(Action::Landscape(L::SetStart(point)));
@@ -37,6 +40,9 @@ impl App {
     }
 
     pub(super) fn on_pointer_move(&mut self, event: &Event) {
+        if self.state.landscape.view.surface.is_some() {
+            return self.surface_pointer_move(event);
+        }
         let point = self.plane_point(event);
         if self.dragging {
             if let Some(point) = point {

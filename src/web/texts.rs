@@ -31,6 +31,17 @@ impl App {
             }
         }
         self.el.fit_view.set_checked(l.view.fit);
+        self.el.picture_kind.set_value(if l.view.surface.is_some() {
+            "surface"
+        } else {
+            "contours"
+        });
+        self.el.spin.set_checked(l.view.spin);
+        let _ = if l.view.surface.is_some() {
+            self.el.spin_row.remove_attribute("hidden")
+        } else {
+            self.el.spin_row.set_attribute("hidden", "")
+        };
         if let Some((name, _)) = crate::render::curves::Quantity::ALL
             .iter()
             .find(|(_, q)| *q == l.view.chart)

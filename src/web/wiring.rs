@@ -67,8 +67,24 @@ pub fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
         }),
         (&el.canvas, "pointerdown", App::on_pointer_down),
         (&el.canvas, "pointermove", App::on_pointer_move),
-        (&el.canvas, "pointerup", |app, _| app.dragging = false),
-        (&el.canvas, "pointerleave", |app, _| app.dragging = false),
+        (&el.canvas, "pointerup", |app, _| {
+            app.dragging = false;
+            app.commit_turn();
+        }),
+        (&el.canvas, "pointerleave", |app, _| {
+            app.dragging = false;
+            app.commit_turn();
+        }),
+        (&el.picture_kind, "change", |app, _| {
+            let surface = app.el.picture_kind.value() == "surface";
+            app.commit_turn();
+            app.dispatch(Action::Landscape(L::SetSurface(surface)));
+        }),
+        (&el.spin, "change", |app, _| {
+            let on = app.el.spin.checked();
+            app.commit_turn();
+            app.dispatch(Action::Landscape(L::SetSpin(on)));
+        }),
         (&el.curves, "pointermove", |app, e| {
             if !app.on_sweep_move(e) {
                 app.on_chart_move(e);

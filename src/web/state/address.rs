@@ -14,7 +14,7 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::landscape::{
-    Compare, LandscapeState, Overlay, SweepChoice, View, DEFAULT_SPEC, MAX_RUNS, SPEEDS,
+    Camera, Compare, LandscapeState, Overlay, SweepChoice, View, DEFAULT_SPEC, MAX_RUNS, SPEEDS,
 };
 use super::network::{scenes, ClassifierState};
 use super::runs::parse_color;
@@ -85,6 +85,15 @@ fn write_landscape(l: &LandscapeState, top: &mut Map<String, Json>) {
     }
     if !l.view.fit {
         view.insert("fit".into(), json!(false));
+    }
+    if let Some(camera) = l.view.surface {
+        view.insert(
+            "surface".into(),
+            json!({"azimuth": camera.azimuth, "elevation": camera.elevation}),
+        );
+        if l.view.spin {
+            view.insert("spin".into(), json!(true));
+        }
     }
     if let Some(sweep) = l.sweep_choice() {
         let mut written = json!({"run": sweep.run, "params": sweep.params});
@@ -280,6 +289,18 @@ fn read_view(value: &Json, problems: &mut Vec<String>) -> View {
                 None => problems.push(format!("view.chart: no chart {value}")),
             },
             "fit" => view.fit = value.as_bool().unwrap_or(true),
+            "surface" => {
+                let angle = |name: &str| value.get(name).and_then(Json::as_f64);
+                match (angle("azimuth"), angle("elevation")) {
+                    (Some(azimuth), Some(elevation)) => {
+                        view.surface = Some(Camera { azimuth: 0.0, elevation: 0.0 }.turned(azimuth, elevation));
+                    }
+                    _ => problems.push(format!(
+                        "view.surface: must be {{\"azimuth\": degrees, \"elevation\": degrees}}, got {value}"
+                    )),
+                }
+            }
+            "spin" => view.spin = value.as_bool().unwrap_or(false),
             "sweep" => match read_sweep(value) {
                 Some(sweep) => view.sweep = Some(sweep),
                 None => problems.push(format!(

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value as Json};
 use super::entry::parse_entry;
 pub use super::landscape_actions::{Field, LandscapeAction};
 use super::runs::{entry, supports, RunState, COLORS};
-pub use super::view::{Compare, Overlay, SweepChoice, View, SPEEDS};
+pub use super::view::{Camera, Compare, Overlay, SweepChoice, View, SPEEDS};
 use super::Effect;
 use crate::experiment::landscape::spec::{noise_kinds, Spec};
 use crate::optim::registry::{OptimizerEntry, OPTIMIZERS};
@@ -312,6 +312,23 @@ impl LandscapeState {
             A::SetSweep(choice) => return self.set_sweep(choice, notice),
             A::ApplySetting(run, values) => return self.apply_setting(run, &values, notice),
             A::Tuned(rates) => return self.tuned(&rates, notice),
+            A::SetSurface(on) => {
+                self.view.surface = on.then(|| self.view.surface.unwrap_or_default());
+                return Effect::Redraw;
+            }
+            A::Rotate(azimuth, elevation) => {
+                if let (Some(camera), true) = (
+                    self.view.surface,
+                    azimuth.is_finite() && elevation.is_finite(),
+                ) {
+                    self.view.surface = Some(camera.turned(azimuth, elevation));
+                }
+                return Effect::Redraw;
+            }
+            A::SetSpin(on) => {
+                self.view.spin = on;
+                return Effect::Redraw;
+            }
             A::SetFit(fit) => {
                 self.view.fit = fit;
                 return Effect::Redraw;

@@ -71,6 +71,12 @@ pub enum LandscapeAction {
     ApplySetting(usize, Vec<(String, f64)>),
     /// Set each run's learning rate to the best of its sweep: (run, rate).
     Tuned(Vec<(usize, f64)>),
+    /// Show the landscape as a 3D surface, or as contours.
+    SetSurface(bool),
+    /// Turn the 3D camera by (azimuth, elevation) degrees.
+    Rotate(f64, f64),
+    /// Let the 3D surface turn by itself, or stop it.
+    SetSpin(bool),
     /// Widen the view to hold every path, or not.
     SetFit(bool),
     /// Set the playback speed.

@@ -201,6 +201,27 @@ fn sweeps_pick_settings_tune_rates_and_survive_the_address() {
 }
 
 #[test]
+fn the_3d_camera_turns_within_its_limits_and_survives_the_address() {
+    let mut state = PageState::default();
+    assert_eq!(landscape(&mut state, L::Rotate(10.0, 0.0)), Effect::Redraw);
+    assert_eq!(
+        state.landscape.view.surface, None,
+        "no camera until 3D is on"
+    );
+    landscape(&mut state, L::SetSurface(true));
+    landscape(&mut state, L::Rotate(30.0, 80.0));
+    landscape(&mut state, L::SetSpin(true));
+    let camera = state.landscape.view.surface.unwrap();
+    assert_eq!((camera.azimuth, camera.elevation), (-5.0, 90.0));
+    let (back, dropped) = read(&write(&state));
+    assert!(dropped.is_empty(), "{dropped:?}");
+    assert_eq!(back.landscape.view.surface, Some(camera));
+    assert!(back.landscape.view.spin);
+    landscape(&mut state, L::SetSurface(false));
+    assert_eq!(state.landscape.view.surface, None);
+}
+
+#[test]
 fn a_label_follows_its_optimizer_unless_the_user_wrote_it() {
     let mut state = PageState::default();
     landscape(&mut state, L::LoadScene(1));

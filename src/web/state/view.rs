@@ -2,6 +2,7 @@
 //! chart's quantity, the fitted view and the playback speeds.
 
 use crate::render::curves::Quantity;
+pub use crate::render::surface::Camera;
 
 /// The speeds offered (revealed steps per tick).
 pub const SPEEDS: [f64; 4] = [0.25, 1.0, 4.0, 16.0];
@@ -75,6 +76,10 @@ pub struct View {
     pub fit: bool,
     /// The sweep shown instead of the chart, if any.
     pub sweep: Option<SweepChoice>,
+    /// The landscape as a 3D surface seen from this camera, instead of contours.
+    pub surface: Option<Camera>,
+    /// Whether the 3D surface turns by itself.
+    pub spin: bool,
 }
 
 impl Default for View {
@@ -85,6 +90,8 @@ impl Default for View {
             chart: Quantity::Loss,
             fit: true,
             sweep: None,
+            surface: None,
+            spin: false,
         }
     }
 }
