@@ -67,6 +67,17 @@ pub fn draw_outcome<DB: DrawingBackend>(
     outcome: &Outcome,
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    draw_outcome_at(root, outcome, scale, usize::MAX)
+}
+
+/// [`draw_outcome`] with each path drawn up to step `step` (a frame of an
+/// animation; the view holds every whole path, so it stays put frame to frame).
+pub fn draw_outcome_at<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    outcome: &Outcome,
+    scale: f64,
+    step: usize,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
     let every_point = outcome
         .runs
@@ -79,7 +90,15 @@ pub fn draw_outcome<DB: DrawingBackend>(
         .runs
         .iter()
         .enumerate()
-        .flat_map(|(i, run)| run_paths(run, run_color(i), run.history.points.len(), false, None))
+        .flat_map(|(i, run)| {
+            run_paths(
+                run,
+                run_color(i),
+                step.min(run.history.points.len()),
+                false,
+                None,
+            )
+        })
         .collect();
     draw_color_bar(root, &layout, &colors, &Theme::LIGHT)?;
     draw_overlay(

@@ -73,6 +73,8 @@ pub struct App {
     pub(super) tune: Option<super::sweep_view::TuneRace>,
     /// The 3D view's surface, turn and drag.
     pub(super) surface: super::surface_view::SurfaceView,
+    /// The video being recorded, if one is.
+    pub(super) recording: Option<super::recording::Recording>,
 }
 
 impl App {
@@ -151,6 +153,7 @@ impl App {
             sweep: None,
             tune: None,
             surface: Default::default(),
+            recording: None,
         }));
         {
             let mut a = app.borrow_mut();
@@ -325,8 +328,15 @@ impl App {
         self.el.seed.set_value(&l.seed.to_string());
     }
 
-    /// Shows the state's mode and hides the other.
+    /// Shows the state's mode and hides the other; an embedding shows less.
     fn show_mode(&mut self) {
+        if let Some(body) = self.document.body() {
+            let embed = self.state.embed;
+            let classes = body.class_list();
+            let _ = classes.toggle_with_force("embed", embed != super::state::Embed::Off);
+            let _ = classes
+                .toggle_with_force("embed-controls", embed == super::state::Embed::WithControls);
+        }
         let classifier = self.state.mode == Mode::Classifier;
         let (show, hide) = if classifier {
             (&self.el.classifier_mode, &self.el.landscape_mode)
@@ -384,6 +394,7 @@ impl App {
         self.basins_frame();
         self.sweep_frame();
         self.spin_frame();
+        self.recording_frame();
         let speed = self.state.landscape.speed;
         if self.state.landscape.playing
             && now - self.last_advance >= STEP_INTERVAL_MS / speed.max(0.01)

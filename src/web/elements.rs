@@ -54,6 +54,7 @@ pub struct Elements {
     pub picture_kind: HtmlSelectElement,
     pub spin: HtmlInputElement,
     pub spin_row: Element,
+    pub record: Element,
 }
 
 /// The overlay checkboxes, by the overlay they switch.
@@ -117,5 +118,6 @@ pub fn elements(document: &Document) -> Result<Elements, JsValue> {
         picture_kind: dom::element(document, "picture-kind")?,
         spin: dom::element(document, "spin")?,
         spin_row: dom::element(document, "spin-row")?,
+        record: dom::element(document, "export-webm")?,
     })
 }

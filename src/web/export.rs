@@ -9,7 +9,8 @@ use super::canvas;
 use crate::render::landscape::LandscapeImage;
 use crate::render::view::PixelRect;
 
-fn click_link(document: &Document, filename: &str, href: &str) -> Result<(), JsValue> {
+/// Offers what `href` points to as a file called `filename`.
+pub fn link(document: &Document, filename: &str, href: &str) -> Result<(), JsValue> {
     let link: HtmlAnchorElement = document
         .create_element("a")?
         .dyn_into()
@@ -27,7 +28,7 @@ pub fn text(document: &Document, filename: &str, mime: &str, text: &str) -> Resu
     options.set_type(mime);
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = Url::create_object_url_with_blob(&blob)?;
-    let result = click_link(document, filename, &url);
+    let result = link(document, filename, &url);
     Url::revoke_object_url(&url)?;
     result
 }
@@ -35,7 +36,7 @@ pub fn text(document: &Document, filename: &str, mime: &str, text: &str) -> Resu
 /// Offers the canvas's pixels as a PNG file called `filename`.
 pub fn png(document: &Document, canvas: &HtmlCanvasElement, filename: &str) -> Result<(), JsValue> {
     let url = canvas.to_data_url_with_type("image/png")?;
-    click_link(document, filename, &url)
+    link(document, filename, &url)
 }
 
 /// A new canvas of `size` pixels, not in the page.

@@ -45,6 +45,8 @@ mod pointer;
 #[cfg(target_arch = "wasm32")]
 mod readout;
 #[cfg(target_arch = "wasm32")]
+mod recording;
+#[cfg(target_arch = "wasm32")]
 mod runs;
 pub mod state;
 #[cfg(target_arch = "wasm32")]

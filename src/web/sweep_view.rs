@@ -154,6 +154,7 @@ impl App {
                 random: self.el.sweep_random.checked(),
             })
         });
+        self.el.hover.set_text_content(None);
         self.dispatch(Action::Landscape(L::SetSweep(choice)));
     }
 

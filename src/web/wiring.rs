@@ -130,7 +130,7 @@ pub fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
             }
         })?;
     }
-    let buttons: [(&str, Handler); 18] = [
+    let buttons: [(&str, Handler); 19] = [
         ("net-inside", |app, _| app.classifier.toggle_inside()),
         ("inside-png", |app, _| app.classifier.export_inside(true)),
         ("inside-json", |app, _| app.classifier.export_inside(false)),
@@ -157,6 +157,11 @@ pub fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
         ("export-csv", |app, _| app.export(Export::Csv)),
         ("export-json", |app, _| app.export(Export::Json)),
         ("export-spec", |app, _| app.export(Export::Spec)),
+        ("export-webm", |app, _| {
+            if let Err(err) = app.start_recording() {
+                dom::report_error(&app.document, &err);
+            }
+        }),
     ];
     for (id, handler) in buttons {
         let button: Element = dom::element(&a.document, id)?;

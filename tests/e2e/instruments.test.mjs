@@ -102,9 +102,12 @@ test('sweep: GD\'s rate on the quadratic is best within a grid step of 2/(L+μ),
   await page.selectOption('#sweep', '0:lr,momentum');
   await page.waitForFunction(() => document.querySelector('#curves').dataset.sweep === 'done');
   assert.match(await page.textContent('#sweep-theory'), /heavy ball's best α = 0\.2309, its best μ = 0\.2699/);
-  await page.screenshot({ path: `${OUTPUT_DIR}sweep-heavy-ball-1280.png` });
   await page.click('#sweep-theory button');
   await page.waitForFunction(() => document.querySelector('#run0-opt-momentum-value').value === '0.2699');
+  await page.fill('#scrubber', '150');
+  await page.dispatchEvent('#scrubber', 'input');
+  await page.waitForFunction(() => document.querySelector('#step-counter').textContent === '150');
+  await page.screenshot({ path: `${OUTPUT_DIR}sweep-heavy-ball-1280.png` });
   // Off again: the chart returns.
   await page.selectOption('#sweep', '');
   await page.waitForFunction(() => !document.querySelector('#chart-kind').hidden);

@@ -18,6 +18,7 @@ use descent::render::inside::{draw_slice, draw_spectrum};
 use descent::scene::network::NetworkScene;
 use plotters::prelude::*;
 
+mod animate;
 mod instruments;
 mod listing;
 
@@ -65,6 +66,9 @@ enum Command {
     /// over the spec's budget; prints the tuned spec (and, on standard
     /// error, what changed).
     Tune(instruments::TuneArgs),
+    /// A landscape experiment as an animated GIF for slides: its paths
+    /// drawn step by step, each frame as `descent plot` draws it.
+    Animate(animate::AnimateArgs),
     /// Draws the landscape and every run's path to an SVG or PNG file.
     Plot {
         /// The spec file, or - for standard input.
@@ -126,6 +130,9 @@ fn main() -> ExitCode {
         Command::Basins(args) => instruments::basins(&args),
         Command::Sweep(args) => instruments::sweep_command(&args),
         Command::Tune(args) => instruments::tune_command(&args),
+        Command::Animate(args) => {
+            read_text(&args.spec).and_then(|text| animate::animate(&text, &args))
+        }
         Command::Plot {
             spec,
             out,

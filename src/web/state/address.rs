@@ -18,7 +18,7 @@ use super::landscape::{
 };
 use super::network::{scenes, ClassifierState};
 use super::runs::parse_color;
-use super::{Mode, PageState};
+use super::{Embed, Mode, PageState};
 use crate::experiment::landscape::spec::Spec;
 use crate::render::curves::Quantity;
 use crate::scene::landscape_scenes;
@@ -44,6 +44,9 @@ pub fn write(state: &PageState) -> String {
             }
         }
         Mode::Landscapes => write_landscape(&state.landscape, &mut top),
+    }
+    if let Some((name, _)) = Embed::ALL.iter().find(|(_, e)| *e == state.embed) {
+        top.insert("embed".into(), json!(name));
     }
     Json::Object(top).to_string()
 }
@@ -149,8 +152,16 @@ pub fn read(text: &str) -> (PageState, Vec<String>) {
         ));
     }
     let known = [
-        "v", "mode", "spec", "runs", "view", "step", "speed", "scene", "edited", "panels",
+        "v", "mode", "spec", "runs", "view", "step", "speed", "scene", "edited", "panels", "embed",
     ];
+    if let Some(embed) = top.get("embed") {
+        match Embed::ALL.iter().find(|(n, _)| Some(*n) == embed.as_str()) {
+            Some((_, e)) => state.embed = *e,
+            None => problems.push(format!(
+                "embed: must be \"picture\" or \"controls\", got {embed}"
+            )),
+        }
+    }
     for key in top.keys().filter(|k| !known.contains(&k.as_str())) {
         problems.push(format!("unknown part '{key}' left out"));
     }

@@ -33,6 +33,26 @@ pub enum Mode {
     Classifier,
 }
 
+/// How much of the page an embedding (an iframe in slides or a notebook) shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Embed {
+    /// The whole page.
+    #[default]
+    Off,
+    /// Just the picture and playback.
+    Picture,
+    /// The picture, playback and the runs' controls.
+    WithControls,
+}
+
+impl Embed {
+    /// Every embedding with its name in the address.
+    pub const ALL: [(&'static str, Embed); 2] = [
+        ("picture", Embed::Picture),
+        ("controls", Embed::WithControls),
+    ];
+}
+
 /// What must follow an action, from least to most work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Effect {
@@ -78,6 +98,8 @@ pub struct PageState {
     pub classifier: ClassifierState,
     /// What the status line says: a refused value, a dropped part of an address.
     pub notice: Option<String>,
+    /// How much of the page is shown (an embedding shows less).
+    pub embed: Embed,
 }
 
 impl PageState {

@@ -222,6 +222,25 @@ fn the_3d_camera_turns_within_its_limits_and_survives_the_address() {
 }
 
 #[test]
+fn an_embedding_survives_the_address_and_a_bad_one_is_named() {
+    use super::Embed;
+    let address = write(&PageState::default()).replace("\"v\":2", "\"v\":2,\"embed\":\"picture\"");
+    let (state, dropped) = read(&address);
+    assert!(dropped.is_empty(), "{dropped:?}");
+    assert_eq!(state.embed, Embed::Picture);
+    let (again, _) = read(&write(&state));
+    assert_eq!(again.embed, Embed::Picture);
+    let address =
+        write(&PageState::default()).replace("\"v\":2", "\"v\":2,\"embed\":\"everything\"");
+    let (state, dropped) = read(&address);
+    assert_eq!(state.embed, Embed::Off);
+    assert_eq!(
+        dropped,
+        vec!["embed: must be \"picture\" or \"controls\", got \"everything\""]
+    );
+}
+
+#[test]
 fn a_label_follows_its_optimizer_unless_the_user_wrote_it() {
     let mut state = PageState::default();
     landscape(&mut state, L::LoadScene(1));
