@@ -6,6 +6,7 @@
 //! file (`presets/classifier/*.json`) has `"panels"` instead of `"spec"`.
 
 pub mod claim;
+pub mod lecture;
 pub mod network;
 pub mod panel;
 pub mod panel_form;

@@ -113,6 +113,14 @@ impl App {
                 &format!("{} · {}", i + 1, scene.title),
             )?;
         }
+        add_option(document, &el.lecture, "", "Lectures (PageDown, PageUp)…")?;
+        let lectures = crate::scene::lecture::lectures().unwrap_or_else(|err| {
+            notice = Some(err.to_string());
+            Vec::new()
+        });
+        for (i, (_, lecture)) in lectures.iter().enumerate() {
+            add_option(document, &el.lecture, &i.to_string(), &lecture.title)?;
+        }
         let hash = web_sys::window()
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();

@@ -55,6 +55,7 @@ pub struct Elements {
     pub spin: HtmlInputElement,
     pub spin_row: Element,
     pub record: Element,
+    pub lecture: HtmlSelectElement,
 }
 
 /// The overlay checkboxes, by the overlay they switch.
@@ -119,5 +120,6 @@ pub fn elements(document: &Document) -> Result<Elements, JsValue> {
         spin: dom::element(document, "spin")?,
         spin_row: dom::element(document, "spin-row")?,
         record: dom::element(document, "export-webm")?,
+        lecture: dom::element(document, "lecture")?,
     })
 }

@@ -38,6 +38,27 @@ impl App {
         if in_control || key.ctrl_key() || key.meta_key() || key.alt_key() {
             return;
         }
+        // A clicker sends PageDown and PageUp; while presenting a lecture the
+        // arrow keys walk it too.
+        let lecturing = self.state.lecture.is_some()
+            && self
+                .document
+                .body()
+                .is_some_and(|b| b.class_list().contains("presenting"));
+        let walk = match key.key().as_str() {
+            "PageDown" => Some(1),
+            "PageUp" => Some(-1),
+            "ArrowRight" | "ArrowDown" if lecturing => Some(1),
+            "ArrowLeft" | "ArrowUp" if lecturing => Some(-1),
+            _ => None,
+        };
+        if let Some(delta) = walk {
+            event.prevent_default();
+            if let Some(stop) = self.state.move_in_lecture(delta) {
+                self.go_to(stop);
+            }
+            return;
+        }
         let classifier = self.state.mode == Mode::Classifier;
         if classifier && key.key() == " " {
             self.toggle_training();
@@ -90,6 +111,17 @@ impl App {
             let _ = root.set_attribute("data-theme", next);
         }
         self.dirty = true;
+    }
+
+    /// Shows lecture scene `stop`: the mode it belongs to, then the scene.
+    pub(super) fn go_to(&mut self, stop: crate::scene::lecture::Stop) {
+        use crate::scene::lecture::Stop;
+        let (mode, load) = match stop {
+            Stop::Landscape(i) => (Mode::Landscapes, Action::Landscape(L::LoadScene(i))),
+            Stop::Classifier(i) => (Mode::Classifier, Action::Classifier(C::LoadScene(i))),
+        };
+        self.dispatch(Action::SetMode(mode));
+        self.dispatch(load);
     }
 
     /// The index of the landscape scene called `name`.

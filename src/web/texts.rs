@@ -31,6 +31,12 @@ impl App {
             }
         }
         self.el.fit_view.set_checked(l.view.fit);
+        self.el.lecture.set_value(
+            &self
+                .state
+                .lecture
+                .map_or(String::new(), |at| at.lecture.to_string()),
+        );
         self.el.picture_kind.set_value(if l.view.surface.is_some() {
             "surface"
         } else {
@@ -120,6 +126,14 @@ impl App {
 
     /// The scene's title and caption, and whether each of its claims holds
     /// on the paths as they are now (a changed control may break one).
+    /// A scene's title, with where the lecture is when one is being given.
+    fn titled(&self, title: &str) -> String {
+        match self.state.lecture_line() {
+            Some(line) => format!("{title} — {line}"),
+            None => title.to_string(),
+        }
+    }
+
     pub(super) fn show_caption(&self) {
         let hide = || {
             self.el.caption.set_inner_html("");
@@ -143,7 +157,7 @@ impl App {
             dom::show_caption(
                 &self.document,
                 &self.el.caption,
-                &scene.title,
+                &self.titled(&scene.title),
                 &scene.caption,
                 &claims,
             );
@@ -184,7 +198,7 @@ impl App {
         dom::show_caption(
             &self.document,
             &self.el.caption,
-            &scene.title,
+            &self.titled(&scene.title),
             &caption,
             &claims,
         );

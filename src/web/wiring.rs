@@ -75,6 +75,16 @@ pub fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
             app.dragging = false;
             app.commit_turn();
         }),
+        (&el.lecture, "change", |app, _| {
+            let chosen = app.el.lecture.value().parse::<usize>().ok();
+            match chosen.and_then(|i| app.state.start_lecture(i)) {
+                Some(stop) => app.go_to(stop),
+                None => {
+                    app.state.lecture = None;
+                    app.follow(super::state::Effect::Redraw);
+                }
+            }
+        }),
         (&el.picture_kind, "change", |app, _| {
             let surface = app.el.picture_kind.value() == "surface";
             app.commit_turn();

@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value as Json};
 use super::landscape::{
     Camera, Compare, LandscapeState, Overlay, SweepChoice, View, DEFAULT_SPEC, MAX_RUNS, SPEEDS,
 };
+use super::lecture::LectureAt;
 use super::network::{scenes, ClassifierState};
 use super::runs::parse_color;
 use super::{Embed, Mode, PageState};
@@ -47,6 +48,9 @@ pub fn write(state: &PageState) -> String {
     }
     if let Some((name, _)) = Embed::ALL.iter().find(|(_, e)| *e == state.embed) {
         top.insert("embed".into(), json!(name));
+    }
+    if let Some(at) = state.lecture {
+        top.insert("lecture".into(), json!({"name": at.name(), "at": at.at}));
     }
     Json::Object(top).to_string()
 }
@@ -153,7 +157,22 @@ pub fn read(text: &str) -> (PageState, Vec<String>) {
     }
     let known = [
         "v", "mode", "spec", "runs", "view", "step", "speed", "scene", "edited", "panels", "embed",
+        "lecture",
     ];
+    if let Some(lecture) = top.get("lecture") {
+        let name = lecture
+            .get("name")
+            .and_then(Json::as_str)
+            .unwrap_or_default();
+        let at = lecture.get("at").and_then(Json::as_u64).unwrap_or(0) as usize;
+        match LectureAt::find(name, at) {
+            Some(found) => state.lecture = Some(found),
+            None => problems.push(format!(
+                "lecture: no lecture '{name}' with a scene {}",
+                at + 1
+            )),
+        }
+    }
     if let Some(embed) = top.get("embed") {
         match Embed::ALL.iter().find(|(n, _)| Some(*n) == embed.as_str()) {
             Some((_, e)) => state.embed = *e,

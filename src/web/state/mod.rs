@@ -12,6 +12,7 @@ pub mod entry;
 mod fields;
 pub mod landscape;
 mod landscape_actions;
+pub mod lecture;
 pub mod network;
 pub mod runs;
 pub mod sweep;
@@ -100,6 +101,8 @@ pub struct PageState {
     pub notice: Option<String>,
     /// How much of the page is shown (an embedding shows less).
     pub embed: Embed,
+    /// The lecture being given, and where in it.
+    pub lecture: Option<lecture::LectureAt>,
 }
 
 impl PageState {
