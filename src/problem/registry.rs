@@ -216,7 +216,7 @@ pub const PROBLEMS: &[ProblemEntry] = &[
         params: &[
             ParamSpec::formula(
                 "f",
-                "f(x, y)",
+                "f",
                 "sin(x)*cos(y) + 0.1*(x^2 + y^2)",
                 "the function to minimise, in x and y",
             ),

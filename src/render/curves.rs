@@ -441,7 +441,9 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
             )))?;
         }
         if let Some(label) = &curve.label {
-            let end = points.last().copied();
+            // Named a quarter of the way along its visible part, reading
+            // rightwards, so the name stays inside the plot.
+            let end = points.get(points.len() / 4).copied();
             chart.draw_series(DashedLineSeries::new(
                 points,
                 5 * line_width,
@@ -453,7 +455,7 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
                     .into_font()
                     .color(&curve.color);
                 let anchor = plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Right,
+                    plotters::style::text_anchor::HPos::Left,
                     plotters::style::text_anchor::VPos::Bottom,
                 );
                 chart.draw_series(std::iter::once(Text::new(

@@ -14,6 +14,9 @@ use crate::render::number::format_number;
 
 /// Colour of a start that diverged.
 pub const DIVERGED: RGBColor = RGBColor(30, 30, 30);
+/// Colour of a diverged setting on a sweep's heatmap: red, apart from
+/// every colour of the loss scale.
+pub const SWEEP_DIVERGED: RGBColor = RGBColor(215, 48, 39);
 /// Colour of a start that ended elsewhere.
 pub const ELSEWHERE: RGBColor = RGBColor(190, 190, 190);
 
@@ -101,6 +104,16 @@ pub fn draw_basins<DB: DrawingBackend>(
             .map(|m| Cross::new((m[0], m[1]), marker, BLACK.stroke_width(px(2.0)))),
     )?;
     Ok(())
+}
+
+/// How a theory mark is drawn: the edge of stability (2/L) orange and
+/// dashed, an optimum solid green.
+pub fn mark_style(label: &str) -> (RGBColor, bool) {
+    if label == crate::experiment::landscape::sweep::EDGE_OF_STABILITY {
+        (RGBColor(230, 120, 0), true)
+    } else {
+        (RGBColor(0, 150, 70), false)
+    }
 }
 
 /// Where a sweep's plot sits on its canvas, for turning a pointer into a
@@ -241,10 +254,20 @@ pub fn draw_sweep<DB: DrawingBackend>(
                 continue;
             }
             let x = to_x(value);
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(x, low - pad), (x, high + 2.0 * pad)],
-                RGBColor(0, 150, 70).stroke_width(stroke),
-            )))?;
+            let (color, dashed) = mark_style(text);
+            if dashed {
+                chart.draw_series(DashedLineSeries::new(
+                    [(x, low - pad), (x, high + 2.0 * pad)],
+                    px(5.0),
+                    px(4.0),
+                    color.stroke_width(stroke),
+                ))?;
+            } else {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x, low - pad), (x, high + 2.0 * pad)],
+                    color.stroke_width(stroke),
+                )))?;
+            }
             if compact {
                 continue;
             }
@@ -252,9 +275,9 @@ pub fn draw_sweep<DB: DrawingBackend>(
                 format!("{text} = {}", format_number(value)),
                 (
                     x,
-                    low + 0.5 * (high - low) * if text == "2/L" { 0.4 } else { 0.6 },
+                    low + 0.5 * (high - low) * if mark_style(text).1 { 0.4 } else { 0.6 },
                 ),
-                font.clone().color(&RGBColor(0, 150, 70)),
+                font.clone().color(&mark_style(text).0),
             )))?;
         }
         return Ok(pixels(&chart.plotting_area().strip_coord_spec()));
@@ -279,8 +302,11 @@ pub fn draw_sweep<DB: DrawingBackend>(
         .draw()?;
     let colormap = Colormap::viridis();
     let color = |s: &crate::experiment::landscape::sweep::Setting| {
-        if s.diverged() || !s.final_loss.is_finite() || s.final_loss <= 0.0 {
-            DIVERGED
+        if s.diverged() || !s.final_loss.is_finite() {
+            SWEEP_DIVERGED
+        } else if s.final_loss <= 0.0 {
+            let [r, g, b] = colormap.at(0.0);
+            RGBColor(r, g, b)
         } else {
             let [r, g, b] = colormap.at((s.final_loss.log10() - low) / (high - low));
             RGBColor(r, g, b)
@@ -415,8 +441,13 @@ pub fn sweep_summary(sweep: &Sweep, label: &str, progress: f64) -> String {
     } else {
         String::new()
     };
+    let key = if sweep.axes.len() == 2 {
+        " Red: diverged; red ring: best; green ✗: theory."
+    } else {
+        " Red ✗: diverged; dashed: best."
+    };
     format!(
-        "Sweep of run {} ({label}) over {} ({search}, {} settings, {diverged} diverged): final f; {best}{state}",
+        "Sweep of run {} ({label}) over {} ({search}, {} settings, {diverged} diverged): final f; {best}{state}.{key}",
         sweep.run + 1,
         names.join(" × "),
         sweep.settings.len()

@@ -2,10 +2,11 @@
 //! view, turned by a camera (azimuth about the vertical, elevation above the
 //! horizon) and projected orthographically; the quads come back sorted far
 //! to near so a painter's algorithm draws them, and paths are lifted onto the
-//! surface. Height (and colour) is f, linear from its lowest sample up to
-//! the 90th percentile of the samples, cut flat above, so a bowl looks like a
-//! bowl and Rosenbrock's walls do not dwarf its valley; each quad is shaded
-//! by the light on its slope, so the eye reads the shape.
+//! surface. Height (and colour) rises with f from its lowest sample, nearly
+//! linearly up to the samples' 90th percentile and saturating smoothly above
+//! (tanh), so a bowl looks like a bowl and Rosenbrock's walls do not dwarf its
+//! valley; each quad is shaded by the light on its slope, so the eye reads
+//! the shape.
 
 use crate::problem::{Objective, Window};
 use crate::render::color::Colormap;
@@ -52,8 +53,9 @@ pub struct Surface {
     window: Window,
     /// Heights in [0, 1] at the (cells + 1)² grid points, row by row from the bottom.
     heights: Vec<f64>,
-    /// The values drawn at height 0 and at height 1 (and above).
+    /// The lowest sample, drawn at height 0.
     floor_value: f64,
+    /// The samples' 90th percentile, drawn at height tanh 1.5 ≈ 0.905.
     top_value: f64,
 }
 
@@ -78,7 +80,7 @@ pub struct Projection {
 
 impl Surface {
     /// Samples `objective` on a grid of `cells` per side over `window`
-    /// (at most [`MAX_CELLS`]), height 1 at the samples' 90th percentile.
+    /// (at most [`MAX_CELLS`]), heights as [`Surface::height`] says.
     pub fn sample(objective: &dyn Objective, window: Window, cells: usize) -> Self {
         let cells = cells.clamp(2, MAX_CELLS);
         let mut values = Vec::with_capacity((cells + 1) * (cells + 1));
@@ -108,15 +110,17 @@ impl Surface {
         surface
     }
 
-    /// The height in [0, 1] of value `value` (non-finite values at the top).
+    /// The height in [0, 1) of value `value`: tanh(1.5 (f − f_low) / (f₉₀ − f_low)),
+    /// so the 90th percentile sits at 0.905 (non-finite values at the top).
     pub fn height(&self, value: f64) -> f64 {
         if !value.is_finite() {
             return 1.0;
         }
-        ((value - self.floor_value) / (self.top_value - self.floor_value)).clamp(0.0, 1.0)
+        let t = (value - self.floor_value) / (self.top_value - self.floor_value);
+        (1.5 * t.max(0.0)).tanh()
     }
 
-    /// The values drawn at height 0 and at height 1 (and above).
+    /// The lowest sample and the samples' 90th percentile.
     pub fn value_range(&self) -> (f64, f64) {
         (self.floor_value, self.top_value)
     }

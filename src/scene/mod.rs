@@ -42,7 +42,7 @@ pub struct SceneFile {
     pub text: &'static str,
 }
 
-/// The landscape scenes, in the order of the lectures (the page binds them to the keys 1–9).
+/// The landscape scenes, in the order of the lectures (the page binds the first nine to the keys 1–9).
 pub const LANDSCAPE_SCENES: &[SceneFile] = &[
     SceneFile {
         name: "gd-ill-conditioned",
@@ -79,6 +79,14 @@ pub const LANDSCAPE_SCENES: &[SceneFile] = &[
     SceneFile {
         name: "heavy-tailed-noise",
         text: include_str!("../../presets/landscapes/9-heavy-tailed-noise.json"),
+    },
+    SceneFile {
+        name: "quasi-newton-and-cg",
+        text: include_str!("../../presets/landscapes/10-quasi-newton-and-cg.json"),
+    },
+    SceneFile {
+        name: "cg-two-steps",
+        text: include_str!("../../presets/landscapes/11-cg-two-steps.json"),
     },
 ];
 

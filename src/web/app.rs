@@ -100,7 +100,7 @@ impl App {
             )?;
         }
         add_option(document, &el.net_scene, "custom", "your own panels")?;
-        add_option(document, &el.preset, "", "Lecture scenes (keys 1–9)…")?;
+        add_option(document, &el.preset, "", "Scenes (keys 1–9)…")?;
         let scenes = landscape_scenes().unwrap_or_else(|err| {
             notice = Some(err.to_string());
             Vec::new()
@@ -113,7 +113,7 @@ impl App {
                 &format!("{} · {}", i + 1, scene.title),
             )?;
         }
-        add_option(document, &el.lecture, "", "Lectures (PageDown, PageUp)…")?;
+        add_option(document, &el.lecture, "", "Lectures…")?;
         let lectures = crate::scene::lecture::lectures().unwrap_or_else(|err| {
             notice = Some(err.to_string());
             Vec::new()

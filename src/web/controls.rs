@@ -256,7 +256,12 @@ pub fn refresh(
                 "slider" => input
                     .set_value(&slider_position(spec, value.as_f64().unwrap_or(0.0)).to_string()),
                 "flag" => input.set_checked(value.as_bool().unwrap_or(false)),
-                "formula" => input.set_value(value.as_str().unwrap_or_default()),
+                // A refused formula stays in its box (the status says what is
+                // wrong and where), so it can be mended rather than retyped.
+                "formula" if !has_focus(input) => {
+                    input.set_value(value.as_str().unwrap_or_default())
+                }
+                "formula" => {}
                 _ => input.set_value(
                     &value
                         .as_f64()
@@ -267,6 +272,14 @@ pub fn refresh(
             select.set_value(value.as_str().unwrap_or_default());
         }
     }
+}
+
+/// Whether `input` is where the user is typing.
+fn has_focus(input: &HtmlInputElement) -> bool {
+    input
+        .owner_document()
+        .and_then(|d| d.active_element())
+        .is_some_and(|active| active == ***input)
 }
 
 /// The value a control holds for a slider, checkbox or menu (a number box's

@@ -17,7 +17,7 @@ use crate::render::number::format_number;
 use crate::render::surface::{Projection, Surface};
 
 /// Grid cells per side of the drawn surface.
-const CELLS: usize = 48;
+const CELLS: usize = 64;
 /// Degrees turned per pixel dragged.
 const DEGREES_PER_PIXEL: f64 = 0.4;
 /// Degrees turned per frame while spinning.
@@ -98,7 +98,7 @@ impl App {
         let Some((_, surface)) = self.surface.cache.as_ref() else {
             return Ok(());
         };
-        let projection = Projection::fit(camera, (w, h * 0.94));
+        let projection = Projection::fit(camera, (w, h * 0.88));
         let scale = w.min(h) / 600.0;
         // The floor, so the eye knows where down is.
         let text = rgb([theme.text.0, theme.text.1, theme.text.2]);
@@ -107,31 +107,31 @@ impl App {
         trace(&context, &surface.floor(&projection));
         context.stroke();
         for quad in surface.quads(&projection, &Colormap::viridis()) {
-            let color = rgb(quad.color);
-            context.set_fill_style_str(&color);
-            context.set_stroke_style_str(&color);
-            trace(&context, &quad.corners);
+            context.set_fill_style_str(&rgb(quad.color));
+            trace(&context, &widened(&quad.corners, 0.6));
             context.fill();
-            // The same colour along the edges closes the hairline seams.
-            context.stroke();
         }
         self.draw_lifted_paths(&context, outcome, surface, &projection, scale);
         context.set_fill_style_str(&text);
-        context.set_font(&format!(
-            "{}px sans-serif",
-            (14.0 * scale).round().max(11.0)
-        ));
-        let _ = context.fill_text(
-            &format!(
-                "drag to turn · azimuth {}°, elevation {}° · height: f from {} to {}, flat above",
+        let size = (14.0 * scale).round().max(12.0);
+        context.set_font(&format!("{size}px sans-serif"));
+        let (low, high) = surface.value_range();
+        let lines = [
+            format!(
+                "drag to turn · azimuth {}°, elevation {}°",
                 camera.azimuth.round(),
-                camera.elevation.round(),
-                format_number(surface.value_range().0),
-                format_number(surface.value_range().1)
+                camera.elevation.round()
             ),
-            8.0 * scale,
-            h - 8.0 * scale,
-        );
+            format!(
+                "height: f from {} up, 90% of the window below {}",
+                format_number(low),
+                format_number(high)
+            ),
+        ];
+        for (k, line) in lines.iter().enumerate() {
+            let y = h - 1.1 * size - (lines.len() - 1 - k) as f64 * 1.3 * size;
+            let _ = context.fill_text(line, 8.0 * scale, y);
+        }
         self.surface.frames += 1;
         let canvas = &self.el.canvas;
         let _ = canvas.set_attribute("data-surface-frames", &self.surface.frames.to_string());
@@ -242,6 +242,21 @@ impl App {
             self.dispatch(Action::Landscape(L::Rotate(azimuth, elevation)));
         }
     }
+}
+
+/// `corners` each moved `by` pixels away from their centre, so neighbouring
+/// quads overlap and no hairline seam of the background shows between them
+/// (cheaper than stroking every edge).
+fn widened(corners: &[(f64, f64); 4], by: f64) -> [(f64, f64); 4] {
+    let centre = (
+        corners.iter().map(|c| c.0).sum::<f64>() / 4.0,
+        corners.iter().map(|c| c.1).sum::<f64>() / 4.0,
+    );
+    corners.map(|(x, y)| {
+        let (dx, dy) = (x - centre.0, y - centre.1);
+        let length = dx.hypot(dy).max(1e-9);
+        (x + by * dx / length, y + by * dy / length)
+    })
 }
 
 /// Starts a closed path through `corners`.

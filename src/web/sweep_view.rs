@@ -296,6 +296,17 @@ impl App {
                 .map(|(_, value, what)| format!("{what} = {}", format_number(*value)))
                 .collect();
             button.set_text_content(Some(&format!("theory: {}", text.join(", "))));
+            let (color, edge) = crate::render::instruments::mark_style(group[0].2);
+            button.set_attribute(
+                "style",
+                &format!("border-color: rgb({}, {}, {})", color.0, color.1, color.2),
+            )?;
+            if edge {
+                button.set_attribute(
+                    "title",
+                    "the edge of stability: above it gradient descent diverges",
+                )?;
+            }
             holder.append_child(&button)?;
         }
         Ok(true)
@@ -367,11 +378,10 @@ impl App {
         } else if let Some(why) = &nearest.refused {
             why.clone()
         } else {
-            let reached = nearest
-                .steps_to_tolerance
-                .map_or("never reached the tolerance".to_string(), |k| {
-                    format!("reached the tolerance at step {k}")
-                });
+            let reached = nearest.steps_to_tolerance.map_or(
+                format!("never reached f ≤ {}", format_number(sweep.tolerance)),
+                |k| format!("reached f ≤ {} at step {k}", format_number(sweep.tolerance)),
+            );
             format!("final f = {}, {reached}", format_number(nearest.final_loss))
         };
         Some(Picked {

@@ -139,6 +139,9 @@ pub struct Sweep {
     pub optimizer: &'static str,
 }
 
+/// The name of gradient descent's edge of stability on a quadratic, 2/L.
+pub const EDGE_OF_STABILITY: &str = "2/L";
+
 /// What the theory says a sweep should find on a quadratic with Hessian
 /// eigenvalues μ ≤ L, as (hyperparameter, value, name) marks: gradient
 /// descent's best rate 2/(L + μ) and its edge 2/L; heavy ball's best
@@ -150,7 +153,10 @@ pub fn theory_marks(sweep: &Sweep) -> Vec<(&'static str, f64, &'static str)> {
     };
     let (a, b) = (l.sqrt(), mu.sqrt());
     if sweep.optimizer == GD.name {
-        vec![("lr", 2.0 / (l + mu), "2/(L+μ)"), ("lr", 2.0 / l, "2/L")]
+        vec![
+            ("lr", 2.0 / (l + mu), "2/(L+μ)"),
+            ("lr", 2.0 / l, EDGE_OF_STABILITY),
+        ]
     } else if sweep.optimizer == SGD.name {
         vec![
             ("lr", 4.0 / ((a + b) * (a + b)), "heavy ball's best α"),

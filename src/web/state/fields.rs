@@ -125,10 +125,8 @@ impl LandscapeState {
                 Some(old) => self.problem_params.insert(name.to_string(), old),
                 None => self.problem_params.remove(name),
             };
-            let why: Vec<String> = e.errors.iter().map(|f| f.message.clone()).collect();
             *notice = Some(format!(
-                "{name}: {}; kept {}",
-                why.join("; "),
+                "{e}; kept {name} = {}",
                 self.shown_value(&Field::Problem(name.to_string()))
             ));
             return Effect::Refresh;

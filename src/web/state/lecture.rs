@@ -82,10 +82,11 @@ mod tests {
         );
         assert_eq!(state.move_in_lecture(1), Some(Stop::Landscape(5)));
         assert_eq!(state.move_in_lecture(1), Some(Stop::Landscape(6)));
+        assert_eq!(state.move_in_lecture(5), Some(Stop::Landscape(10)));
         assert_eq!(state.move_in_lecture(1), None, "already at the last scene");
         assert_eq!(
             state.lecture_line().unwrap(),
-            "Second-order methods · scene 3 of 3 (PageDown / PageUp)"
+            "Second-order methods · scene 5 of 5 (PageDown / PageUp)"
         );
         let classifier = LECTURES
             .iter()

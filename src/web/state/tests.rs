@@ -131,6 +131,7 @@ fn a_typed_formula_refits_the_runs_and_a_bad_one_or_bad_window_is_refused() {
     let notice = state.notice.clone().unwrap();
     assert!(notice.contains("at character 9: expected ')'"), "{notice}");
     assert!(notice.ends_with("kept 0.5*x^2 + 10*y^2"), "{notice}");
+    assert!(notice.starts_with("f: at character 9"), "{notice}");
     assert_eq!(
         state.landscape.problem_params["f"],
         json!("0.5*x^2 + 10*y^2")
