@@ -18,7 +18,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-driver mesa-vulkan-drivers
 
-.PHONY: serve test build setup-build setup-test fmt clippy test-native test-wasm test-e2e bench-page bench-jax bench-commands bench-commands-fresh
+.PHONY: serve test build offline setup-build setup-test fmt clippy test-native test-wasm test-e2e bench-page bench-jax bench-commands bench-commands-fresh
 
 serve: setup-build
 	trunk serve --release --address 127.0.0.1 --port 8080
@@ -28,6 +28,10 @@ test: setup-build setup-test fmt clippy test-native test-wasm test-e2e
 
 build: setup-build
 	trunk build --release
+
+# One self-contained HTML file (dist-offline/descent.html) that works opened from disk.
+offline: build
+	node tools/single-file.mjs dist dist-offline/descent.html
 
 setup-build: node_modules/.installed
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown

@@ -1,5 +1,6 @@
 // Trains the peaks-classifier panels off the page's main thread. The page
-// posts { kind: 'load', glue, wasm } with the URLs of the app's own module,
+// posts { kind: 'load', glue, wasm } with the URLs of the app's own module
+// (or, from the single offline file, { kind: 'load', glueText, wasmBytes }),
 // then training requests (JSON text); this script hands each request to the
 // module's ClassifierWorker and posts back the snapshots it returns; if
 // anything fails it posts { kind: 'failed', reason } and the page trains itself.
@@ -12,8 +13,13 @@ self.onmessage = async (event) => {
   const message = event.data;
   try {
     if (typeof message === 'object' && message.kind === 'load') {
-      const module = await import(message.glue);
-      await module.default({ module_or_path: message.wasm });
+      // The single offline file sends the module's text and bytes instead
+      // of URLs: a worker there cannot import the page's blob: URLs.
+      const glue = message.glueText === undefined
+        ? message.glue
+        : URL.createObjectURL(new Blob([message.glueText], { type: 'text/javascript' }));
+      const module = await import(glue);
+      await module.default({ module_or_path: message.wasmBytes ?? message.wasm });
       service = new module.ClassifierWorker();
       waiting.splice(0).forEach((request) => service.receive(request));
       schedule();

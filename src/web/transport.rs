@@ -139,20 +139,10 @@ fn spawn_worker(
     document: &Document,
     inbox: &Rc<RefCell<Vec<JsValue>>>,
 ) -> Result<WorkerHandle, String> {
-    let href = |selector: &str| {
-        document
-            .query_selector(selector)
-            .ok()
-            .flatten()
-            .and_then(|link| link.get_attribute("href"))
-    };
-    let glue = href("link[rel=modulepreload][href$='.js']")
-        .ok_or("the page does not name its JavaScript module")?;
-    let wasm = href("link[rel=preload][href$='.wasm']")
-        .ok_or("the page does not name its WebAssembly module")?;
+    let (script, kind, load) = worker_load(document)?;
     let options = WorkerOptions::new();
-    options.set_type(WorkerType::Module);
-    let worker = Worker::new_with_options("worker.js", &options)
+    options.set_type(kind);
+    let worker = Worker::new_with_options(&script, &options)
         .map_err(|e| format!("no worker: {}", describe(&e)))?;
     let messages = Rc::clone(inbox);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -170,21 +160,55 @@ fn spawn_worker(
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let load = js_sys::Object::new();
-    for (key, value) in [
-        ("kind", "load"),
-        ("glue", glue.as_str()),
-        ("wasm", wasm.as_str()),
-    ] {
-        js_sys::Reflect::set(&load, &JsValue::from_str(key), &JsValue::from_str(value))
-            .map_err(|e| describe(&e))?;
-    }
     worker.post_message(&load).map_err(|e| describe(&e))?;
     Ok(WorkerHandle {
         worker,
         _on_message: on_message,
         _on_error: on_error,
     })
+}
+
+/// The worker's script, its type and the message that loads this same
+/// module into it. Served, that is `worker.js` as a module worker and the
+/// module's URLs as the page's loader names them. From the single offline
+/// file (`tools/single-file.mjs`), whose loader leaves `window.descentOffline`
+/// (the module's text and bytes) and blob: URLs on the root element, it is
+/// a classic worker sent the text and bytes: on a file:// page a module
+/// worker cannot start from a blob: URL, nor import the page's.
+fn worker_load(document: &Document) -> Result<(String, WorkerType, JsValue), String> {
+    let load = js_sys::Object::new();
+    let set = |key: &str, value: &JsValue| {
+        js_sys::Reflect::set(&load, &JsValue::from_str(key), value).map_err(|e| describe(&e))
+    };
+    set("kind", &JsValue::from_str("load"))?;
+    let offline = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("descentOffline")).ok())
+        .filter(|o| o.is_object());
+    let worker_url = document
+        .document_element()
+        .and_then(|root| root.get_attribute("data-worker"));
+    if let (Some(carried), Some(script)) = (offline, worker_url) {
+        for key in ["glueText", "wasmBytes"] {
+            let value = js_sys::Reflect::get(&carried, &JsValue::from_str(key))
+                .map_err(|e| describe(&e))?;
+            set(key, &value)?;
+        }
+        return Ok((script, WorkerType::Classic, load.into()));
+    }
+    let href = |selector: &str| {
+        document
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|link| link.get_attribute("href"))
+    };
+    let glue = href("link[rel=modulepreload][href$='.js']")
+        .ok_or("the page does not name its JavaScript module")?;
+    let wasm = href("link[rel=preload][href$='.wasm']")
+        .ok_or("the page does not name its WebAssembly module")?;
+    set("glue", &JsValue::from_str(&glue))?;
+    set("wasm", &JsValue::from_str(&wasm))?;
+    Ok(("worker.js".to_string(), WorkerType::Module, load.into()))
 }
 
 /// The message `{ kind: "failed", reason }`, as the worker script posts it.
