@@ -1,24 +1,10 @@
 //! `descent animate`: a landscape experiment as an animated GIF for slides.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn descent(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_descent"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+fn descent(args: &[&str], stdin: &str) -> std::process::Output {
+    common::descent(args, Some(stdin))
 }
 
 const SPEC: &str = r#"{"problem": {"name": "rosenbrock"}, "start": [-1.2, 1], "steps": 40,

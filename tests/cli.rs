@@ -2,31 +2,15 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+
+mod common;
+use common::descent;
 
 use descent::optim::registry::OPTIMIZERS;
 use descent::optim::schedule::SCHEDULES;
 use descent::problem::registry::PROBLEMS;
 use serde_json::Value;
-
-fn descent(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_descent"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
 
 const SPEC: &str = r#"{"problem": {"name": "rosenbrock"}, "start": [-1.2, 1], "steps": 30,
   "runs": [{"optimizer": "bfgs"}, {"optimizer": "adam", "lr": 0.1, "label": "Adam, fast"}]}"#;

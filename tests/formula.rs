@@ -9,6 +9,9 @@ use descent::problem::formula::Formula;
 use descent::problem::{Objective, Quadratic, Window};
 use std::collections::BTreeMap;
 
+#[cfg(not(target_arch = "wasm32"))]
+mod common;
+
 fn formula(text: &str) -> Formula {
     Formula::parse(text, Window::square(3.0), [1.0, 1.0]).unwrap()
 }
@@ -274,24 +277,7 @@ fn the_minima_of_a_typed_himmelblau_are_its_four_known_ones() {
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn the_cli_takes_a_typed_formula_and_names_a_malformed_one() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let descent = |args: &[&str], stdin: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_descent"))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let descent = |args: &[&str], stdin: &str| common::descent(args, Some(stdin));
     let out = std::env::temp_dir().join(format!("descent-formula-{}.json", std::process::id()));
     let typed = r#"{"problem": {"name": "formula", "f": "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
         "x_min": -5, "x_max": 5, "y_min": -5, "y_max": 5},
