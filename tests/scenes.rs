@@ -24,7 +24,7 @@ fn assert_all(name: &str, verdicts: &[Verdict]) {
 #[test]
 fn every_landscape_scene_makes_its_point() {
     let scenes = landscape_scenes().expect("every scene file is valid");
-    assert_eq!(scenes.len(), 11);
+    assert_eq!(scenes.len(), 12);
     for (name, scene) in &scenes {
         let (outcome, verdicts) = scene.verify().expect("scenes run");
         for claim in &scene.claims {

@@ -88,6 +88,10 @@ pub const LANDSCAPE_SCENES: &[SceneFile] = &[
         name: "cg-two-steps",
         text: include_str!("../../presets/landscapes/11-cg-two-steps.json"),
     },
+    SceneFile {
+        name: "svrg-vs-sgd",
+        text: include_str!("../../presets/landscapes/12-svrg-vs-sgd.json"),
+    },
 ];
 
 /// The classifier scenes (the keys 1–2 in the classifier mode).
