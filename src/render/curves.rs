@@ -249,7 +249,9 @@ pub fn draw_curves<DB: DrawingBackend>(
         .x_label_area_size((26.0 * scale) as u32)
         .y_label_area_size((56.0 * scale) as u32);
     let line_width = (1.5 * scale).max(1.0) as u32;
-    if lo > 0.0 {
+    // A log axis labels only powers of ten: under a decade it would show
+    // none, so such a range is drawn linearly.
+    if lo > 0.0 && hi >= 10.0 * lo {
         let (low, high) = (lo.max(hi * 1e-16), hi * 1.5);
         let mut chart = builder.build_cartesian_2d(0.0..steps, (low..high).log_scale())?;
         chart
@@ -274,7 +276,15 @@ pub fn draw_curves<DB: DrawingBackend>(
             .x_labels(5)
             .y_labels(5)
             .x_label_formatter(&step_label)
-            .y_label_formatter(&|v| crate::render::number::format_number(*v))
+            .y_label_formatter(&|v| {
+                // Rounding leaves a tick meant for 0 at ±1e-17 or so.
+                let v = if v.abs() < 1e-9 * (high - low) {
+                    0.0
+                } else {
+                    *v
+                };
+                crate::render::number::format_number(v)
+            })
             .draw()?;
         plot_lines(&mut chart, curves, current, (low, high), line_width, theme)?;
         Ok(Some(step_axis(&chart, steps, (low, high))))
