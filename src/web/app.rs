@@ -69,6 +69,8 @@ pub struct App {
     pub(super) basins: Option<super::basins_view::BasinOverlay>,
     /// The sweep shown instead of the chart, while one is chosen.
     pub(super) sweep: Option<super::sweep_view::SweepPanel>,
+    /// The computation and choice the sweep was last checked against.
+    pub(super) sweep_seen: Option<(u64, super::state::landscape::SweepChoice)>,
     /// The fair race being tuned, while it is.
     pub(super) tune: Option<super::sweep_view::TuneRace>,
     /// The 3D view's surface, turn and drag.
@@ -159,6 +161,7 @@ impl App {
             classifier_scenes: network_scenes,
             basins: None,
             sweep: None,
+            sweep_seen: None,
             tune: None,
             surface: Default::default(),
             recording: None,

@@ -163,11 +163,35 @@ impl App {
         self.tune_frame();
         let l = &self.state.landscape;
         let Some(choice) = l.sweep_choice().cloned() else {
+            self.sweep_seen = None;
             if self.sweep.take().is_some() {
                 self.dirty = true;
             }
             return;
         };
+        // The spec and the choice are looked at again only when either
+        // changed (a new computation, another choice), not every frame.
+        let seen = (self.generation, choice.clone());
+        if self.sweep_seen.as_ref() != Some(&seen) {
+            self.sweep_seen = Some(seen);
+            self.renew_sweep(&choice);
+        }
+        let Some(panel) = self.sweep.as_mut() else {
+            return;
+        };
+        if panel.job.complete() {
+            return;
+        }
+        let began = dom::now();
+        while !panel.job.advance(1) && dom::now() - began < SLICE_MS {}
+        self.dirty = true;
+    }
+
+    /// Starts the sweep of `choice` afresh unless the one shown was made for
+    /// the same spec (the swept values aside: picking a setting on the sweep
+    /// keeps it) and the same choice.
+    fn renew_sweep(&mut self, choice: &SweepChoice) {
+        let l = &self.state.landscape;
         let mut stripped = l.spec_value();
         if let Some(Json::Object(run)) = stripped["runs"].get_mut(choice.run) {
             for name in &choice.params {
@@ -179,7 +203,7 @@ impl App {
             let Ok(spec) = Spec::from_value(&l.spec_value()) else {
                 return;
             };
-            let Some((axes, search)) = request(&spec, &choice) else {
+            let Some((axes, search)) = request(&spec, choice) else {
                 return;
             };
             match SweepJob::new(&spec, choice.run, &axes, search, tolerance_for(&spec)) {
@@ -190,21 +214,9 @@ impl App {
                         pixels: None,
                     })
                 }
-                Err(e) => {
-                    self.el.sweep_info.set_text_content(Some(&e.to_string()));
-                    return;
-                }
+                Err(e) => self.el.sweep_info.set_text_content(Some(&e.to_string())),
             }
         }
-        let Some(panel) = self.sweep.as_mut() else {
-            return;
-        };
-        if panel.job.complete() {
-            return;
-        }
-        let began = dom::now();
-        while !panel.job.advance(1) && dom::now() - began < SLICE_MS {}
-        self.dirty = true;
     }
 
     /// Draws the sweep where the chart is; false when there is none to draw.
