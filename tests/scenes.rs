@@ -24,7 +24,7 @@ fn assert_all(name: &str, verdicts: &[Verdict]) {
 #[test]
 fn every_landscape_scene_makes_its_point() {
     let scenes = landscape_scenes().expect("every scene file is valid");
-    assert_eq!(scenes.len(), 12);
+    assert_eq!(scenes.len(), 17);
     for (name, scene) in &scenes {
         let (outcome, verdicts) = scene.verify().expect("scenes run");
         for claim in &scene.claims {
@@ -58,4 +58,11 @@ fn the_width_regimes_classifier_scene_makes_its_point() {
     let scene = NetworkScene::from_json(CLASSIFIER_SCENES[2].text).expect("valid");
     let (_, verdicts) = scene.verify().expect("trains");
     assert_all(CLASSIFIER_SCENES[2].name, &verdicts);
+}
+
+#[test]
+fn the_curvature_classifier_scene_makes_its_point() {
+    let scene = NetworkScene::from_json(CLASSIFIER_SCENES[3].text).expect("valid");
+    let (_, verdicts) = scene.verify().expect("trains");
+    assert_all(CLASSIFIER_SCENES[3].name, &verdicts);
 }

@@ -48,7 +48,8 @@ pub enum Claim {
         factor: f64,
     },
     /// The mean f over the last `window` steps of `run` is below `factor`
-    /// times that of `than`.
+    /// times that of `than`, both measured above `above` when it is given
+    /// (the minimum f*: the excess loss, as noise floors are compared).
     EndsLower {
         /// The lower run.
         run: String,
@@ -58,6 +59,9 @@ pub enum Claim {
         window: usize,
         /// The margin.
         factor: f64,
+        /// The level both are measured above (0 unless given).
+        #[serde(default)]
+        above: Option<f64>,
     },
     /// `run` ends with f ≤ `loss`.
     EndsBelow {
@@ -192,6 +196,17 @@ impl Claim {
             Claim::AverageEndsBelow { run, window, .. } => format!(
                 "{run}: the averaged point ends below the iterate (its f over the last {window} steps)"
             ),
+            Claim::EndsLower {
+                run,
+                than,
+                window,
+                above: Some(level),
+                ..
+            } => format!(
+                "{run} ends nearer f = {} than {than}{}",
+                format_number(*level),
+                over(*window)
+            ),
             Claim::EndsLower { run, than, window, .. } => {
                 format!("{run} ends lower than {than}{}", over(*window))
             }
@@ -319,19 +334,25 @@ impl Claim {
                 than,
                 window,
                 factor,
+                above,
             } => {
+                let level = above.unwrap_or(0.0);
                 let (a, b) = (
-                    tail_mean(&find(run)?.history.loss, *window),
-                    tail_mean(&find(than)?.history.loss, *window),
+                    tail_mean(&find(run)?.history.loss, *window) - level,
+                    tail_mean(&find(than)?.history.loss, *window) - level,
                 );
+                let measured = match above {
+                    Some(level) => format!("f − {}", format_number(*level)),
+                    None => "f".to_string(),
+                };
                 verdict(
                     a * factor < b,
                     format!(
                         "{}: {run} {}, {than} {}",
                         if *window <= 1 {
-                            "final f".to_string()
+                            format!("final {measured}")
                         } else {
-                            format!("mean f over the last {window} steps")
+                            format!("mean {measured} over the last {window} steps")
                         },
                         format_number(a),
                         format_number(b)

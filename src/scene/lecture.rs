@@ -8,13 +8,24 @@ use serde::Deserialize;
 use super::{SceneFile, CLASSIFIER_SCENES, LANDSCAPE_SCENES};
 use crate::error::SpecError;
 
-/// One scene of a lecture: which list it is in and where.
+/// One scene of a lecture: which list it is in and where (written in a
+/// lecture file as `landscapes/<name>` or `classifier/<name>`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stop {
     /// The landscape scene with this index in [`LANDSCAPE_SCENES`].
     Landscape(usize),
     /// The classifier scene with this index in [`CLASSIFIER_SCENES`].
     Classifier(usize),
+}
+
+impl Stop {
+    /// How a lecture file names this scene.
+    pub fn reference(&self) -> String {
+        match *self {
+            Stop::Landscape(i) => format!("landscapes/{}", LANDSCAPE_SCENES[i].name),
+            Stop::Classifier(i) => format!("classifier/{}", CLASSIFIER_SCENES[i].name),
+        }
+    }
 }
 
 /// A lecture as written in its file.
@@ -33,6 +44,9 @@ pub struct Lecture {
     /// Its scenes, in order.
     pub stops: Vec<Stop>,
 }
+
+/// The most scenes one lecture may name.
+pub const MAX_SCENES: usize = 200;
 
 /// The shipped lectures: name and file text.
 pub const LECTURES: &[(&str, &str)] = &[
@@ -65,10 +79,32 @@ fn find(reference: &str) -> Option<Stop> {
 }
 
 impl Lecture {
+    /// The lecture as its file writes it.
+    pub fn to_value(&self) -> serde_json::Value {
+        let scenes: Vec<String> = self.stops.iter().map(Stop::reference).collect();
+        serde_json::json!({"title": self.title, "scenes": scenes})
+    }
+
     /// Reads a lecture, naming every scene it cannot find and the ones it could use.
     pub fn from_json(text: &str) -> Result<Self, SpecError> {
-        let file: LectureFile = serde_json::from_str(text)
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| SpecError::single("lecture", format!("is not valid JSON: {e}")))?;
+        Self::from_value(&value)
+    }
+
+    /// Reads a lecture already parsed as JSON (`{"title", "scenes": [...]}`).
+    pub fn from_value(value: &serde_json::Value) -> Result<Self, SpecError> {
+        let file = LectureFile::deserialize(value)
             .map_err(|e| SpecError::single("lecture", format!("cannot be read: {e}")))?;
+        if file.scenes.len() > MAX_SCENES {
+            return Err(SpecError::single(
+                "lecture.scenes",
+                format!(
+                    "may name at most {MAX_SCENES} scenes, got {}",
+                    file.scenes.len()
+                ),
+            ));
+        }
         if file.scenes.is_empty() {
             return Err(SpecError::single(
                 "lecture.scenes",
@@ -143,5 +179,19 @@ mod tests {
         );
         assert!(Lecture::from_json(r#"{"title": "t", "scenes": []}"#).is_err());
         assert!(Lecture::from_json("not json").is_err());
+        let error = Lecture::from_json(r#"{"title": "t", "scene": []}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("lecture: cannot be read: unknown field `scene`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_lecture_writes_itself_as_it_is_read() {
+        for (_, lecture) in lectures().unwrap() {
+            assert_eq!(Lecture::from_value(&lecture.to_value()).unwrap(), lecture);
+        }
     }
 }

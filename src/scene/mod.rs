@@ -92,9 +92,29 @@ pub const LANDSCAPE_SCENES: &[SceneFile] = &[
         name: "svrg-vs-sgd",
         text: include_str!("../../presets/landscapes/12-svrg-vs-sgd.json"),
     },
+    SceneFile {
+        name: "adamw-decoupled-decay",
+        text: include_str!("../../presets/landscapes/13-adamw-decoupled-decay.json"),
+    },
+    SceneFile {
+        name: "lr-schedules",
+        text: include_str!("../../presets/landscapes/14-lr-schedules.json"),
+    },
+    SceneFile {
+        name: "damped-newton-and-trust-region",
+        text: include_str!("../../presets/landscapes/15-damped-newton-and-trust-region.json"),
+    },
+    SceneFile {
+        name: "minibatch-noise",
+        text: include_str!("../../presets/landscapes/16-minibatch-noise.json"),
+    },
+    SceneFile {
+        name: "sa-vs-saa",
+        text: include_str!("../../presets/landscapes/17-sa-vs-saa.json"),
+    },
 ];
 
-/// The classifier scenes (the keys 1–2 in the classifier mode).
+/// The classifier scenes (bound to the keys 1–4 in the classifier mode).
 pub const CLASSIFIER_SCENES: &[SceneFile] = &[
     SceneFile {
         name: "sgd-vs-gauss-newton",
@@ -107,6 +127,10 @@ pub const CLASSIFIER_SCENES: &[SceneFile] = &[
     SceneFile {
         name: "width-regimes",
         text: include_str!("../../presets/classifier/3-width-regimes.json"),
+    },
+    SceneFile {
+        name: "curvature-for-networks",
+        text: include_str!("../../presets/classifier/4-curvature-for-networks.json"),
     },
 ];
 

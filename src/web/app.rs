@@ -123,6 +123,7 @@ impl App {
         for (i, (_, lecture)) in lectures.iter().enumerate() {
             add_option(document, &el.lecture, &i.to_string(), &lecture.title)?;
         }
+        super::lecture_file::add_entries(document, &el.lecture)?;
         let hash = web_sys::window()
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();

@@ -56,6 +56,8 @@ pub struct Elements {
     pub spin_row: Element,
     pub record: Element,
     pub lecture: HtmlSelectElement,
+    /// The hidden file input that reads a lecturer's own lecture.
+    pub lecture_file: HtmlInputElement,
 }
 
 /// The overlay checkboxes, by the overlay they switch.
@@ -121,5 +123,6 @@ pub fn elements(document: &Document) -> Result<Elements, JsValue> {
         spin_row: dom::element(document, "spin-row")?,
         record: dom::element(document, "export-webm")?,
         lecture: dom::element(document, "lecture")?,
+        lecture_file: dom::element(document, "lecture-file")?,
     })
 }

@@ -35,6 +35,8 @@ mod keyboard;
 #[cfg(target_arch = "wasm32")]
 mod landscape_view;
 #[cfg(target_arch = "wasm32")]
+mod lecture_file;
+#[cfg(target_arch = "wasm32")]
 mod net_draw;
 #[cfg(target_arch = "wasm32")]
 mod net_panel;

@@ -31,12 +31,7 @@ impl App {
             }
         }
         self.el.fit_view.set_checked(l.view.fit);
-        self.el.lecture.set_value(
-            &self
-                .state
-                .lecture
-                .map_or(String::new(), |at| at.lecture.to_string()),
-        );
+        self.show_lecture_menu();
         self.el.picture_kind.set_value(if l.view.surface.is_some() {
             "surface"
         } else {

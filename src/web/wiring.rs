@@ -76,7 +76,16 @@ pub fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
             app.commit_turn();
         }),
         (&el.lecture, "change", |app, _| {
-            let chosen = app.el.lecture.value().parse::<usize>().ok();
+            let value = app.el.lecture.value();
+            if value == super::lecture_file::OPEN_FILE {
+                app.el.lecture_file.click();
+                app.show_lecture_menu();
+                return;
+            }
+            if value == super::lecture_file::OWN {
+                return;
+            }
+            let chosen = value.parse::<usize>().ok();
             match chosen.and_then(|i| app.state.start_lecture(i)) {
                 Some(stop) => app.go_to(stop),
                 None => {
@@ -182,6 +191,7 @@ pub fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
             }
         })?;
     }
+    super::lecture_file::wire(app, &a.el.lecture_file)?;
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     // `descentLoseGpu()` in the console (or a test) destroys the GPU device,
     // as a driver reset would, to show the fallback to the CPU.

@@ -254,7 +254,7 @@ test('every lecture scene loads without errors', async () => {
   const { page, errors } = await openPage(bundle.browser, bundle.server.url);
   await waitForPaint(page);
   const scenes = await page.$$eval('#preset option', (os) => os.map((o) => o.value).filter(Boolean));
-  assert.equal(scenes.length, 12);
+  assert.equal(scenes.length, 17);
   for (const [i, scene] of scenes.entries()) {
     await page.selectOption('#preset', scene);
     await page.fill('#scrubber', String(10000));

@@ -41,3 +41,38 @@ test('lectures: PageDown walks every shipped lecture, PageUp walks back, the add
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('lectures: a lecturer opens their own lecture from a file; the address keeps it; a broken file is refused by name', async () => {
+  const { page, errors } = await openPage(bundle.browser, bundle.server.url, { width: 1280, height: 720 });
+  await waitForPaint(page);
+  await page.click('#present');
+  const own = { title: 'Week 3: curvature', scenes: ['landscapes/newton-one-step', 'classifier/width-regimes', 'landscapes/cg-two-steps'] };
+  await page.setInputFiles('#lecture-file', { name: 'week-3.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(own)) });
+  await page.waitForFunction(() => /Week 3: curvature · scene 1 of 3/.test(document.querySelector('#caption').textContent));
+  assert.equal(await page.inputValue('#lecture'), 'own');
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('PageDown');
+  await page.waitForFunction(() => /scene 2 of 3/.test(document.querySelector('#caption').textContent));
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"title":"Week 3: curvature"'));
+  await page.screenshot({ path: `${OUTPUT_DIR}lecture-own-scene-2-1280.png` });
+  // The address carries the whole lecture: a fresh page opens it at the same scene.
+  const address = page.url();
+  const { page: second, errors: secondErrors } = await openPage(bundle.browser, address, { width: 1280, height: 720 });
+  await second.waitForFunction(() => /Week 3: curvature · scene 2 of 3/.test(document.querySelector('#caption').textContent));
+  assert.equal(await second.inputValue('#lecture'), 'own');
+  await second.close();
+  // A broken file is refused, naming the bad scene and the ones there are; the lecture given stays.
+  const broken = { title: 'typo', scenes: ['landscapes/newton-one-stepp'] };
+  await page.setInputFiles('#lecture-file', { name: 'typo.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
+  await page.waitForFunction(() => document.querySelector('#status').textContent.includes("lecture.scenes[0]: no scene 'landscapes/newton-one-stepp'; known scenes: landscapes/gd-ill-conditioned"));
+  assert.match(await page.textContent('#caption'), /Week 3: curvature · scene 2 of 3/);
+  await page.setInputFiles('#lecture-file', { name: 'not.json', mimeType: 'application/json', buffer: Buffer.from('{"title": ') });
+  await page.waitForFunction(() => /The lecture was not opened: lecture: is not valid JSON/.test(document.querySelector('#status').textContent));
+  // A broken lecture in an address is named too, and the page opens without it.
+  const bad = encodeURIComponent(JSON.stringify({ v: 2, lecture: { title: 't', scenes: ['landscapes/nope'], at: 0 } }));
+  const { page: third, errors: thirdErrors } = await openPage(bundle.browser, `${bundle.server.url}#${bad}`, { width: 1280, height: 720 });
+  await third.waitForFunction(() => document.querySelector('#status').textContent.includes("lecture.scenes[0]: no scene 'landscapes/nope'"));
+  await third.close();
+  assert.deepEqual([...errors, ...secondErrors, ...thirdErrors], []);
+  await page.close();
+});

@@ -44,7 +44,7 @@ for (const size of SIZES) {
     await page.waitForFunction(() => document.body.classList.contains('presenting'));
     const values = await page.$$eval('#preset option', (os) => os.map((o) => o.value).filter(Boolean));
     const scenes = values.length;
-    assert.equal(scenes, 12);
+    assert.equal(scenes, 17);
     for (let i = 1; i <= scenes; i += 1) {
       // The keys 1–9 load the first nine; the menu loads the rest.
       if (i <= 9) await page.keyboard.press(String(i));

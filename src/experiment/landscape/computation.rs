@@ -52,7 +52,7 @@ impl Computation {
             let (rng, order) = Oracle::new(
                 landscape.as_ref(),
                 spec.noise,
-                spec.batch_size,
+                run.batch_size.or(spec.batch_size),
                 random::stream(spec.seed, index as u64),
             )
             .into_state();
@@ -109,7 +109,7 @@ impl Computation {
             let mut oracle = Oracle::resume(
                 landscape,
                 self.spec.noise,
-                self.spec.batch_size,
+                running.spec.batch_size.or(self.spec.batch_size),
                 rng,
                 std::mem::take(&mut running.order),
             );
@@ -178,7 +178,7 @@ pub(crate) fn trace_again(
     let mut oracle = Oracle::new(
         landscape,
         spec.noise,
-        spec.batch_size,
+        run.batch_size.or(spec.batch_size),
         random::stream(spec.seed, index as u64),
     );
     trace(landscape, &mut oracle, optimizer, &plan(spec, run, start))

@@ -61,6 +61,8 @@ pub struct RunSpec {
     pub schedule: Option<(Schedule, Json)>,
     /// Polyak averaging, if asked for.
     pub averaging: Option<Averaging>,
+    /// This run's mini-batch size, overriding the spec's (finite-sum problems only).
+    pub batch_size: Option<usize>,
 }
 
 /// A whole experiment.
@@ -94,7 +96,7 @@ const TOP_KEYS: &[&str] = &[
     "tolerance",
     "runs",
 ];
-const RUN_KEYS: &[&str] = &["optimizer", "label", "schedule", "averaging"];
+const RUN_KEYS: &[&str] = &["optimizer", "label", "schedule", "averaging", "batch_size"];
 
 const NOISE_KINDS: &[(&str, &[ParamSpec])] = &[
     ("none", &[]),
@@ -215,19 +217,12 @@ impl Spec {
                 _ => Noise::None,
             },
         };
-        let batch_size = top
-            .get("batch_size")
-            .map(|v| r.count(Some(v), "batch_size", 1, u32::MAX as u64, 1) as usize);
-        if batch_size.is_some()
-            && problem
-                .as_ref()
-                .is_some_and(|p: &ProblemSpec| !p.entry.offers(crate::problem::View::FiniteSum))
-        {
-            r.error(
-                "batch_size",
-                "applies only to finite-sum problems (regression)",
-            );
-        }
+        let batch_size = read_batch_size(
+            &mut r,
+            top.get("batch_size"),
+            "batch_size",
+            problem.as_ref(),
+        );
         let tolerance = top.get("tolerance").and_then(|value| {
             let t = value.as_f64().filter(|t| t.is_finite() && *t > 0.0);
             if t.is_none() {
@@ -350,6 +345,9 @@ impl RunSpec {
             }
             None => {}
         }
+        if let Some(b) = self.batch_size {
+            run.insert("batch_size".into(), json!(b));
+        }
         Json::Object(run)
     }
 }
@@ -419,6 +417,12 @@ fn read_run(
             _ => Some(Averaging::Uniform),
         }
     });
+    let batch_size = read_batch_size(
+        r,
+        object.get("batch_size"),
+        &format!("{scope}.batch_size"),
+        problem,
+    );
     let ReadOptimizer {
         configured: optimizer,
         given,
@@ -431,5 +435,20 @@ fn read_run(
         label,
         schedule,
         averaging,
+        batch_size,
     })
+}
+
+/// A mini-batch size at `field`, refused where the problem is not a finite sum.
+fn read_batch_size(
+    r: &mut Reader,
+    value: Option<&Json>,
+    field: &str,
+    problem: Option<&ProblemSpec>,
+) -> Option<usize> {
+    let size = value.map(|v| r.count(Some(v), field, 1, u32::MAX as u64, 1) as usize);
+    if size.is_some() && problem.is_some_and(|p| !p.entry.offers(crate::problem::View::FiniteSum)) {
+        r.error(field, "applies only to finite-sum problems (regression)");
+    }
+    size
 }

@@ -49,8 +49,8 @@ pub fn write(state: &PageState) -> String {
     if let Some((name, _)) = Embed::ALL.iter().find(|(_, e)| *e == state.embed) {
         top.insert("embed".into(), json!(name));
     }
-    if let Some(at) = state.lecture {
-        top.insert("lecture".into(), json!({"name": at.name(), "at": at.at}));
+    if let Some(place) = &state.lecture {
+        top.insert("lecture".into(), place.to_value());
     }
     Json::Object(top).to_string()
 }
@@ -160,17 +160,9 @@ pub fn read(text: &str) -> (PageState, Vec<String>) {
         "lecture",
     ];
     if let Some(lecture) = top.get("lecture") {
-        let name = lecture
-            .get("name")
-            .and_then(Json::as_str)
-            .unwrap_or_default();
-        let at = lecture.get("at").and_then(Json::as_u64).unwrap_or(0) as usize;
-        match LectureAt::find(name, at) {
-            Some(found) => state.lecture = Some(found),
-            None => problems.push(format!(
-                "lecture: no lecture '{name}' with a scene {}",
-                at + 1
-            )),
+        match LectureAt::from_value(lecture) {
+            Ok(found) => state.lecture = Some(found),
+            Err(problem) => problems.push(problem),
         }
     }
     if let Some(embed) = top.get("embed") {

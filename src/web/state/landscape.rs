@@ -427,6 +427,9 @@ impl LandscapeState {
         self.scene = None;
         if !found.offers(crate::problem::View::FiniteSum) {
             self.batch_size = None;
+            for run in &mut self.runs {
+                run.batch_size = None;
+            }
         }
         self.resuggest();
     }

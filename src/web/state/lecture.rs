@@ -1,66 +1,121 @@
 //! Where the page is in a lecture, and moving through it: a clicker's
 //! PageDown and PageUp go to the next and previous scene, which the views
-//! then load (landscape or classifier, switching mode as needed).
+//! then load (landscape or classifier, switching mode as needed). A lecture
+//! is one of the shipped ones or the lecturer's own, read from a file or the
+//! address.
 
 use super::PageState;
-use crate::scene::lecture::{lectures, Stop, LECTURES};
+use crate::error::SpecError;
+use crate::scene::lecture::{lectures, Lecture, Stop, LECTURES};
 
 /// A lecture and the scene of it shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LectureAt {
-    /// The lecture's index in [`LECTURES`].
-    pub lecture: usize,
+    /// The lecture's index in [`LECTURES`], or none for the lecturer's own.
+    pub shipped: Option<usize>,
+    /// The lecture.
+    pub lecture: Lecture,
     /// The scene's position in it.
     pub at: usize,
 }
 
 impl LectureAt {
-    /// The lecture's name in the address.
-    pub fn name(&self) -> &'static str {
-        LECTURES.get(self.lecture).map_or("", |l| l.0)
+    /// The shipped lecture called `name` at scene `at`, if both exist.
+    pub fn find(name: &str, at: usize) -> Option<Self> {
+        let index = LECTURES.iter().position(|l| l.0 == name)?;
+        let lecture = lectures().ok()?.swap_remove(index).1;
+        (at < lecture.stops.len()).then_some(Self {
+            shipped: Some(index),
+            lecture,
+            at,
+        })
     }
 
-    /// The lecture called `name` at scene `at`, if both exist.
-    pub fn find(name: &str, at: usize) -> Option<Self> {
-        let lecture = LECTURES.iter().position(|l| l.0 == name)?;
-        let length = lectures().ok()?.get(lecture)?.1.stops.len();
-        (at < length).then_some(Self { lecture, at })
+    /// The lecture as the address writes it: a shipped one by name, the
+    /// lecturer's own in full.
+    pub fn to_value(&self) -> serde_json::Value {
+        let mut value = match self.shipped.and_then(|i| LECTURES.get(i)) {
+            Some((name, _)) => serde_json::json!({ "name": name }),
+            None => self.lecture.to_value(),
+        };
+        value["at"] = serde_json::json!(self.at);
+        value
+    }
+
+    /// The lecture the address's `lecture` part describes, or what is wrong with it.
+    pub fn from_value(value: &serde_json::Value) -> Result<Self, String> {
+        let at = value
+            .get("at")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0) as usize;
+        if let Some(name) = value.get("name") {
+            let name = name.as_str().unwrap_or_default();
+            return Self::find(name, at)
+                .ok_or_else(|| format!("lecture: no lecture '{name}' with a scene {}", at + 1));
+        }
+        let mut written = value.clone();
+        if let Some(object) = written.as_object_mut() {
+            object.remove("at");
+        }
+        let lecture = Lecture::from_value(&written).map_err(|e| e.to_string())?;
+        if at >= lecture.stops.len() {
+            return Err(format!(
+                "lecture.at: must be below the lecture's {} scenes, got {at}",
+                lecture.stops.len()
+            ));
+        }
+        Ok(Self {
+            shipped: None,
+            lecture,
+            at,
+        })
     }
 }
 
 impl PageState {
-    /// Starts lecture `lecture` at its first scene; the scene to load.
+    /// Starts shipped lecture `lecture` at its first scene; the scene to load.
     pub fn start_lecture(&mut self, lecture: usize) -> Option<Stop> {
-        let all = lectures().ok()?;
-        let stop = *all.get(lecture)?.1.stops.first()?;
-        self.lecture = Some(LectureAt { lecture, at: 0 });
+        let found = LectureAt::find(LECTURES.get(lecture)?.0, 0)?;
+        let stop = *found.lecture.stops.first()?;
+        self.lecture = Some(found);
         Some(stop)
+    }
+
+    /// Starts the lecturer's own lecture from its file's text at its first
+    /// scene; the scene to load, or what is wrong with the file (the lecture
+    /// being given, if any, is kept).
+    pub fn open_lecture(&mut self, text: &str) -> Result<Stop, SpecError> {
+        let lecture = Lecture::from_json(text)?;
+        let stop = lecture.stops[0];
+        self.lecture = Some(LectureAt {
+            shipped: None,
+            lecture,
+            at: 0,
+        });
+        Ok(stop)
     }
 
     /// Moves `delta` scenes along the lecture (staying within it); the
     /// scene to load, or none when there is no lecture or no move.
     pub fn move_in_lecture(&mut self, delta: isize) -> Option<Stop> {
-        let at = self.lecture?;
-        let all = lectures().ok()?;
-        let stops = &all.get(at.lecture)?.1.stops;
-        let next = at.at.saturating_add_signed(delta).min(stops.len() - 1);
-        if next == at.at {
+        let place = self.lecture.as_mut()?;
+        let last = place.lecture.stops.len().checked_sub(1)?;
+        let next = place.at.saturating_add_signed(delta).min(last);
+        if next == place.at {
             return None;
         }
-        self.lecture = Some(LectureAt { at: next, ..at });
-        stops.get(next).copied()
+        place.at = next;
+        place.lecture.stops.get(next).copied()
     }
 
     /// The lecture's title and where in it the page is, as a caption says it.
     pub fn lecture_line(&self) -> Option<String> {
-        let at = self.lecture?;
-        let all = lectures().ok()?;
-        let lecture = &all.get(at.lecture)?.1;
+        let place = self.lecture.as_ref()?;
         Some(format!(
             "{} · scene {} of {} (PageDown / PageUp)",
-            lecture.title,
-            at.at + 1,
-            lecture.stops.len()
+            place.lecture.title,
+            place.at + 1,
+            place.lecture.stops.len()
         ))
     }
 }
@@ -81,19 +136,66 @@ mod tests {
             "already at the first scene"
         );
         assert_eq!(state.move_in_lecture(1), Some(Stop::Landscape(5)));
-        assert_eq!(state.move_in_lecture(1), Some(Stop::Landscape(6)));
+        assert_eq!(state.move_in_lecture(1), Some(Stop::Landscape(14)));
         assert_eq!(state.move_in_lecture(5), Some(Stop::Landscape(10)));
         assert_eq!(state.move_in_lecture(1), None, "already at the last scene");
         assert_eq!(
             state.lecture_line().unwrap(),
-            "Second-order methods · scene 5 of 5 (PageDown / PageUp)"
+            "Second-order methods · scene 6 of 6 (PageDown / PageUp)"
         );
         let classifier = LECTURES
             .iter()
             .position(|l| l.0 == "peaks-classifier")
             .unwrap();
         assert_eq!(state.start_lecture(classifier), Some(Stop::Classifier(0)));
-        assert_eq!(LectureAt::find("peaks-classifier", 2).unwrap().at, 2);
-        assert_eq!(LectureAt::find("peaks-classifier", 3), None);
+        assert_eq!(LectureAt::find("peaks-classifier", 3).unwrap().at, 3);
+        assert_eq!(LectureAt::find("peaks-classifier", 4), None);
+    }
+
+    #[test]
+    fn a_lecturers_own_lecture_opens_walks_and_survives_the_address() {
+        let mut state = PageState::default();
+        let text = r#"{"title": "Week 3", "scenes": ["classifier/width-regimes", "landscapes/newton-one-step"]}"#;
+        assert_eq!(state.open_lecture(text), Ok(Stop::Classifier(2)));
+        assert_eq!(state.move_in_lecture(1), Some(Stop::Landscape(4)));
+        assert_eq!(
+            state.lecture_line().unwrap(),
+            "Week 3 · scene 2 of 2 (PageDown / PageUp)"
+        );
+        let written = state.lecture.as_ref().unwrap().to_value();
+        assert_eq!(written["title"], "Week 3");
+        assert_eq!(written["at"], 1);
+        assert_eq!(
+            LectureAt::from_value(&written).as_ref(),
+            Ok(state.lecture.as_ref().unwrap())
+        );
+    }
+
+    #[test]
+    fn a_broken_lecture_is_refused_by_name_and_the_lecture_given_stays() {
+        let mut state = PageState::default();
+        state.start_lecture(0);
+        let before = state.lecture.clone();
+        let error = state
+            .open_lecture(r#"{"title": "t", "scenes": ["landscapes/gd", "classifier/nope"]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("lecture.scenes[0]: no scene 'landscapes/gd'"),
+            "{error}"
+        );
+        assert!(
+            error.contains("lecture.scenes[1]: no scene 'classifier/nope'"),
+            "{error}"
+        );
+        assert_eq!(state.lecture, before);
+        let error = LectureAt::from_value(
+            &serde_json::json!({"title": "t", "scenes": ["landscapes/newton-one-step"], "at": 3}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error,
+            "lecture.at: must be below the lecture's 1 scenes, got 3"
+        );
     }
 }

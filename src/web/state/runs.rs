@@ -28,6 +28,8 @@ pub struct RunState {
     pub schedule: Option<Json>,
     /// The averaging as written in specs, if any.
     pub averaging: Option<Json>,
+    /// The run's own mini-batch size, if it overrides the spec's.
+    pub batch_size: Option<u64>,
     /// The label ("" for the optimizer's own).
     pub label: String,
     /// Whether the user wrote the label (it then survives optimizer changes).
@@ -97,6 +99,7 @@ impl RunState {
             params,
             schedule: None,
             averaging: None,
+            batch_size: None,
             label: String::new(),
             renamed: false,
             color: COLORS[index % COLORS.len()].to_string(),
@@ -110,6 +113,7 @@ impl RunState {
         let mut state = Self::fresh(run.optimizer.entry.name, run.given.clone(), index);
         state.schedule = written.get("schedule").cloned();
         state.averaging = written.get("averaging").cloned();
+        state.batch_size = run.batch_size.map(|b| b as u64);
         if run.label != run.optimizer.entry.label {
             state.label = run.label.clone();
         }
@@ -126,6 +130,9 @@ impl RunState {
         }
         if let Some(a) = &self.averaging {
             run.insert("averaging".into(), a.clone());
+        }
+        if let Some(b) = self.batch_size {
+            run.insert("batch_size".into(), json!(b));
         }
         if !self.label.trim().is_empty() {
             run.insert("label".into(), json!(self.label));
