@@ -398,7 +398,9 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     let font = ("sans-serif", 4.0 * line_width as f64 + 7.0)
         .into_font()
         .color(&RED);
+    let mut named = Vec::new();
     for curve in curves {
+        let color = super::contrast::legible_on(curve.color, theme.background, 3.0);
         // A diverged run is drawn until it leaves the axis, where a red cross
         // and its last value mark the exit (no plateau at the axis's edge).
         let columns = chart.plotting_area().get_pixel_range().0.len().max(1);
@@ -431,7 +433,7 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
         if let Some((&last, (at, value))) = points.last().zip(exit) {
             chart.draw_series(std::iter::once(PathElement::new(
                 vec![last, at],
-                curve.color.stroke_width(width),
+                color.stroke_width(width),
             )))?;
             chart.draw_series(std::iter::once(Cross::new(
                 at,
@@ -451,37 +453,65 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
             )))?;
         }
         if let Some(label) = &curve.label {
-            // Named a quarter of the way along its visible part, reading
-            // rightwards, so the name stays inside the plot.
-            let end = points.get(points.len() / 4).copied();
             chart.draw_series(DashedLineSeries::new(
                 points,
                 5 * line_width,
                 3 * line_width,
-                curve.color.stroke_width(width),
+                color.stroke_width(width),
             ))?;
-            if let Some((x, y)) = end {
-                let font = ("sans-serif", 3.0 * line_width as f64 + 8.0)
-                    .into_font()
-                    .color(&curve.color);
-                let anchor = plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Left,
-                    plotters::style::text_anchor::VPos::Bottom,
-                );
-                chart.draw_series(std::iter::once(Text::new(
-                    label.clone(),
-                    (x, y),
-                    font.pos(anchor),
-                )))?;
-            }
+            named.push((label, color));
             continue;
         }
-        chart.draw_series(LineSeries::new(points, curve.color.stroke_width(width)))?;
+        chart.draw_series(LineSeries::new(points, color.stroke_width(width)))?;
     }
     chart.draw_series(std::iter::once(PathElement::new(
         vec![(current as f64, low), (current as f64, high)],
         theme.text.mix(0.55).stroke_width(line_width),
     )))?;
+    name_dashed_lines(
+        &chart.plotting_area().strip_coord_spec(),
+        &named,
+        line_width,
+        theme.background,
+    )
+}
+
+/// Names the dashed reference lines one under another in the plot's top
+/// right corner (along the lines the names of fast rates would overlap).
+fn name_dashed_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    named: &[(&String, RGBColor)],
+    line_width: u32,
+    background: RGBColor,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let size = 3.0 * line_width as f64 + 8.0;
+    let right = area.dim_in_pixel().0 as i32 - 4 * line_width as i32;
+    let anchor = plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Right,
+        plotters::style::text_anchor::VPos::Top,
+    );
+    if !named.is_empty() {
+        let longest = named
+            .iter()
+            .map(|(l, _)| l.chars().count())
+            .max()
+            .unwrap_or(0)
+            + 4;
+        let left = right - (0.55 * size * longest as f64) as i32;
+        let bottom = (2.0 * line_width as f64 + (named.len() as f64 * 1.25 + 0.2) * size) as i32;
+        area.draw(&Rectangle::new(
+            [
+                (left, line_width as i32),
+                (right + 2 * line_width as i32, bottom),
+            ],
+            background.mix(0.85).filled(),
+        ))?;
+    }
+    for (row, (label, color)) in named.iter().enumerate() {
+        let top = (2.0 * line_width as f64 + row as f64 * 1.25 * size) as i32;
+        let font = ("sans-serif", size).into_font().color(color).pos(anchor);
+        area.draw(&Text::new(format!("- - {label}"), (right, top), font))?;
+    }
     Ok(())
 }
 

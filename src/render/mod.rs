@@ -9,6 +9,7 @@ pub mod chart;
 pub mod classifier;
 pub mod color;
 pub mod confusion;
+pub mod contrast;
 pub mod curves;
 pub mod figure;
 pub mod guides;

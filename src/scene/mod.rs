@@ -17,6 +17,7 @@ use serde_json::Value as Json;
 use crate::error::SpecError;
 use crate::experiment::landscape::run::{run_spec, Outcome};
 use crate::experiment::landscape::spec::Spec;
+use crate::render::curves::Quantity;
 pub use claim::Claim;
 
 /// A landscape scene as its file holds it.
@@ -31,6 +32,10 @@ pub struct Scene {
     pub claims: Vec<Claim>,
     /// The experiment.
     pub spec: Json,
+    /// The quantity the per-step chart shows (`loss` unless the point is
+    /// better seen as `distance`, `grad-norm` or `lr`).
+    #[serde(default)]
+    pub chart: Option<String>,
 }
 
 /// A shipped scene file: its short name and its text.
@@ -140,7 +145,26 @@ impl Scene {
         let scene: Scene = serde_json::from_str(text)
             .map_err(|e| SpecError::single("scene", format!("cannot be read: {e}")))?;
         scene.parsed_spec()?;
+        scene.chart_quantity()?;
         Ok(scene)
+    }
+
+    /// The chart's quantity the scene asks for.
+    pub fn chart_quantity(&self) -> Result<Quantity, SpecError> {
+        let Some(name) = &self.chart else {
+            return Ok(Quantity::Loss);
+        };
+        Quantity::ALL
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, q)| *q)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Quantity::ALL.iter().map(|(n, _)| *n).collect();
+                SpecError::single(
+                    "scene.chart",
+                    format!("no chart '{name}'; one of {}", known.join(", ")),
+                )
+            })
     }
 
     /// The scene's experiment spec.
@@ -190,4 +214,26 @@ pub fn landscape_scenes() -> Result<Vec<(&'static str, Scene)>, SpecError> {
                 .map_err(|e| SpecError::single(format!("scene {}", file.name), e.to_string()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scene_may_choose_its_chart_and_an_unknown_one_is_named() {
+        let scene = |chart: &str| {
+            format!(
+                r#"{{"title": "t", "caption": "c", "claims": [], "chart": "{chart}",
+                    "spec": {{"problem": {{"name": "booth"}}, "runs": [{{"optimizer": "gd"}}]}}}}"#
+            )
+        };
+        let read = Scene::from_json(&scene("distance")).unwrap();
+        assert_eq!(read.chart_quantity(), Ok(Quantity::Distance));
+        let error = Scene::from_json(&scene("losss")).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "scene.chart: no chart 'losss'; one of loss, grad-norm, distance, lr"
+        );
+    }
 }

@@ -206,13 +206,14 @@ impl App {
                 self.state.landscape.step
             },
         );
-        // On a quadratic, the theory's rates beside the runs' losses.
+        // On a quadratic without noise, the theory's rates beside the runs' losses.
+        let noiseless = self.state.landscape.noise.is_none();
         let first = outcome
             .runs
             .iter()
             .enumerate()
             .find(|(i, _)| self.visible(*i));
-        if let (Quantity::Loss, Some((_, run))) = (quantity, first) {
+        if let (Quantity::Loss, Some((_, run)), true) = (quantity, first, noiseless) {
             let steps = outcome
                 .runs
                 .iter()

@@ -107,3 +107,44 @@ export async function waitForPaint(page) {
     return false;
   });
 }
+
+/**
+ * The visible texts whose colour stands out from their background by less
+ * than WCAG asks (4.5:1, or 3:1 for large type): each as its text, colours
+ * and ratio. The background is the nearest opaque one behind the element.
+ */
+export async function lowContrastTexts(page) {
+  return page.evaluate(() => {
+    const parse = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+      const lin = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    };
+    const ratio = (a, b) => { const [x, y] = [luminance(a), luminance(b)]; return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+    const backgroundOf = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const found = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== '');
+      if (!own || el.closest('[hidden]') || el.tagName === 'OPTION' || el.tagName === 'SCRIPT' || el.tagName === 'STYLE') continue;
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (box.width === 0 || box.height === 0 || style.visibility === 'hidden' || style.display === 'none') continue;
+      if (box.bottom < 0 || box.top > innerHeight) continue;
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      const color = parse(style.color);
+      const opacity = color.length === 4 ? color[3] : 1;
+      const back = backgroundOf(el);
+      const shown = color.slice(0, 3).map((c, i) => c * opacity + back[i] * (1 - opacity));
+      const r = ratio(shown, back);
+      if (r < (large ? 3 : 4.5)) found.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className}: "${el.textContent.trim().slice(0, 40)}" ${style.color} on rgb(${back}) = ${r.toFixed(2)}`);
+    }
+    return found;
+  });
+}

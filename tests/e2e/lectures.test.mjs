@@ -10,7 +10,7 @@ const bundle = serveBundle();
 test('lectures: PageDown walks every shipped lecture, PageUp walks back, the address keeps the place', async () => {
   const { page, errors } = await openPage(bundle.browser, bundle.server.url, { width: 1280, height: 720 });
   await waitForPaint(page);
-  const lectures = await page.$$eval('#lecture option', (options) => options.map((o) => o.value).filter((v) => v !== ''));
+  const lectures = await page.$$eval('#lecture option', (options) => options.map((o) => o.value).filter((v) => /^\d+$/.test(v)));
   assert.ok(lectures.length >= 4, `${lectures.length} lectures`);
   await page.click('#present');
   for (const lecture of lectures) {

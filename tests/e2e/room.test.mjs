@@ -4,7 +4,7 @@
 // width and method. Screenshots of every scene at both sizes are kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveBundle, waitForPaint, openPage, OUTPUT_DIR } from './browser.mjs';
+import { serveBundle, waitForPaint, openPage, OUTPUT_DIR, lowContrastTexts, canvasPixels, waitForCanvasChange } from './browser.mjs';
 
 const bundle = serveBundle();
 const SIZES = [
@@ -69,6 +69,20 @@ for (const size of SIZES) {
       const holds = await page.$$eval('#caption .claim.holds', (c) => c.length);
       assert.ok(holds >= 1, `${what}: the caption shows the checked claim`);
       await page.screenshot({ path: `${OUTPUT_DIR}room-${name}-scene-${i}.png` });
+      // Both themes stay legible: every text against its background, WCAG's ratios.
+      for (const theme of ['dark', 'light']) {
+        await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+        assert.deepEqual(await lowContrastTexts(page), [], `${what}, ${theme} theme: texts below WCAG contrast`);
+      }
+      if (i === 14) {
+        // The dark theme's picture, as the theme button draws it.
+        const { checksum } = await canvasPixels(page, '#curves');
+        await page.click('#theme');
+        await waitForCanvasChange(page, '#curves', checksum);
+        await page.screenshot({ path: `${OUTPUT_DIR}room-${name}-scene-${i}-dark.png` });
+        await page.click('#theme');
+        await page.evaluate(() => document.activeElement?.blur());
+      }
     }
     assert.deepEqual(errors, []);
     await page.close();
@@ -128,6 +142,10 @@ for (const size of SIZES) {
     await page.click('#net-play');
     await page.waitForFunction(() => Number(document.querySelector('#net0-readout').dataset.iteration) >= 50);
     await page.screenshot({ path: `${OUTPUT_DIR}room-${name}-classifier.png` });
+    for (const theme of ['dark', 'light']) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      assert.deepEqual(await lowContrastTexts(page), [], `${what}, ${theme} theme: texts below WCAG contrast`);
+    }
     assert.deepEqual(errors, []);
     await page.close();
   });

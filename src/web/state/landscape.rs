@@ -16,6 +16,7 @@ use crate::optim::registry::{OptimizerEntry, OPTIMIZERS};
 use crate::optim::suggest::suggested_params;
 use crate::param::ParamSpec;
 use crate::problem::registry::{self as problems, ProblemEntry};
+use crate::render::curves::Quantity;
 use crate::scene::landscape_scenes;
 
 /// The most runs the page compares.
@@ -403,6 +404,7 @@ impl LandscapeState {
                 *self = Self::from_spec(&spec);
                 self.view = View {
                     compare: Compare::Overlaid,
+                    chart: scene.chart_quantity().unwrap_or(Quantity::Loss),
                     ..view
                 };
                 self.speed = speed;
