@@ -69,7 +69,7 @@ fn bad_options_are_named_with_their_limits() {
         ),
         (
             vec!["--out", "x.gif", "--from", "100"],
-            "--from 100 is after the last step shown, 40",
+            "--from/--to: the first step shown, 100, is after the last, 40",
         ),
     ] {
         let mut all = vec!["animate", "-"];

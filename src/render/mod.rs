@@ -5,6 +5,7 @@
 //! any backend (the page's canvas, SVG or PNG files); [`view`] maps plane
 //! coordinates to pixels.
 
+pub mod animation;
 pub mod chart;
 pub mod classifier;
 pub mod color;

@@ -33,7 +33,7 @@ use crate::scene::network::NetworkScene;
 use crate::scene::{landscape_scenes, Scene};
 
 /// Milliseconds between revealed steps at speed 1.
-const STEP_INTERVAL_MS: f64 = 60.0;
+const STEP_INTERVAL_MS: f64 = super::animation::STEP_MS;
 
 /// The page: its state, what was computed from it, and the views' caches.
 pub struct App {
@@ -77,6 +77,8 @@ pub struct App {
     pub(super) surface: super::surface_view::SurfaceView,
     /// The video being recorded, if one is.
     pub(super) recording: Option<super::recording::Recording>,
+    /// The GIF being drawn, if one is.
+    pub(super) gif: Option<super::animation::GifExport>,
 }
 
 impl App {
@@ -166,6 +168,7 @@ impl App {
             tune: None,
             surface: Default::default(),
             recording: None,
+            gif: None,
         }));
         {
             let mut a = app.borrow_mut();
@@ -407,6 +410,7 @@ impl App {
         self.sweep_frame();
         self.spin_frame();
         self.recording_frame();
+        self.gif_frame();
         let speed = self.state.landscape.speed;
         if self.state.landscape.playing
             && now - self.last_advance >= STEP_INTERVAL_MS / speed.max(0.01)

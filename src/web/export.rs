@@ -23,10 +23,19 @@ pub fn link(document: &Document, filename: &str, href: &str) -> Result<(), JsVal
 
 /// Offers `text` as a file called `filename` of type `mime`.
 pub fn text(document: &Document, filename: &str, mime: &str, text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    offer(document, filename, mime, &JsValue::from_str(text))
+}
+
+/// Offers `bytes` as a file called `filename` of type `mime`.
+pub fn bytes(document: &Document, filename: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue> {
+    offer(document, filename, mime, &js_sys::Uint8Array::from(bytes))
+}
+
+fn offer(document: &Document, filename: &str, mime: &str, part: &JsValue) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(part);
     let options = BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let blob = Blob::new_with_buffer_source_sequence_and_options(&parts, &options)?;
     let url = Url::create_object_url_with_blob(&blob)?;
     let result = link(document, filename, &url);
     Url::revoke_object_url(&url)?;

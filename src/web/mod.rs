@@ -6,6 +6,8 @@
 //! images, and draws them; no update rule lives here.
 
 #[cfg(target_arch = "wasm32")]
+mod animation;
+#[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod basins_view;

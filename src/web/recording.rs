@@ -1,13 +1,15 @@
-//! The animation as a video for slides: the picture's canvas recorded by the
-//! browser's MediaRecorder (WebM) while the runs play from step 0 to their
-//! end, then offered as a download.
+//! The animation as a video for slides: the picture, scaled to the chosen
+//! width, recorded by the browser's MediaRecorder (WebM) while the runs play
+//! the chosen steps at the chosen speed, then offered as a download.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobEvent, MediaRecorder, MediaRecorderOptions, Url};
+use web_sys::{
+    Blob, BlobEvent, CanvasRenderingContext2d, MediaRecorder, MediaRecorderOptions, Url,
+};
 
 use super::app::App;
 use super::dom;
@@ -22,24 +24,39 @@ pub struct Recording {
     recorder: MediaRecorder,
     /// Kept alive while the recorder may still deliver data.
     _on_data: Closure<dyn FnMut(BlobEvent)>,
+    /// The scaled copy of the picture that is recorded.
+    scaled: CanvasRenderingContext2d,
+    /// The last step recorded.
+    to: usize,
+    /// The page's speed before the recording set its own.
+    speed_before: f64,
     stopping: bool,
 }
 
 impl App {
-    /// Starts recording the picture and plays the runs from step 0; the
-    /// video is offered when they reach their end.
-    pub(super) fn start_recording(&mut self) -> Result<(), JsValue> {
+    /// Starts recording the picture and plays the chosen steps; the video
+    /// is offered when they are played.
+    pub(super) fn start_recording(&mut self) {
         if self.recording.as_ref().is_some_and(|r| !r.stopping) {
-            return Ok(());
+            return;
         }
-        let stream = self
-            .el
-            .canvas
-            .capture_stream_with_frame_request_rate(CAPTURE_RATE)?;
-        let options = MediaRecorderOptions::new();
-        options.set_mime_type("video/webm");
-        let recorder =
-            MediaRecorder::new_with_media_stream_and_media_recorder_options(&stream, &options)?;
+        let started = self
+            .animation_options()
+            .and_then(|options| self.record(options).map_err(|e| format!("{e:?}")));
+        if let Err(problem) = started {
+            self.refuse_animation(&problem);
+        }
+    }
+
+    fn record(&mut self, options: super::animation::AnimationOptions) -> Result<(), JsValue> {
+        let (scaled_canvas, scaled) = self.scaled_canvas(self.scaled_size(options.width))?;
+        let stream = scaled_canvas.capture_stream_with_frame_request_rate(CAPTURE_RATE)?;
+        let recorder_options = MediaRecorderOptions::new();
+        recorder_options.set_mime_type("video/webm");
+        let recorder = MediaRecorder::new_with_media_stream_and_media_recorder_options(
+            &stream,
+            &recorder_options,
+        )?;
         let chunks: Rc<RefCell<Vec<Blob>>> = Rc::default();
         let kept = Rc::clone(&chunks);
         let on_data = Closure::<dyn FnMut(BlobEvent)>::new(move |event: BlobEvent| {
@@ -70,26 +87,49 @@ impl App {
             }
         });
         recorder.set_onstop(Some(on_stop.unchecked_ref()));
+        self.dispatch(Action::Landscape(L::Seek(options.from)));
+        self.mirror_picture(&scaled)?;
         recorder.start_with_time_slice(250)?;
         self.recording = Some(Recording {
             recorder,
             _on_data: on_data,
+            scaled,
+            to: options.to,
+            speed_before: self.state.landscape.speed,
             stopping: false,
         });
         self.el.record.set_text_content(Some("Recording…"));
-        self.dispatch(Action::Landscape(L::Rewind));
-        self.dispatch(Action::Landscape(L::TogglePlay));
+        self.dispatch(Action::Landscape(L::SetSpeed(options.speed)));
+        if !self.state.landscape.playing {
+            self.dispatch(Action::Landscape(L::TogglePlay));
+        }
         Ok(())
     }
 
-    /// Stops the recording once the runs have stopped playing.
+    /// Copies the picture into the recorded canvas; stops the recording
+    /// once the last chosen step is shown or the runs stop playing.
     pub(super) fn recording_frame(&mut self) {
+        let Some(recording) = self.recording.as_ref() else {
+            return;
+        };
+        if recording.stopping {
+            return;
+        }
+        if let Err(err) = self.mirror_picture(&recording.scaled) {
+            dom::report_error(&self.document, &err);
+        }
+        let landscape = &self.state.landscape;
+        if landscape.playing && landscape.step < recording.to {
+            return;
+        }
+        let speed = recording.speed_before;
+        if landscape.playing {
+            self.dispatch(Action::Landscape(L::TogglePlay));
+        }
+        self.dispatch(Action::Landscape(L::SetSpeed(speed)));
         let Some(recording) = self.recording.as_mut() else {
             return;
         };
-        if recording.stopping || self.state.landscape.playing {
-            return;
-        }
         recording.stopping = true;
         if let Err(err) = recording.recorder.stop() {
             dom::report_error(&self.document, &err);

@@ -149,7 +149,7 @@ pub fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
             }
         })?;
     }
-    let buttons: [(&str, Handler); 19] = [
+    let buttons: [(&str, Handler); 20] = [
         ("net-inside", |app, _| app.classifier.toggle_inside()),
         ("inside-png", |app, _| app.classifier.export_inside(true)),
         ("inside-json", |app, _| app.classifier.export_inside(false)),
@@ -176,11 +176,8 @@ pub fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
         ("export-csv", |app, _| app.export(Export::Csv)),
         ("export-json", |app, _| app.export(Export::Json)),
         ("export-spec", |app, _| app.export(Export::Spec)),
-        ("export-webm", |app, _| {
-            if let Err(err) = app.start_recording() {
-                dom::report_error(&app.document, &err);
-            }
-        }),
+        ("export-webm", |app, _| app.start_recording()),
+        ("export-gif", |app, _| app.start_gif()),
     ];
     for (id, handler) in buttons {
         let button: Element = dom::element(&a.document, id)?;

@@ -7,13 +7,9 @@ use std::path::PathBuf;
 use clap::Args;
 use descent::experiment::landscape::run::run_spec;
 use descent::experiment::landscape::spec::Spec;
+use descent::render::animation::{frame_steps, step_range, MAX_FRAMES, MAX_SIDE, MIN_SIDE};
 use descent::render::figure::draw_outcome_at;
 use plotters::prelude::*;
-
-/// The most frames an animation may have.
-pub const MAX_FRAMES: usize = 1000;
-/// The largest side of a frame, in pixels.
-pub const MAX_SIDE: u32 = 4000;
 
 /// Options of `descent animate`.
 #[derive(Args)]
@@ -43,16 +39,6 @@ pub struct AnimateArgs {
     pub height: u32,
 }
 
-/// The steps the frames show: `frames` of them from `from` to `to`, evenly spaced.
-pub fn frame_steps(from: usize, to: usize, frames: usize) -> Vec<usize> {
-    if frames <= 1 || to <= from {
-        return vec![to.max(from); frames.max(1)];
-    }
-    (0..frames)
-        .map(|k| from + ((to - from) as f64 * k as f64 / (frames - 1) as f64).round() as usize)
-        .collect()
-}
-
 /// Runs the spec in `text` and writes its animation as `args` asks.
 pub fn animate(text: &str, args: &AnimateArgs) -> Result<(), String> {
     if args.out.extension().and_then(|e| e.to_str()) != Some("gif") {
@@ -65,8 +51,10 @@ pub fn animate(text: &str, args: &AnimateArgs) -> Result<(), String> {
         return Err(format!("--frames {}: from 1 to {MAX_FRAMES}", args.frames));
     }
     for (name, side) in [("--width", args.width), ("--height", args.height)] {
-        if !(16..=MAX_SIDE).contains(&side) {
-            return Err(format!("{name} {side}: from 16 to {MAX_SIDE} pixels"));
+        if !(MIN_SIDE..=MAX_SIDE).contains(&side) {
+            return Err(format!(
+                "{name} {side}: from {MIN_SIDE} to {MAX_SIDE} pixels"
+            ));
         }
     }
     let spec = Spec::from_json(text).map_err(|e| e.to_string())?;
@@ -77,35 +65,17 @@ pub fn animate(text: &str, args: &AnimateArgs) -> Result<(), String> {
         .map(|r| r.history.steps())
         .max()
         .unwrap_or(0);
-    let to = args.to.unwrap_or(last).min(last);
-    if args.from > to {
-        return Err(format!(
-            "--from {} is after the last step shown, {to}",
-            args.from
-        ));
-    }
+    let (from, to) = step_range(args.from, Some(args.to.unwrap_or(last).min(last)), last)
+        .map_err(|e| format!("--from/--to: {e}"))?;
     super::register_font();
     let failed = |e: String| format!("cannot draw '{}': {e}", args.out.display());
     let root = BitMapBackend::gif(&args.out, (args.width, args.height), args.delay)
         .map_err(|e| failed(e.to_string()))?
         .into_drawing_area();
     let scale = f64::from(args.width) / 1200.0;
-    for step in frame_steps(args.from, to, args.frames) {
+    for step in frame_steps(from, to, args.frames) {
         draw_outcome_at(&root, &outcome, scale, step).map_err(|e| failed(e.to_string()))?;
         root.present().map_err(|e| failed(e.to_string()))?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::frame_steps;
-
-    #[test]
-    fn frames_spread_evenly_over_the_step_range_ends_included() {
-        assert_eq!(frame_steps(0, 40, 5), vec![0, 10, 20, 30, 40]);
-        assert_eq!(frame_steps(10, 13, 4), vec![10, 11, 12, 13]);
-        assert_eq!(frame_steps(5, 5, 3), vec![5, 5, 5]);
-        assert_eq!(frame_steps(0, 100, 1), vec![100]);
-    }
 }
