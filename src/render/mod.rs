@@ -21,4 +21,5 @@ pub mod legend;
 pub mod mathml;
 pub mod number;
 pub mod surface;
+pub mod thinning;
 pub mod view;
