@@ -325,7 +325,12 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
         .into_font()
         .color(&RED);
     let mut named = Vec::new();
-    for curve in curves {
+    // The theory's dashed lines first, so the runs are drawn over them.
+    let dashed_first = curves
+        .iter()
+        .filter(|c| c.label.is_some())
+        .chain(curves.iter().filter(|c| c.label.is_none()));
+    for curve in dashed_first {
         let color = super::contrast::legible_on(curve.color, theme.background, 3.0);
         // A diverged run is drawn until it leaves the axis, where a red cross
         // and its last value mark the exit (no plateau at the axis's edge).
@@ -402,41 +407,46 @@ fn plot_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     )
 }
 
-/// Names the dashed reference lines one under another in the plot's top
-/// right corner (along the lines the names of fast rates would overlap).
+/// Names the dashed reference lines one under another in the plot's bottom
+/// left corner, where falling curves seldom are (along the lines the names of
+/// fast rates would overlap).
 fn name_dashed_lines<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     named: &[(&String, RGBColor)],
     line_width: u32,
     background: RGBColor,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    if named.is_empty() {
+        return Ok(());
+    }
     let size = 3.0 * line_width as f64 + 8.0;
-    let right = area.dim_in_pixel().0 as i32 - 4 * line_width as i32;
+    let row_height = (1.25 * size) as i32;
+    let margin = 3 * line_width as i32;
+    let longest = named
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 4;
+    let width = (0.55 * size * longest as f64) as i32;
+    let bottom = area.dim_in_pixel().1 as i32 - margin;
+    let top = bottom - row_height * named.len() as i32 - line_width as i32;
+    area.draw(&Rectangle::new(
+        [(margin, top), (margin + width, bottom)],
+        background.mix(0.85).filled(),
+    ))?;
     let anchor = plotters::style::text_anchor::Pos::new(
-        plotters::style::text_anchor::HPos::Right,
+        plotters::style::text_anchor::HPos::Left,
         plotters::style::text_anchor::VPos::Top,
     );
-    if !named.is_empty() {
-        let longest = named
-            .iter()
-            .map(|(l, _)| l.chars().count())
-            .max()
-            .unwrap_or(0)
-            + 4;
-        let left = right - (0.55 * size * longest as f64) as i32;
-        let bottom = (2.0 * line_width as f64 + (named.len() as f64 * 1.25 + 0.2) * size) as i32;
-        area.draw(&Rectangle::new(
-            [
-                (left, line_width as i32),
-                (right + 2 * line_width as i32, bottom),
-            ],
-            background.mix(0.85).filled(),
-        ))?;
-    }
     for (row, (label, color)) in named.iter().enumerate() {
-        let top = (2.0 * line_width as f64 + row as f64 * 1.25 * size) as i32;
+        let y = top + line_width as i32 + row as i32 * row_height;
         let font = ("sans-serif", size).into_font().color(color).pos(anchor);
-        area.draw(&Text::new(format!("- - {label}"), (right, top), font))?;
+        area.draw(&Text::new(
+            format!("- - {label}"),
+            (margin + line_width as i32, y),
+            font,
+        ))?;
     }
     Ok(())
 }

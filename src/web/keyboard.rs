@@ -122,6 +122,10 @@ impl App {
         };
         self.dispatch(Action::SetMode(mode));
         self.dispatch(load);
+        // A clicker cannot press Train: a lecture's classifier scene starts training.
+        if mode == Mode::Classifier && !self.classifier.playing() {
+            self.toggle_training();
+        }
     }
 
     /// The index of the landscape scene called `name`.

@@ -20,6 +20,10 @@ test('lectures: PageDown walks every shipped lecture, PageUp walks back, the add
     for (let k = 1; k <= count; k += 1) {
       await page.waitForFunction((k) => new RegExp(`scene ${k} of`).test(document.querySelector('#caption').textContent), k);
       await page.waitForFunction((k) => new RegExp(`"lecture":\\{"at":${k - 1},`).test(decodeURIComponent(location.hash)), k);
+      if (await page.isVisible('#classifier-mode')) {
+        // A clicker cannot press Train: the scene trains on arrival.
+        await page.waitForFunction(() => Number(document.querySelector('#net0-readout').dataset.iteration) >= 20);
+      }
       await page.screenshot({ path: `${OUTPUT_DIR}lecture-${lecture}-scene-${k}-1280.png` });
       // The clicker's next: a blur first, so no control keeps the key.
       await page.evaluate(() => document.activeElement?.blur());
