@@ -29,6 +29,7 @@ pub struct Scene {
     /// One to three sentences a lecturer would say, with the values that matter.
     pub caption: String,
     /// The point as checkable claims over the runs.
+    #[serde(default)]
     pub claims: Vec<Claim>,
     /// The experiment.
     pub spec: Json,

@@ -17,6 +17,7 @@ pub struct NetworkScene {
     /// What a lecturer would say, with the values that matter.
     pub caption: String,
     /// The point as checkable claims over the panels.
+    #[serde(default)]
     pub claims: Vec<NetworkClaim>,
     /// The panels, left to right.
     pub panels: Vec<PanelSetup>,

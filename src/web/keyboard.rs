@@ -115,10 +115,26 @@ impl App {
 
     /// Shows lecture scene `stop`: the mode it belongs to, then the scene.
     pub(super) fn go_to(&mut self, stop: crate::scene::lecture::Stop) {
-        use crate::scene::lecture::Stop;
+        use super::state::lecture::own_name;
+        use crate::scene::lecture::{OwnScene, Stop};
+        let own = |i: usize| {
+            let lecture = &self.state.lecture.as_ref()?.lecture;
+            lecture.own_scene(i).cloned()
+        };
         let (mode, load) = match stop {
             Stop::Landscape(i) => (Mode::Landscapes, Action::Landscape(L::LoadScene(i))),
             Stop::Classifier(i) => (Mode::Classifier, Action::Classifier(C::LoadScene(i))),
+            Stop::Own(i) => match own(i) {
+                Some(OwnScene::Landscape(scene)) => (
+                    Mode::Landscapes,
+                    Action::Landscape(L::LoadOwnScene(own_name(i), Box::new(scene))),
+                ),
+                Some(OwnScene::Classifier(scene)) => (
+                    Mode::Classifier,
+                    Action::Classifier(C::LoadOwnScene(i, Box::new(scene))),
+                ),
+                None => return,
+            },
         };
         self.dispatch(Action::SetMode(mode));
         self.dispatch(load);

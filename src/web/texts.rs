@@ -12,6 +12,7 @@ use super::elements::OVERLAY_BOXES;
 use super::readout::readout;
 use super::state::landscape::{Compare, SIDE_BY_SIDE};
 use super::state::Mode;
+use crate::scene::lecture::OwnScene;
 
 impl App {
     /// Shows the view options of the state in their controls.
@@ -134,9 +135,18 @@ impl App {
             self.el.caption.set_inner_html("");
             let _ = self.el.caption.set_attribute("hidden", "");
         };
+        let own = |i: usize| {
+            let lecture = &self.state.lecture.as_ref()?.lecture;
+            lecture.own_scene(i)
+        };
         if self.state.mode == Mode::Classifier {
-            let scenes = &self.classifier_scenes;
-            let Some(scene) = self.state.classifier.scene.and_then(|i| scenes.get(i)) else {
+            let c = &self.state.classifier;
+            let shipped = c.scene.and_then(|i| self.classifier_scenes.get(i));
+            let own = c.own_scene.and_then(own).and_then(|s| match s {
+                OwnScene::Classifier(scene) => Some(scene),
+                OwnScene::Landscape(_) => None,
+            });
+            let Some(scene) = shipped.or(own) else {
                 return hide();
             };
             let finished = self.classifier.finished_histories();
@@ -159,12 +169,20 @@ impl App {
             return;
         }
         let l = &self.state.landscape;
-        let Some((index, (_, scene))) = self
+        let shipped = self
             .scenes
             .iter()
             .enumerate()
             .find(|(_, (name, _))| l.scene.as_deref() == Some(*name))
-        else {
+            .map(|(index, (_, scene))| (format!("key {} restores it", index + 1), scene));
+        let own = l.scene.as_deref().and_then(|name| {
+            let place = self.state.lecture.as_ref()?;
+            match place.lecture.own_scene(place.own_index(name, true)?)? {
+                OwnScene::Landscape(scene) => Some(("the lecture restores it".to_string(), scene)),
+                OwnScene::Classifier(_) => None,
+            }
+        });
+        let Some((restore, scene)) = shipped.or(own) else {
             return hide();
         };
         let claims: Vec<String> = match self.outcome() {
@@ -183,8 +201,7 @@ impl App {
         };
         let caption = if l.edited {
             format!(
-                "Edited: this describes the scene as shipped (key {} restores it). {}",
-                index + 1,
+                "Edited: this describes the scene as it was ({restore}). {}",
                 scene.caption
             )
         } else {

@@ -65,11 +65,34 @@ test('lectures: a lecturer opens their own lecture from a file; the address keep
   await second.waitForFunction(() => /Week 3: curvature · scene 2 of 3/.test(document.querySelector('#caption').textContent));
   assert.equal(await second.inputValue('#lecture'), 'own');
   await second.close();
+  // A lecture may write scenes of its own in place: a landscape and a classifier scene.
+  const withOwn = {
+    title: 'Week 4: my examples',
+    scenes: [
+      { title: 'GD on Booth', caption: 'A step of 0.05 walks into the valley.', chart: 'distance',
+        claims: [{ claim: 'ends-below', run: 'GD', loss: 1e-3 }],
+        spec: { problem: { name: 'booth' }, steps: 80, runs: [{ optimizer: 'gd', lr: 0.05, label: 'GD' }] } },
+      { title: 'Adam at width 16', caption: 'Two hundred Adam steps.',
+        panels: [{ width: 16, optimizer: 'adam', params: { lr: 0.01 }, batch_size: 100, iterations: 200 }] },
+    ],
+  };
+  await page.setInputFiles('#lecture-file', { name: 'week-4.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(withOwn)) });
+  await page.waitForFunction(() => /GD on Booth — Week 4: my examples · scene 1 of 2/.test(document.querySelector('#caption').textContent));
+  await page.waitForFunction(() => /✓ GD ends with f = /.test(document.querySelector('#caption').textContent));
+  assert.equal(await page.inputValue('#chart-kind'), 'distance');
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('PageDown');
+  await page.waitForFunction(() => /Adam at width 16 — Week 4: my examples · scene 2 of 2/.test(document.querySelector('#caption').textContent));
+  await page.waitForFunction(() => Number(document.querySelector('#net0-readout').dataset.iteration) >= 20);
+  await page.screenshot({ path: `${OUTPUT_DIR}lecture-own-scenes-2-1280.png` });
+  const { page: fourth, errors: fourthErrors } = await openPage(bundle.browser, page.url(), { width: 1280, height: 720 });
+  await fourth.waitForFunction(() => /Adam at width 16 — Week 4: my examples · scene 2 of 2/.test(document.querySelector('#caption').textContent));
+  await fourth.close();
   // A broken file is refused, naming the bad scene and the ones there are; the lecture given stays.
   const broken = { title: 'typo', scenes: ['landscapes/newton-one-stepp'] };
   await page.setInputFiles('#lecture-file', { name: 'typo.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
   await page.waitForFunction(() => document.querySelector('#status').textContent.includes("lecture.scenes[0]: no scene 'landscapes/newton-one-stepp'; known scenes: landscapes/gd-ill-conditioned"));
-  assert.match(await page.textContent('#caption'), /Week 3: curvature · scene 2 of 3/);
+  assert.match(await page.textContent('#caption'), /Week 4: my examples · scene 2 of 2/);
   await page.setInputFiles('#lecture-file', { name: 'not.json', mimeType: 'application/json', buffer: Buffer.from('{"title": ') });
   await page.waitForFunction(() => /The lecture was not opened: lecture: is not valid JSON/.test(document.querySelector('#status').textContent));
   // A broken lecture in an address is named too, and the page opens without it.
@@ -77,6 +100,6 @@ test('lectures: a lecturer opens their own lecture from a file; the address keep
   const { page: third, errors: thirdErrors } = await openPage(bundle.browser, `${bundle.server.url}#${bad}`, { width: 1280, height: 720 });
   await third.waitForFunction(() => document.querySelector('#status').textContent.includes("lecture.scenes[0]: no scene 'landscapes/nope'"));
   await third.close();
-  assert.deepEqual([...errors, ...secondErrors, ...thirdErrors], []);
+  assert.deepEqual([...errors, ...secondErrors, ...thirdErrors, ...fourthErrors], []);
   await page.close();
 });

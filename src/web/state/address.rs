@@ -43,6 +43,9 @@ pub fn write(state: &PageState) -> String {
             if let Some(scene) = c.scene {
                 top.insert("scene".into(), json!(scene));
             }
+            if let Some(own) = c.own_scene {
+                top.insert("scene".into(), json!(super::lecture::own_name(own)));
+            }
         }
         Mode::Landscapes => write_landscape(&state.landscape, &mut top),
     }
@@ -178,15 +181,34 @@ pub fn read(text: &str) -> (PageState, Vec<String>) {
     }
     match top.get("mode").map(|m| m.as_str()) {
         None | Some(Some("landscapes")) => {
-            read_landscape(&top, &mut state.landscape, &mut problems)
+            read_landscape(&top, &mut state.landscape, &mut problems);
+            let own = state
+                .landscape
+                .scene
+                .as_deref()
+                .and_then(|name| state.lecture.as_ref().and_then(|l| l.own_index(name, true)));
+            if state
+                .landscape
+                .scene
+                .as_deref()
+                .is_some_and(|n| n.starts_with("lecture/"))
+                && own.is_none()
+            {
+                problems.push("scene: the lecture has no such scene of its own".into());
+                state.landscape.scene = None;
+            }
         }
         Some(Some("classifier")) => {
             state.mode = Mode::Classifier;
             let panels = json!({"panels": top.get("panels").cloned().unwrap_or(Json::Null)});
             read_panels(&panels.to_string(), &mut state.classifier, &mut problems);
             if let Some(scene) = top.get("scene") {
+                let own = scene
+                    .as_str()
+                    .and_then(|name| state.lecture.as_ref()?.own_index(name, false));
                 match scene.as_u64().map(|s| s as usize) {
                     Some(s) if s < scenes(&mut None).len() => state.classifier.scene = Some(s),
+                    _ if own.is_some() => state.classifier.own_scene = own,
                     _ => problems.push(format!("scene: no classifier scene {scene}")),
                 }
             }
@@ -269,7 +291,10 @@ fn read_landscape(top: &Map<String, Json>, l: &mut LandscapeState, problems: &mu
         let names: Vec<&str> = landscape_scenes()
             .map(|s| s.iter().map(|(n, _)| *n).collect())
             .unwrap_or_default();
-        match scene.as_str().filter(|s| names.contains(s)) {
+        match scene
+            .as_str()
+            .filter(|s| names.contains(s) || s.starts_with("lecture/"))
+        {
             Some(name) => {
                 l.scene = Some(name.to_string());
                 l.edited = top.get("edited").and_then(Json::as_bool).unwrap_or(false);

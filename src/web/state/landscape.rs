@@ -17,7 +17,7 @@ use crate::optim::suggest::suggested_params;
 use crate::param::ParamSpec;
 use crate::problem::registry::{self as problems, ProblemEntry};
 use crate::render::curves::Quantity;
-use crate::scene::landscape_scenes;
+use crate::scene::{landscape_scenes, Scene};
 
 /// The most runs the page compares.
 pub const MAX_RUNS: usize = 10;
@@ -160,6 +160,7 @@ impl LandscapeState {
         use LandscapeAction as A;
         let effect = match action {
             A::LoadScene(index) => return self.load_scene(index, notice),
+            A::LoadOwnScene(name, scene) => return self.show_scene(name, &scene, notice),
             A::SetProblem(name) => {
                 let Some(found) = problems::find(&name) else {
                     *notice = Some(format!("unknown problem '{name}'"));
@@ -394,9 +395,14 @@ impl LandscapeState {
                 return Effect::Nothing;
             }
         };
-        let Some((name, scene)) = scenes.get(index) else {
-            return Effect::Nothing;
-        };
+        match scenes.get(index) {
+            Some((name, scene)) => self.show_scene(name.to_string(), scene, notice),
+            None => Effect::Nothing,
+        }
+    }
+
+    /// Shows `scene` under `name`: its experiment, overlaid, on its chart.
+    fn show_scene(&mut self, name: String, scene: &Scene, notice: &mut Option<String>) -> Effect {
         match scene.parsed_spec() {
             Ok(spec) => {
                 let view = std::mem::take(&mut self.view);
@@ -408,7 +414,7 @@ impl LandscapeState {
                     ..view
                 };
                 self.speed = speed;
-                self.scene = Some((*name).to_string());
+                self.scene = Some(name);
                 Effect::Rebuild
             }
             Err(err) => {

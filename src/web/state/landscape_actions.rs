@@ -31,6 +31,8 @@ pub enum Field {
 pub enum LandscapeAction {
     /// Load the lecture scene with this index (keys 1–9).
     LoadScene(usize),
+    /// Load a scene a lecture writes in place, under this name.
+    LoadOwnScene(String, Box<crate::scene::Scene>),
     /// Switch the problem (its parameters and the runs' rates reset to suit it).
     SetProblem(String),
     /// Switch the noise kind.

@@ -6,7 +6,12 @@
 
 use super::PageState;
 use crate::error::SpecError;
-use crate::scene::lecture::{lectures, Lecture, Stop, LECTURES};
+use crate::scene::lecture::{lectures, Lecture, OwnScene, Stop, LECTURES};
+
+/// How the page names a lecture's own scene `i` (in the address's `scene`).
+pub fn own_name(i: usize) -> String {
+    format!("lecture/{i}")
+}
 
 /// A lecture and the scene of it shown.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +34,17 @@ impl LectureAt {
             lecture,
             at,
         })
+    }
+
+    /// The index of the own scene `name` names, if the lecture has it and it
+    /// is a landscape scene (`landscape`) or a classifier scene.
+    pub fn own_index(&self, name: &str, landscape: bool) -> Option<usize> {
+        let i = name.strip_prefix("lecture/")?.parse().ok()?;
+        match self.lecture.own_scene(i)? {
+            OwnScene::Landscape(_) if landscape => Some(i),
+            OwnScene::Classifier(_) if !landscape => Some(i),
+            _ => None,
+        }
     }
 
     /// The lecture as the address writes it: a shipped one by name, the
@@ -168,6 +184,47 @@ mod tests {
         assert_eq!(
             LectureAt::from_value(&written).as_ref(),
             Ok(state.lecture.as_ref().unwrap())
+        );
+    }
+
+    #[test]
+    fn a_lectures_own_scene_loads_and_the_address_keeps_it() {
+        use super::super::address;
+        use super::super::landscape::LandscapeAction as L;
+        use super::super::Action;
+        let mut state = PageState::default();
+        let text = r#"{"title": "Mine", "scenes": [
+            {"title": "Booth", "caption": "GD on Booth.", "chart": "distance",
+             "spec": {"problem": {"name": "booth"}, "steps": 25, "runs": [{"optimizer": "gd", "lr": 0.05}]}}]}"#;
+        assert_eq!(state.open_lecture(text), Ok(Stop::Own(0)));
+        let Some(OwnScene::Landscape(scene)) = state
+            .lecture
+            .as_ref()
+            .unwrap()
+            .lecture
+            .own_scene(0)
+            .cloned()
+        else {
+            panic!("a landscape scene");
+        };
+        state.apply(Action::Landscape(L::LoadOwnScene(
+            own_name(0),
+            Box::new(scene),
+        )));
+        assert_eq!(state.landscape.scene.as_deref(), Some("lecture/0"));
+        assert_eq!(state.landscape.steps, 25);
+        let (read, problems) = address::read(&address::write(&state));
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(read.landscape.scene.as_deref(), Some("lecture/0"));
+        assert_eq!(read.lecture, state.lecture);
+        // Without the lecture, the name means nothing and is dropped by name.
+        let mut alone = state.clone();
+        alone.lecture = None;
+        let (read, problems) = address::read(&address::write(&alone));
+        assert_eq!(read.landscape.scene, None);
+        assert_eq!(
+            problems,
+            vec!["scene: the lecture has no such scene of its own".to_string()]
         );
     }
 

@@ -59,6 +59,8 @@ pub enum PanelField {
 pub enum ClassifierAction {
     /// Load the classifier scene with this index.
     LoadScene(usize),
+    /// Load the lecture's own classifier scene with this index.
+    LoadOwnScene(usize, Box<NetworkScene>),
     /// Set panel `i`'s field to a value from a slider, checkbox or menu.
     Set(usize, PanelField, Json),
     /// Commit the text typed into panel `i`'s number box.
@@ -81,6 +83,8 @@ pub struct ClassifierState {
     pub panels: Vec<PanelSetup>,
     /// The scene they came from, while unchanged.
     pub scene: Option<usize>,
+    /// The lecture's own scene they came from (its index there), while unchanged.
+    pub own_scene: Option<usize>,
 }
 
 impl Default for ClassifierState {
@@ -88,6 +92,7 @@ impl Default for ClassifierState {
         let mut state = Self {
             panels: Vec::new(),
             scene: None,
+            own_scene: None,
         };
         let mut notice = None;
         state.load_scene(0, &mut notice);
@@ -161,6 +166,13 @@ impl ClassifierState {
         use ClassifierAction as A;
         let effect = match action {
             A::LoadScene(index) => return self.load_scene(index, notice),
+            A::LoadOwnScene(index, scene) => {
+                self.panels = scene.panels;
+                self.scene = None;
+                self.own_scene = None;
+                self.own_scene = Some(index);
+                return Effect::RebuildPanels;
+            }
             A::Set(i, field, value) => self.set(i, &field, value, notice),
             A::Enter(i, field, text) => {
                 let Some(spec) = self.field_spec(i, &field) else {
@@ -210,6 +222,7 @@ impl ClassifierState {
         };
         if effect != Effect::Nothing && effect != Effect::Refresh {
             self.scene = None;
+            self.own_scene = None;
         }
         effect
     }
@@ -220,6 +233,7 @@ impl ClassifierState {
             Some(scene) => {
                 self.panels = scene.panels;
                 self.scene = Some(index);
+                self.own_scene = None;
                 Effect::RebuildPanels
             }
             None => Effect::Nothing,
