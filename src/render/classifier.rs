@@ -6,6 +6,8 @@ use plotters::coord::Shift;
 use plotters::element::BitMapElement;
 use plotters::prelude::*;
 
+use super::chart::Theme;
+use super::contrast::legible_on;
 use super::view::PixelRect;
 use crate::data::{Dataset, CLASSES};
 use crate::experiment::classifier::{DecisionGrid, TrainingHistory};
@@ -155,13 +157,22 @@ pub fn draw_training<DB: DrawingBackend>(
     test: &Dataset,
     history: &TrainingHistory,
     scale: f64,
+    theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let layout = training_layout(root.dim_in_pixel(), scale);
     let part = |r: PixelRect| root.clone().shrink((r.left, r.top), (r.width, r.height));
     if grid.is_some() {
-        root.fill(&WHITE)?;
+        root.fill(&theme.background)?;
     }
-    draw_regions(&part(layout.regions), grid, train, test, scale, layout.bare)?;
+    draw_regions(
+        &part(layout.regions),
+        grid,
+        train,
+        test,
+        scale,
+        layout.bare,
+        theme,
+    )?;
     let last = history.iteration.last().copied().unwrap_or(1).max(1) as f64;
     // An early spike (a wide network's first steps) would flatten the rest:
     // the axis stops at twice the initial loss, and higher values run off it.
@@ -185,6 +196,7 @@ pub fn draw_training<DB: DrawingBackend>(
         xs: &history.iteration,
         last,
         scale,
+        theme,
     };
     let mut losses = curves.chart(&part(layout.loss), "loss", max_loss * 1.05, 4)?;
     let clip = max_loss.max(1.0) * 1.05;
@@ -193,7 +205,10 @@ pub fn draw_training<DB: DrawingBackend>(
     let peak = finite().fold(f64::NEG_INFINITY, f64::max);
     if peak > max_loss * 1.05 {
         let now = history.train_loss.last().copied().unwrap_or(f64::NAN);
-        let font = ("sans-serif", 12.0 * scale).into_font().color(&RED);
+        let font =
+            ("sans-serif", 12.0 * scale)
+                .into_font()
+                .color(&legible_on(RED, theme.background, 4.5));
         losses.draw_series(std::iter::once(Text::new(
             format!("↑ peak {}, now {}", short(peak), short(now)),
             (0.02 * last, max_loss * 1.02),
@@ -218,6 +233,7 @@ fn draw_regions<DB: DrawingBackend>(
     test: &Dataset,
     scale: f64,
     bare: bool,
+    theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let (margin, x_labels, y_labels) = label_areas(scale, bare);
     let font = ("sans-serif", 12.0 * scale).into_font();
@@ -246,7 +262,8 @@ fn draw_regions<DB: DrawingBackend>(
             .y_labels(5)
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(font)
+            .label_style(font.color(&theme.text))
+            .axis_style(theme.axis)
             .draw()?;
     }
     // Points shrink with a small map, so the regions still show between them.
@@ -275,6 +292,7 @@ struct Curves<'a> {
     xs: &'a [usize],
     last: f64,
     scale: f64,
+    theme: &'a Theme,
 }
 
 type CurveChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -296,7 +314,12 @@ impl Curves<'_> {
             area.estimate_text_size(word, &TextStyle::from(font.clone()))
                 .map_or(0, |(x, _)| x as i32)
         };
-        let full = [(name, BLACK), ("train", BLUE), ("test", RED)];
+        let bg = self.theme.background;
+        let full = [
+            (name, self.theme.text),
+            ("train", legible_on(BLUE, bg, 4.5)),
+            ("test", legible_on(RED, bg, 4.5)),
+        ];
         let total = full.iter().map(|(w, _)| width(w) + gap).sum::<i32>() - gap;
         let room = area.dim_in_pixel().0 as i32;
         // Where the words do not fit, the chart beside it carries the legend.
@@ -327,7 +350,10 @@ impl Curves<'_> {
             .x_labels((self.last as usize + 1).min(if narrow { 2 } else { 3 }))
             .x_label_formatter(&iteration_label)
             .y_labels(y_labels)
-            .label_style(font)
+            .label_style(font.color(&self.theme.text))
+            .axis_style(self.theme.axis)
+            .bold_line_style(self.theme.axis.mix(0.3))
+            .light_line_style(self.theme.axis.mix(0.1))
             .draw()?;
         Ok(chart)
     }
@@ -341,7 +367,9 @@ impl Curves<'_> {
         clip: f64,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let stroke = (2.0 * self.scale).round() as u32;
+        let bg = self.theme.background;
         for (values, color) in [(train, BLUE), (test, RED)] {
+            let color = legible_on(color, bg, 3.0);
             let points: Vec<(f64, f64)> = self
                 .xs
                 .iter()

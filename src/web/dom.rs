@@ -81,3 +81,24 @@ pub fn show_caption(
         report_error(document, &err);
     }
 }
+
+/// Whether the page is dark: the user's choice, else the system's.
+pub fn is_dark(document: &Document) -> bool {
+    let root = document.document_element();
+    match root.and_then(|r| r.get_attribute("data-theme")).as_deref() {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|m| m.matches()),
+    }
+}
+
+/// The pictures' colours for the page's theme.
+pub fn theme(document: &Document) -> crate::render::chart::Theme {
+    if is_dark(document) {
+        crate::render::chart::Theme::DARK
+    } else {
+        crate::render::chart::Theme::LIGHT
+    }
+}

@@ -111,6 +111,7 @@ impl App {
             let _ = root.set_attribute("data-theme", next);
         }
         self.dirty = true;
+        self.classifier.dirty = true;
     }
 
     /// Shows lecture scene `stop`: the mode it belongs to, then the scene.

@@ -96,22 +96,11 @@ impl App {
 
     /// Whether the page is dark: the user's choice, else the system's.
     pub(super) fn is_dark(&self) -> bool {
-        let root = self.document.document_element();
-        match root.and_then(|r| r.get_attribute("data-theme")).as_deref() {
-            Some("dark") => true,
-            Some("light") => false,
-            _ => web_sys::window()
-                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-                .is_some_and(|m| m.matches()),
-        }
+        dom::is_dark(&self.document)
     }
 
     pub(super) fn theme(&self) -> Theme {
-        if self.is_dark() {
-            Theme::DARK
-        } else {
-            Theme::LIGHT
-        }
+        dom::theme(&self.document)
     }
 
     /// The overlays that are switched on: the field over the view, the local

@@ -48,8 +48,10 @@ impl ClassifierMode {
             let data = canvas::rgba_image_data(&rgba, rect.width, rect.height)?;
             panel.regions = Some((data, rect.width, rect.height));
         }
+        let theme = super::dom::theme(&document);
+        let RGBColor(r, g, b) = theme.background;
         let context = canvas::context_2d(&canvas_element)?;
-        context.set_fill_style_str("#ffffff");
+        context.set_fill_style_str(&format!("rgb({r}, {g}, {b})"));
         context.fill_rect(0.0, 0.0, f64::from(size.0), f64::from(size.1));
         if let Some((data, _, _)) = &panel.regions {
             context.put_image_data(data, f64::from(rect.left), f64::from(rect.top))?;
@@ -58,7 +60,7 @@ impl ClassifierMode {
             .ok_or_else(|| JsValue::from_str("plotters could not use the canvas"))?;
         let root = backend.into_drawing_area();
         let h = &snapshot.history;
-        draw_training(&root, None, train, test, h, scale)
+        draw_training(&root, None, train, test, h, scale, &theme)
             .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;
         root.present()
             .map_err(|e| JsValue::from_str(&format!("drawing failed: {e}")))?;

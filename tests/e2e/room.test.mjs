@@ -146,6 +146,13 @@ for (const size of SIZES) {
       await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
       assert.deepEqual(await lowContrastTexts(page), [], `${what}, ${theme} theme: texts below WCAG contrast`);
     }
+    // The theme button redraws the panels' pictures on the dark background too.
+    await page.click('#theme');
+    await page.waitForFunction(() => {
+      const pixel = document.querySelector('#net0-canvas').getContext('2d').getImageData(1, 1, 1, 1).data;
+      return pixel[0] === 31 && pixel[1] === 31 && pixel[2] === 41;
+    });
+    await page.screenshot({ path: `${OUTPUT_DIR}room-${name}-classifier-dark.png` });
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -325,6 +325,7 @@ fn draw<DB: DrawingBackend>(
                 &data.test,
                 &training.history,
                 scale,
+                &descent::render::chart::Theme::LIGHT,
             )
         }
         Figure::Slice(view) => draw_slice(root, view, scale),
