@@ -209,8 +209,21 @@ pub fn draw_training<DB: DrawingBackend>(
             ("sans-serif", 12.0 * scale)
                 .into_font()
                 .color(&legible_on(RED, theme.background, 4.5));
-        losses.draw_series(std::iter::once(Text::new(
+        // The whole note where it fits in the plot, else the peak alone.
+        let area = losses.plotting_area();
+        let room = f64::from(area.dim_in_pixel().0) * 0.95;
+        let note = [
             format!("↑ peak {}, now {}", short(peak), short(now)),
+            format!("↑ {}", short(peak)),
+        ]
+        .into_iter()
+        .find(|text| {
+            area.estimate_text_size(text, &font)
+                .is_ok_and(|(w, _)| f64::from(w) <= room)
+        })
+        .unwrap_or_default();
+        losses.draw_series(std::iter::once(Text::new(
+            note,
             (0.02 * last, max_loss * 1.02),
             font,
         )))?;
