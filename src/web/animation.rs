@@ -62,18 +62,15 @@ fn chosen(document: &web_sys::Document, id: &str) -> f64 {
         .unwrap_or(1.0)
 }
 
-/// A canvas of `width` × `height` and its 2D context.
-fn scratch_canvas(
+/// A canvas of `width` × `height` for a scaled copy of the picture, and its 2D context.
+pub(super) fn scaled_canvas(
     document: &web_sys::Document,
     (width, height): (u32, u32),
 ) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), JsValue> {
     let canvas: HtmlCanvasElement = document.create_element("canvas")?.dyn_into()?;
     canvas.set_width(width);
     canvas.set_height(height);
-    let context = canvas
-        .get_context("2d")?
-        .ok_or_else(|| JsValue::from_str("no 2D context for the animation"))?
-        .dyn_into::<CanvasRenderingContext2d>()?;
+    let context = canvas::context_2d(&canvas)?;
     Ok((canvas, context))
 }
 
@@ -113,14 +110,6 @@ impl App {
         (width, height.max(16) & !1)
     }
 
-    /// A canvas that `mirror_picture` copies the picture into, scaled.
-    pub(super) fn scaled_canvas(
-        &self,
-        size: (u32, u32),
-    ) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), JsValue> {
-        scratch_canvas(&self.document, size)
-    }
-
     /// Copies the picture into `context`'s canvas, scaled to fill it.
     pub(super) fn mirror_picture(&self, context: &CanvasRenderingContext2d) -> Result<(), JsValue> {
         let target = context
@@ -142,9 +131,8 @@ impl App {
         }
         let started = self.animation_options().and_then(|options| {
             let (width, height) = self.scaled_size(options.width);
-            let (_, scaled) = self
-                .scaled_canvas((width, height))
-                .map_err(|e| format!("{e:?}"))?;
+            let (_, scaled) =
+                scaled_canvas(&self.document, (width, height)).map_err(|e| format!("{e:?}"))?;
             let size = (width as u16, height as u16);
             let mut encoder =
                 gif::Encoder::new(Vec::new(), size.0, size.1, &[]).map_err(|e| e.to_string())?;
@@ -189,6 +177,8 @@ impl App {
         };
         self.dispatch(Action::Landscape(L::Seek(step)));
         let (size, ratio, _) = canvas::fit_to_display(&self.el.canvas);
+        // Drawn here for the frame, so this animation frame need not draw it again.
+        self.dirty = false;
         let frame = self
             .draw(size, ratio)
             .and_then(|_| self.mirror_picture(&export.scaled))

@@ -49,7 +49,8 @@ impl App {
     }
 
     fn record(&mut self, options: super::animation::AnimationOptions) -> Result<(), JsValue> {
-        let (scaled_canvas, scaled) = self.scaled_canvas(self.scaled_size(options.width))?;
+        let (scaled_canvas, scaled) =
+            super::animation::scaled_canvas(&self.document, self.scaled_size(options.width))?;
         let stream = scaled_canvas.capture_stream_with_frame_request_rate(CAPTURE_RATE)?;
         let recorder_options = MediaRecorderOptions::new();
         recorder_options.set_mime_type("video/webm");

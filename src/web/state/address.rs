@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value as Json};
 use super::landscape::{
     Camera, Compare, LandscapeState, Overlay, SweepChoice, View, DEFAULT_SPEC, MAX_RUNS, SPEEDS,
 };
-use super::lecture::LectureAt;
+use super::lecture::{is_own_name, LectureAt};
 use super::network::{scenes, ClassifierState};
 use super::runs::parse_color;
 use super::{Embed, Mode, PageState};
@@ -181,22 +181,8 @@ pub fn read(text: &str) -> (PageState, Vec<String>) {
     }
     match top.get("mode").map(|m| m.as_str()) {
         None | Some(Some("landscapes")) => {
-            read_landscape(&top, &mut state.landscape, &mut problems);
-            let own = state
-                .landscape
-                .scene
-                .as_deref()
-                .and_then(|name| state.lecture.as_ref().and_then(|l| l.own_index(name, true)));
-            if state
-                .landscape
-                .scene
-                .as_deref()
-                .is_some_and(|n| n.starts_with("lecture/"))
-                && own.is_none()
-            {
-                problems.push("scene: the lecture has no such scene of its own".into());
-                state.landscape.scene = None;
-            }
+            let lecture = state.lecture.as_ref();
+            read_landscape(&top, &mut state.landscape, lecture, &mut problems);
         }
         Some(Some("classifier")) => {
             state.mode = Mode::Classifier;
@@ -243,7 +229,12 @@ fn read_spec(text: &str, landscape: &mut LandscapeState, problems: &mut Vec<Stri
     problems.extend(notice);
 }
 
-fn read_landscape(top: &Map<String, Json>, l: &mut LandscapeState, problems: &mut Vec<String>) {
+fn read_landscape(
+    top: &Map<String, Json>,
+    l: &mut LandscapeState,
+    lecture: Option<&LectureAt>,
+    problems: &mut Vec<String>,
+) {
     match top.get("spec") {
         Some(spec) => read_spec(&spec.to_string(), l, problems),
         None => problems.push("spec: missing, so the default experiment is shown".into()),
@@ -291,13 +282,14 @@ fn read_landscape(top: &Map<String, Json>, l: &mut LandscapeState, problems: &mu
         let names: Vec<&str> = landscape_scenes()
             .map(|s| s.iter().map(|(n, _)| *n).collect())
             .unwrap_or_default();
-        match scene
-            .as_str()
-            .filter(|s| names.contains(s) || s.starts_with("lecture/"))
-        {
+        let own = |name: &str| lecture.and_then(|l| l.own_index(name, true)).is_some();
+        match scene.as_str().filter(|s| names.contains(s) || own(s)) {
             Some(name) => {
                 l.scene = Some(name.to_string());
                 l.edited = top.get("edited").and_then(Json::as_bool).unwrap_or(false);
+            }
+            None if scene.as_str().is_some_and(is_own_name) => {
+                problems.push("scene: the lecture has no such scene of its own".into())
             }
             None => problems.push(format!("scene: no scene {scene}")),
         }

@@ -8,9 +8,17 @@ use super::PageState;
 use crate::error::SpecError;
 use crate::scene::lecture::{lectures, Lecture, OwnScene, Stop, LECTURES};
 
+/// What begins the page's name for a lecture's own scene.
+const OWN_PREFIX: &str = "lecture/";
+
 /// How the page names a lecture's own scene `i` (in the address's `scene`).
 pub fn own_name(i: usize) -> String {
-    format!("lecture/{i}")
+    format!("{OWN_PREFIX}{i}")
+}
+
+/// Whether `name` is the form of a lecture's own scene's name.
+pub fn is_own_name(name: &str) -> bool {
+    name.starts_with(OWN_PREFIX)
 }
 
 /// A lecture and the scene of it shown.
@@ -39,7 +47,7 @@ impl LectureAt {
     /// The index of the own scene `name` names, if the lecture has it and it
     /// is a landscape scene (`landscape`) or a classifier scene.
     pub fn own_index(&self, name: &str, landscape: bool) -> Option<usize> {
-        let i = name.strip_prefix("lecture/")?.parse().ok()?;
+        let i = name.strip_prefix(OWN_PREFIX)?.parse().ok()?;
         match self.lecture.own_scene(i)? {
             OwnScene::Landscape(_) if landscape => Some(i),
             OwnScene::Classifier(_) if !landscape => Some(i),

@@ -169,7 +169,6 @@ impl ClassifierState {
             A::LoadOwnScene(index, scene) => {
                 self.panels = scene.panels;
                 self.scene = None;
-                self.own_scene = None;
                 self.own_scene = Some(index);
                 return Effect::RebuildPanels;
             }
